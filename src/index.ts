@@ -1,0 +1,8 @@
+// Public API for task files and bundle definitions.
+export { defineTask } from './task/define-task.js';
+export type { TaskDefinition, TaskContext, ExecResult, RunOptions, StepOutcome, Selection } from './task/types.js';
+export { quote, cmd, sh, and, secret, render, type Command, type Word, type Secret } from './shell/index.js';
+export { step, type Step } from './ops/step.js';
+export type { Fact } from './facts/fact.js';
+export type { Host, Attrs } from './inventory/types.js';
+export { z } from 'zod';

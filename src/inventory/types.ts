@@ -1,0 +1,22 @@
+/** Merged attributes: plain JSON-like data. */
+export type Attrs = { [key: string]: unknown };
+
+/** A host as ferry sees it after loading and merging the inventory. */
+export interface Host {
+  /** inventory name, e.g. `web1` */
+  readonly name: string;
+  /** what to connect to (may be an ~/.ssh/config alias when no address is given) */
+  readonly address: string;
+  readonly user?: string | undefined;
+  readonly port?: number | undefined;
+  readonly roles: readonly string[];
+  /** defaults < role (listed order) < host < --set */
+  readonly attrs: Attrs;
+}
+
+export interface Inventory {
+  readonly file: string;
+  readonly hosts: readonly Host[];
+  readonly roles: ReadonlyMap<string, Attrs>;
+  readonly defaults: Attrs;
+}

@@ -1,0 +1,95 @@
+import { quote } from './quote.js';
+import { isSecret, MASK, type Secret } from './secret.js';
+
+/** One word of an argv: plain text or a secret (masked in every rendering). */
+export type Word = string | Secret;
+
+export interface CommandOptions {
+  /** run through sudo; `true` means root, a string names the user */
+  readonly sudo?: boolean | string;
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, Word>>;
+}
+
+/** A remote command: an argv quoted word by word, or a shell script passed verbatim. */
+export type Command =
+  | (CommandOptions & { readonly argv: readonly Word[] })
+  | (CommandOptions & { readonly script: string })
+  | (CommandOptions & { readonly all: readonly Command[] });
+
+/** argv command: every word reaches the host literally. */
+export function cmd(...argv: Word[]): Command {
+  return { argv };
+}
+
+/** shell script, run as the remote shell sees it (like `ssh host WORDS`). */
+export function sh(script: string): Command {
+  return { script };
+}
+
+/** steps chained with `&&`: the first failure stops the chain. */
+export function and(...commands: Command[]): Command {
+  return { all: commands };
+}
+
+export function withOptions(command: Command, options: CommandOptions): Command {
+  return { ...command, ...options };
+}
+
+/** The sudo prompt ferry asks for: unique, so a password is written only when sudo itself asks. */
+export const SUDO_PROMPT = '[ferry-sudo-7f3a] password:';
+
+function word(w: Word, masked: boolean): string {
+  if (isSecret(w)) return masked ? MASK : quote(w.secret);
+  return quote(w);
+}
+
+function core(command: Command, masked: boolean): string {
+  if ('argv' in command) return command.argv.map((w) => word(w, masked)).join(' ');
+  if ('script' in command) return command.script;
+  return command.all.map((c) => group(c, masked)).join(' && ');
+}
+
+function group(command: Command, masked: boolean): string {
+  const text = render(command, { masked });
+  if (command.sudo) return text; // one simple command: sudo … sh -c '…'
+  const simple = 'argv' in command && !command.cwd;
+  return simple ? text : `( ${text} )`; // a subshell keeps cd/export/|| from leaking into the chain
+
+}
+
+export interface RenderOptions {
+  /** show secrets as `***` (for logs, reports, dry-run) */
+  readonly masked: boolean;
+}
+
+/** Render a command to the single string the remote shell runs. */
+export function render(command: Command, options: RenderOptions): string {
+  const { masked } = options;
+  let text = core(command, masked);
+  if (command.env && Object.keys(command.env).length > 0) {
+    const assigns = Object.entries(command.env).map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name: ${k}`);
+      return `${k}=${word(v, masked)}`;
+    });
+    text = 'argv' in command ? `env ${assigns.join(' ')} ${text}` : `export ${assigns.join(' ')} && ${text}`;
+  }
+  if (command.cwd) text = `cd ${quote(command.cwd)} && ${text}`;
+  if (command.sudo) {
+    const user = typeof command.sudo === 'string' ? ['-u', quote(command.sudo)] : [];
+    text = ['sudo', '-S', '-p', quote(SUDO_PROMPT), '-H', ...user, '--', 'sh', '-c', quote(text)].join(' ');
+  }
+  return text;
+}
+
+/** Every secret value in a command, so output can be masked too. */
+export function secretsOf(command: Command): string[] {
+  const out: string[] = [];
+  const visit = (c: Command): void => {
+    if ('argv' in c) for (const w of c.argv) if (isSecret(w)) out.push(w.secret);
+    if ('all' in c) c.all.forEach(visit);
+    if (c.env) for (const v of Object.values(c.env)) if (isSecret(v)) out.push(v.secret);
+  };
+  visit(command);
+  return out;
+}

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { Command, Word } from '../shell/command.js';
+import type { Step } from '../ops/step.js';
+import type { Fact } from '../facts/fact.js';
+import type { Host } from '../inventory/types.js';
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** nonzero exit returns the result instead of throwing */
+  readonly allowFailure?: boolean;
+  readonly stdin?: string | Uint8Array;
+  readonly timeoutMs?: number;
+}
+
+/** What happened to one step of a plan. */
+export interface StepOutcome {
+  readonly id: string;
+  readonly title: string;
+  /** rendered with secrets masked */
+  readonly command: string;
+  readonly status: 'changed' | 'failed' | 'planned';
+  readonly exitCode: number | null;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Everything a task's `run` gets, once per host. */
+export interface TaskContext<P> {
+  readonly host: Host;
+  /** every host of the inventory (for configs that list peers) */
+  readonly hosts: readonly Host[];
+  readonly params: P;
+  readonly dryRun: boolean;
+  /** run on the host: a string is a shell script, an array an argv quoted word by word */
+  run(command: Command | readonly Word[] | string, options?: RunOptions): Promise<ExecResult>;
+  /** like run, through sudo (password answered when sudo asks) */
+  sudo(command: Command | readonly Word[] | string, options?: RunOptions): Promise<ExecResult>;
+  /** read-only probe: runs even in --dry-run */
+  fact<T>(fact: Fact<T>): Promise<T>;
+  /** run a plan in order; in --dry-run only records it. Stops at the first failing step (throws). */
+  apply(steps: readonly Step[]): Promise<StepOutcome[]>;
+  put(localPath: string, remotePath: string, options?: { mode?: number }): Promise<void>;
+  get(remotePath: string, localPath: string): Promise<void>;
+  /** run on the control machine (argv, no shell) */
+  local(argv: readonly string[], options?: { cwd?: string }): Promise<ExecResult>;
+  log(message: string): void;
+  /** set the progress line's title for this host */
+  title(text: string): void;
+}
+
+export interface Selection {
+  readonly hosts?: readonly string[];
+  readonly roles?: readonly string[];
+}
+
+export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface TaskDefinition<S extends ParamsSchema = ParamsSchema> {
+  readonly name: string;
+  readonly description: string;
+  readonly params?: S;
+  readonly defaultSelection?: Selection;
+  run(ctx: TaskContext<z.output<S>>): Promise<unknown> | unknown;
+}
