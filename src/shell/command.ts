@@ -38,6 +38,8 @@ export function withOptions(command: Command, options: CommandOptions): Command 
 
 /** The sudo prompt ferry asks for: unique, so a password is written only when sudo itself asks. */
 export const SUDO_PROMPT = '[ferry-sudo-7f3a] password:';
+/** Printed on stderr once sudo let us in: from then on stdin belongs to the command. */
+export const SUDO_OK = '[ferry-sudo-ok-7f3a]';
 
 function word(w: Word, masked: boolean): string {
   if (isSecret(w)) return masked ? MASK : quote(w.secret);
@@ -77,7 +79,8 @@ export function render(command: Command, options: RenderOptions): string {
   if (command.cwd) text = `cd ${quote(command.cwd)} && ${text}`;
   if (command.sudo) {
     const user = typeof command.sudo === 'string' ? ['-u', quote(command.sudo)] : [];
-    text = ['sudo', '-S', '-p', quote(SUDO_PROMPT), '-H', ...user, '--', 'sh', '-c', quote(text)].join(' ');
+    const inner = `printf '%s\\n' ${quote(SUDO_OK)} >&2 && ${text}`;
+    text = ['sudo', '-S', '-p', quote(SUDO_PROMPT), '-H', ...user, '--', 'sh', '-c', quote(inner)].join(' ');
   }
   return text;
 }

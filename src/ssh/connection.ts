@@ -1,0 +1,130 @@
+import { NodeSSH } from 'node-ssh';
+import type { Client } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { ConnectionError } from '../errors/connection-error.js';
+import { FerryError } from '../errors/ferry-error.js';
+import { authMethods, type AuthMethod } from './auth.js';
+import { execChannel, type ChannelRequest, type ChannelResult } from './exec-channel.js';
+import { hostKeyCheck } from './host-verifier.js';
+import type { SshTarget } from './target.js';
+
+/** One verified SSH connection to one host, reused by every step of a run. */
+export class SshConnection {
+  readonly target: SshTarget;
+  private readonly ssh: NodeSSH;
+  private readonly client: Client;
+  private readonly via: SshConnection | undefined;
+  /** channels opened (execs + forwards): each is a network round trip */
+  channels = 0;
+  private closed = false;
+  private lastError: Error | undefined;
+
+  private constructor(target: SshTarget, ssh: NodeSSH, client: Client, via: SshConnection | undefined) {
+    this.target = target;
+    this.ssh = ssh;
+    this.client = client;
+    this.via = via;
+    // after the handshake ssh2 emits 'error' on a broken connection: keep it, never crash the process
+    client.on('error', (err: Error) => {
+      this.lastError = err;
+    });
+    client.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  static async open(target: SshTarget): Promise<SshConnection> {
+    const via = target.jump ? await SshConnection.open(target.jump) : undefined;
+    try {
+      const sock = via ? await via.forwardTcp(target.host, target.port) : undefined;
+      const check = await hostKeyCheck(target);
+      const methods = await authMethods(target);
+      if (methods.length === 0) {
+        throw new ConnectionError(target.name, `no credentials: no ssh-agent and none of ${target.identityFiles.join(', ') || '(no identity files)'} exists`);
+      }
+      const ssh = new NodeSSH();
+      const pending: AuthMethod[] = [...methods];
+      try {
+        await ssh.connect({
+          ...(sock ? { sock } : { host: target.host }),
+          port: target.port,
+          username: target.user,
+          readyTimeout: target.connectTimeoutMs,
+          keepaliveInterval: target.keepaliveMs,
+          keepaliveCountMax: 3,
+          hostVerifier: (key: Buffer) => check.verify(key),
+          ...(check.preferredTypes.length > 0 ? { algorithms: { serverHostKey: preferred(check.preferredTypes) } } : {}),
+          authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) => next(pending.shift() ?? false),
+        } as Parameters<NodeSSH['connect']>[0]);
+      } catch (err) {
+        ssh.dispose();
+        const refused = check.refusal();
+        if (refused) throw refused;
+        throw new ConnectionError(target.name, `cannot connect to ${target.user}@${target.host}:${target.port}${via ? ` via ${via.target.name}` : ''}: ${(err as Error).message}`, { cause: err });
+      }
+      await check.persist();
+      if (!ssh.connection) throw new ConnectionError(target.name, 'connection closed during handshake');
+      return new SshConnection(target, ssh, ssh.connection, via);
+    } catch (err) {
+      via?.close();
+      if (err instanceof FerryError) throw err;
+      throw new ConnectionError(target.name, (err as Error).message, { cause: err });
+    }
+  }
+
+  /** Run a command; resolves with its exit status (nonzero is not thrown here: see remote-exec). */
+  async exec(req: ChannelRequest): Promise<ChannelResult> {
+    this.assertOpen();
+    this.channels += 1;
+    try {
+      return await execChannel(this.client, req);
+    } catch (err) {
+      throw new ConnectionError(this.target.name, `cannot start a command: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** A TCP stream to host:port as seen from the remote host (direct-tcpip). */
+  async forwardTcp(host: string, port: number): Promise<Duplex> {
+    this.assertOpen();
+    this.channels += 1;
+    try {
+      return await this.ssh.forwardOut('127.0.0.1', 0, host, port);
+    } catch (err) {
+      throw new ConnectionError(this.target.name, `cannot open a tunnel to ${host}:${port}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** A stream to a unix socket on the remote host (OpenSSH streamlocal forwarding). */
+  async forwardUnix(path: string): Promise<Duplex> {
+    this.assertOpen();
+    this.channels += 1;
+    try {
+      return await this.ssh.forwardOutStreamLocal(path);
+    } catch (err) {
+      throw new ConnectionError(this.target.name, `cannot reach unix socket ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ssh.dispose();
+    this.via?.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new ConnectionError(this.target.name, `connection lost${this.lastError ? `: ${this.lastError.message}` : ''}`);
+    }
+  }
+}
+
+/** ssh2's host key algorithms, with the ones known_hosts holds for this host first. */
+function preferred(known: string[]): string[] {
+  const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  const wanted = known.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
+  return [...new Set([...wanted.filter((t) => all.includes(t)), ...all])];
+}

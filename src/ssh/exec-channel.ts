@@ -1,0 +1,120 @@
+import type { Client, ClientChannel } from 'ssh2';
+import type { Readable } from 'node:stream';
+import { SUDO_OK, SUDO_PROMPT } from '../shell/command.js';
+import { maskText } from '../shell/secret.js';
+
+export interface ChannelRequest {
+  /** the exact text the remote shell runs (secrets in clear: never shown) */
+  readonly command: string;
+  readonly stdin?: string | Uint8Array | Readable | undefined;
+  /** the command went through `sudo -S -p SUDO_PROMPT`: answer the prompt, wait for SUDO_OK */
+  readonly sudo?: boolean;
+  readonly sudoPassword?: string | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly onStdout?: (chunk: Buffer) => void;
+  readonly onStderr?: (text: string) => void;
+  /** values to mask in anything returned */
+  readonly secrets?: readonly string[];
+}
+
+export interface ChannelResult {
+  readonly code: number | null;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** why ferry itself ended the command (timeout, sudo password), if it did */
+  readonly aborted?: string;
+}
+
+/** Keep at most this much output per stream in memory. */
+const MAX_OUTPUT = 16 * 1024 * 1024;
+
+function writeStdin(channel: ClientChannel, stdin: ChannelRequest['stdin']): void {
+  if (stdin === undefined) {
+    channel.end();
+  } else if (typeof stdin === 'string' || stdin instanceof Uint8Array) {
+    channel.write(stdin);
+    channel.end();
+  } else {
+    stdin.on('error', () => channel.close());
+    stdin.pipe(channel);
+  }
+}
+
+/**
+ * Run one command on an open ssh2 connection: the single place a remote process is started.
+ * Never throws for a nonzero exit (callers decide); rejects only when no channel could be opened.
+ */
+export function execChannel(client: Client, req: ChannelRequest): Promise<ChannelResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(req.command, (err, channel) => {
+      if (err) return reject(err);
+      const out: Buffer[] = [];
+      let outLen = 0;
+      let errText = '';
+      let pending = req.sudo ? '' : undefined; // stderr held back until sudo lets us in
+      let prompts = 0;
+      let aborted: string | undefined;
+      let code: number | null = null;
+      let signal: string | undefined;
+      const timer = req.timeoutMs ? setTimeout(() => abort(`timed out after ${req.timeoutMs} ms`), req.timeoutMs) : undefined;
+
+      function abort(why: string): void {
+        aborted ??= why;
+        channel.close();
+      }
+      function emitErr(text: string): void {
+        if (errText.length < MAX_OUTPUT) errText += text;
+        req.onStderr?.(text);
+      }
+      channel.on('data', (chunk: Buffer) => {
+        if (outLen < MAX_OUTPUT) {
+          out.push(chunk);
+          outLen += chunk.length;
+        }
+        req.onStdout?.(chunk);
+      });
+      channel.stderr.on('data', (chunk: Buffer) => {
+        if (pending === undefined) return emitErr(chunk.toString('utf8'));
+        pending += chunk.toString('utf8');
+        for (;;) {
+          const p = pending.indexOf(SUDO_PROMPT);
+          const ok = pending.indexOf(SUDO_OK);
+          if (ok >= 0 && (p < 0 || ok < p)) {
+            const rest = pending.slice(0, ok) + pending.slice(ok + SUDO_OK.length).replace(/^\n/, '');
+            pending = undefined;
+            if (rest) emitErr(rest);
+            writeStdin(channel, req.stdin);
+            return;
+          }
+          if (p < 0) return;
+          const before = pending.slice(0, p);
+          if (before.trim()) emitErr(before);
+          pending = pending.slice(p + SUDO_PROMPT.length);
+          prompts += 1;
+          if (req.sudoPassword === undefined) {
+            return abort('sudo asked for a password: pass --sudo-password-prompt or set FERRY_SUDO_PASSWORD');
+          }
+          if (prompts > 1) return abort('sudo: the sudo password was refused (wrong password?)');
+          channel.write(`${req.sudoPassword}\n`);
+        }
+      });
+      channel.on('exit', (c: number | null, s?: string) => {
+        code = c ?? null;
+        signal = s ?? undefined;
+      });
+      channel.on('close', () => {
+        if (timer) clearTimeout(timer);
+        const secrets = [...(req.secrets ?? []), ...(req.sudoPassword ? [req.sudoPassword] : [])];
+        resolve({
+          code: aborted ? null : code,
+          signal,
+          stdout: maskText(Buffer.concat(out).toString('utf8'), secrets),
+          stderr: maskText(errText + (pending ?? ''), secrets),
+          ...(aborted ? { aborted } : {}),
+        });
+      });
+      if (!req.sudo) writeStdin(channel, req.stdin);
+    });
+  });
+}

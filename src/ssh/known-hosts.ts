@@ -1,0 +1,83 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface KnownHostEntry {
+  readonly patterns: string;
+  readonly type: string;
+  readonly key: Buffer;
+  readonly line: number;
+}
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function hostToken(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(text);
+}
+
+function hashedMatch(pattern: string, token: string): boolean {
+  const [, magic, salt, hash] = pattern.split('|');
+  if (magic !== '1' || !salt || !hash) return false;
+  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64');
+  return digest === hash;
+}
+
+/** Does a known_hosts pattern list (`a,b,!c` or `|1|salt|hash`) match this host token? */
+export function patternsMatch(patterns: string, token: string): boolean {
+  if (patterns.startsWith('|')) return hashedMatch(patterns, token);
+  let matched = false;
+  for (const p of patterns.split(',')) {
+    if (p.startsWith('!')) {
+      if (globMatch(p.slice(1), token)) return false;
+    } else if (globMatch(p, token)) matched = true;
+  }
+  return matched;
+}
+
+/** Parse a known_hosts file; markers (@revoked, @cert-authority) and malformed lines are skipped. */
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const out: KnownHostEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('@')) return;
+    const [patterns, type, key] = line.split(/\s+/);
+    if (!patterns || !type || !key) return;
+    out.push({ patterns, type, key: Buffer.from(key, 'base64'), line: i + 1 });
+  });
+  return out;
+}
+
+export function entriesFor(entries: readonly KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
+  const token = hostToken(host, port);
+  return entries.filter((e) => patternsMatch(e.patterns, token));
+}
+
+export type HostKeyVerdict = { status: 'known' } | { status: 'unknown' } | { status: 'changed'; known: KnownHostEntry[] };
+
+/** OpenSSH's rule: a key of the same type that differs is a changed key; no entry at all is unknown. */
+export function judgeHostKey(entries: readonly KnownHostEntry[], type: string, key: Buffer): HostKeyVerdict {
+  if (entries.some((e) => e.type === type && e.key.equals(key))) return { status: 'known' };
+  if (entries.length === 0) return { status: 'unknown' };
+  return { status: 'changed', known: [...entries] };
+}
+
+export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+  try {
+    return parseKnownHosts(await readFile(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Record a newly accepted key (hashed, like OpenSSH's HashKnownHosts). */
+export async function appendKnownHost(file: string, host: string, port: number, type: string, key: Buffer): Promise<void> {
+  const salt = randomBytes(20);
+  const hash = createHmac('sha1', salt).update(hostToken(host, port)).digest('base64');
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, `|1|${salt.toString('base64')}|${hash} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from '../../../src/project/load-inventory.js';
+import { parseSetFlags } from '../../../src/inventory/set-flags.js';
+import { selectHosts } from '../../../src/inventory/select.js';
+import { deepMerge } from '../../../src/inventory/merge.js';
+import { ProjectError } from '../../../src/errors/index.js';
+
+const INV = `defaults:
+  app_port: 8000
+  tuning: { workers: 1, gzip: true }
+  tags: [a, b]
+roles:
+  app: { attrs: { workers: 4, tuning: { workers: 4 }, tags: [app] } }
+  canary: { attrs: { workers: 8, tuning: { canary: true } } }
+  lb: { attrs: { haproxy_socket: /run/haproxy/admin.sock } }
+hosts:
+  web1: { address: 10.0.0.11, roles: [app], attrs: { weight: 100 } }
+  web2: { address: 10.0.0.12, roles: [app, canary], attrs: { workers: 16 } }
+  web3: { address: 10.0.0.13, roles: [canary, app] }
+  lb1: { address: 10.0.0.5, user: deploy, port: 2222, roles: [lb] }
+`;
+
+describe('attribute precedence: defaults < roles (listed order) < host < --set', () => {
+  const inv = parseInventory('inventory.yaml', INV, { set: parseSetFlags(['tuning.gzip=false', 'weight=7']) });
+  const attrs = (n: string) => inv.hosts.find((h) => h.name === n)?.attrs ?? {};
+  it.each([
+    ['web1', 'app_port', 8000],
+    ['web1', 'workers', 4],
+    ['web2', 'workers', 16],
+    ['web3', 'workers', 4],
+    ['web1', 'weight', 7],
+    ['lb1', 'haproxy_socket', '/run/haproxy/admin.sock'],
+  ])('%s.%s = %j', (host, key, value) => {
+    expect(attrs(host)[key]).toEqual(value);
+  });
+  it('deep-merges maps', () => {
+    expect(attrs('web2').tuning).toEqual({ workers: 4, gzip: false, canary: true });
+    expect(attrs('web3').tuning).toEqual({ workers: 4, gzip: false, canary: true });
+  });
+  it('replaces lists', () => {
+    expect(attrs('web1').tags).toEqual(['app']);
+    expect(attrs('lb1').tags).toEqual(['a', 'b']);
+  });
+  it('keeps user/port/address', () => {
+    const lb = inv.hosts.find((h) => h.name === 'lb1');
+    expect(lb).toMatchObject({ address: '10.0.0.5', user: 'deploy', port: 2222, roles: ['lb'] });
+  });
+  it('deepMerge does not mutate', () => {
+    const a = { x: { y: 1 } };
+    deepMerge(a, { x: { z: 2 } });
+    expect(a).toEqual({ x: { y: 1 } });
+  });
+});
+
+describe('inventory errors name file:line:column and the key', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['unknown host key', 'hosts:\n  web1:\n    adress: 1.2.3.4\n', /^inventory.yaml:3:5: unknown key "adress" in hosts.web1/],
+    ['bad port type', 'hosts:\n  web1: { port: "22x" }\n', /^inventory.yaml:2:17: hosts.web1.port: /],
+    ['roles not a list', 'hosts:\n  web1:\n    roles: app\n', /^inventory.yaml:3:12: hosts.web1.roles: /],
+    ['unknown top-level key', 'defaults: {}\nhostz: {}\nhosts: {}\n', /^inventory.yaml:2:1: unknown key "hostz"/],
+    ['yaml syntax', 'hosts:\n  web1: { address: [1, 2\n', /^inventory.yaml:\d+:\d+: /],
+    ['missing hosts', 'defaults: {}\n', /^inventory.yaml:1:1: hosts: /],
+  ];
+  it.each(cases)('%s', (_name, text, re) => {
+    let err: unknown;
+    try {
+      parseInventory('inventory.yaml', text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProjectError);
+    expect((err as Error).message).toMatch(re);
+  });
+});
+
+describe('selection', () => {
+  const inv = parseInventory('inventory.yaml', INV);
+  it('unions hosts and roles in inventory order', () => {
+    expect(selectHosts(inv, { hosts: ['lb1'], roles: ['canary'] }).map((h) => h.name)).toEqual(['web2', 'web3', 'lb1']);
+  });
+  it('names unknown hosts and roles', () => {
+    expect(() => selectHosts(inv, { hosts: ['web9'] })).toThrow(/unknown host web9/);
+    expect(() => selectHosts(inv, { roles: ['db'] })).toThrow(/unknown role db/);
+  });
+});
+
+describe('--set', () => {
+  it('parses YAML scalars and dotted keys', () => {
+    expect(parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e='])).toEqual({ a: 1, b: true, c: { d: 'x y' }, e: '' });
+    expect(() => parseSetFlags(['novalue'])).toThrow(/key=value/);
+  });
+});
