@@ -9,6 +9,8 @@ export interface Host {
   readonly address: string;
   readonly user?: string | undefined;
   readonly port?: number | undefined;
+  /** ProxyJump: an inventory host name or [user@]host[:port] */
+  readonly jump?: string | undefined;
   readonly roles: readonly string[];
   /** defaults < role (listed order) < host < --set */
   readonly attrs: Attrs;

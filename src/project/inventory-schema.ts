@@ -6,6 +6,8 @@ export const hostSchema = z.strictObject({
   address: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).optional(),
+  /** ProxyJump: an inventory host name or [user@]host[:port] */
+  jump: z.string().min(1).optional(),
   roles: z.array(z.string().min(1)).default([]),
   attrs: attrs.default({}),
 });

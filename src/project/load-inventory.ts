@@ -34,6 +34,7 @@ export function parseInventory(file: string, text: string, options: InventoryOpt
       address: def.address ?? name,
       user: def.user,
       port: def.port,
+      jump: def.jump,
       roles: def.roles,
       attrs: mergeLayers([defaults, ...roleLayers, def.attrs, options.set ?? {}]),
     };

@@ -23,7 +23,8 @@ export interface StepOutcome {
   readonly title: string;
   /** rendered with secrets masked */
   readonly command: string;
-  readonly status: 'changed' | 'failed' | 'planned';
+  /** ok: ran (a probe or plain command); changed: a plan step ran; planned: --dry-run */
+  readonly status: 'ok' | 'changed' | 'failed' | 'planned';
   readonly exitCode: number | null;
   readonly durationMs: number;
   readonly stdout: string;

@@ -1,0 +1,6 @@
+import type { BundleDefinitionInput } from './definition.js';
+
+/** Typed identity for `bundles/<name>/bundle.ts`: `export default defineBundle({ … })`. */
+export function defineBundle(def: BundleDefinitionInput): BundleDefinitionInput {
+  return def;
+}

@@ -1,0 +1,81 @@
+/** What a `bundles/<name>/bundle.ts` exports (via defineBundle): the user-facing shape, defaults optional. */
+export type EnvInput =
+  | { kind: 'node'; /** run package install scripts (npm default); false adds --ignore-scripts */ scripts?: boolean }
+  | {
+      kind: 'python';
+      /** dir in the tree to pip-install, default '.' */
+      package?: string;
+      /** interpreter used to build the venv; must exist at the same path on the hosts. Default /usr/bin/python3 */
+      python?: string;
+      /** install without a package index (default true: a stdlib-only app needs no network) */
+      offline?: boolean;
+    }
+  | { kind: 'none' };
+
+export type ConfigValidator = 'nginx' | 'haproxy' | 'supervisor';
+
+export interface ConfigInput {
+  /** relative to the bundle dir, e.g. 'templates/nginx.conf.liquid' */
+  template: string;
+  /** path under the release's config/ dir, e.g. 'nginx/demo.conf' */
+  target: string;
+  /** absolute path on the host symlinked to <deployPath>/current/config/<target> */
+  link?: string;
+  /** who gets it; default: all bundle roles */
+  roles?: string[];
+  validate?: ConfigValidator;
+}
+
+export interface BundleDefinitionInput {
+  name: string;
+  /** default: the git repo containing the bundle dir, path = the bundle dir */
+  source?: { repo?: string; path?: string };
+  env: EnvInput;
+  /** extra argv commands run in the staging app dir on the control machine, after the env */
+  build?: string[][];
+  /** hosts that receive the bundle (default ['app']) */
+  roles?: string[];
+  configs?: ConfigInput[];
+  /** default ['log', 'tmp'] */
+  shared?: string[];
+  /** supervisor program name (default: name) */
+  program?: string;
+  health?: { path?: string; port?: string };
+  haproxy?: { backend: string; socket?: string; roles?: string[] };
+  /** default `/srv/${name}` */
+  deployPath?: string;
+  /** releases to keep, default 5 */
+  keep?: number;
+}
+
+/** A validated definition with every default applied: plain JSON, saved in the manifest. */
+export interface BundleDefinition {
+  readonly name: string;
+  readonly env:
+    | { readonly kind: 'node'; readonly scripts: boolean }
+    | { readonly kind: 'python'; readonly package: string; readonly python: string; readonly offline: boolean }
+    | { readonly kind: 'none' };
+  readonly build: readonly (readonly string[])[];
+  readonly roles: readonly string[];
+  readonly configs: readonly {
+    readonly template: string;
+    readonly target: string;
+    readonly link?: string | undefined;
+    readonly roles: readonly string[];
+    readonly validate?: ConfigValidator | undefined;
+  }[];
+  readonly shared: readonly string[];
+  readonly program: string;
+  readonly health: { readonly path: string; readonly port: string };
+  readonly haproxy?: { readonly backend: string; readonly socket: string; readonly roles: readonly string[] } | undefined;
+  readonly deployPath: string;
+  readonly keep: number;
+}
+
+/** Where the sources of a bundle come from (control-machine paths: kept out of the artifact). */
+export interface BundleSource {
+  /** absolute path of the git repo */
+  readonly repo: string;
+  /** path inside the repo ('' = its root) */
+  readonly path: string;
+}

@@ -1,0 +1,12 @@
+export { defineBundle } from './define-bundle.js';
+export type { BundleDefinitionInput, BundleDefinition, BundleSource, EnvInput, ConfigInput, ConfigValidator } from './definition.js';
+export { parseBundle } from './schema.js';
+export { loadDefinition } from './load-definition.js';
+export { buildBundle, type BuildOptions } from './build.js';
+export { listBundles, loadBundle, cacheDir, type BuiltBundle } from './cache.js';
+export { MANIFEST_FORMAT, type Manifest, type ArchiveManifest, type EnvInfo } from './manifest.js';
+export type { FileRecord } from './tree.js';
+export { bundleId, isBundleId, tagSlug } from './bundle-id.js';
+export { renderConfigs, renderContext, renderTemplate, hasRole, type RenderContext, type RenderedConfig } from './render.js';
+export { checkRuntime, nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from './runtime-check.js';
+export { TRAMPOLINE } from './relocate-venv.js';

@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { Liquid } from 'liquidjs';
+import { ProjectError } from '../errors/index.js';
+import type { Host } from '../inventory/types.js';
+import type { BuiltBundle } from './cache.js';
+import type { BundleDefinition } from './definition.js';
+
+export interface RenderContext {
+  readonly host: Host;
+  /** the whole inventory, in inventory order */
+  readonly hosts: readonly Host[];
+  readonly bundle: { readonly name: string; readonly id: string; readonly tag: string; readonly commit: string };
+  /** the release this host gets: `<deployPath>/releases/<id>` */
+  readonly release: { readonly path: string };
+  readonly deploy: { readonly path: string; readonly current: string };
+}
+
+export interface RenderedConfig {
+  /** path under `<release>/config/` */
+  readonly target: string;
+  readonly link?: string;
+  readonly validate?: string;
+  readonly content: string;
+}
+
+/** The context for `host` receiving `bundle`, with the paths of the definition. */
+export function renderContext(bundle: BuiltBundle, host: Host, hosts: readonly Host[]): RenderContext {
+  const m = bundle.manifest;
+  const path = m.definition.deployPath;
+  return {
+    host,
+    hosts,
+    bundle: { name: m.name, id: m.id, tag: m.tag, commit: m.commit },
+    release: { path: `${path}/releases/${m.id}` },
+    deploy: { path, current: `${path}/current` },
+  };
+}
+
+/** Does a host with these roles get something meant for `roles`? */
+export function hasRole(host: Pick<Host, 'roles'>, roles: readonly string[]): boolean {
+  return host.roles.some((r) => roles.includes(r));
+}
+
+function engine(root: string): Liquid {
+  const liquid = new Liquid({
+    root: [root],
+    partials: [root],
+    relativeReference: true,
+    strictVariables: true,
+    strictFilters: true,
+    lenientIf: true, // `{% if host.attrs.x %}` and `| default:` may test for an attribute
+    ownPropertyOnly: true,
+    cache: false,
+  });
+  /** `hosts | with_role: 'app'`: the hosts having that role, in inventory order */
+  liquid.registerFilter('with_role', (hosts: unknown, role: unknown) =>
+    Array.isArray(hosts) ? hosts.filter((h: Host) => Array.isArray(h?.roles) && h.roles.includes(String(role))) : [],
+  );
+  return liquid;
+}
+
+interface LiquidLikeError {
+  message: string;
+  token?: { file?: string; getPosition?: () => number[] };
+  originalError?: Error;
+}
+
+/** A liquid error as a ProjectError naming `bundles/<name>/<template>:line:col` and what was wrong. */
+function projectError(e: unknown, root: string, display: string, template: string): ProjectError {
+  const err = e as LiquidLikeError;
+  const file = err.token?.file;
+  const rel = file && file.startsWith(`${root}/`) ? file.slice(root.length + 1) : template;
+  const [line, column] = err.token?.getPosition?.() ?? [];
+  const reason = (err.originalError?.message ?? err.message).replace(/, (file:.*?, )?line:\d+, col:\d+$/s, '');
+  const hint = /undefined variable/.test(reason) ? ' (define it in the inventory: defaults, role or host attrs)' : '';
+  return new ProjectError(
+    { file: `${display}/${rel}`, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },
+    `${reason}${hint}`,
+    { cause: e },
+  );
+}
+
+function templateContext(def: BundleDefinition, ctx: RenderContext): Record<string, unknown> {
+  return {
+    host: ctx.host,
+    hosts: ctx.hosts,
+    bundle: {
+      ...ctx.bundle,
+      program: def.program,
+      health: def.health,
+      ...(def.haproxy ? { haproxy: def.haproxy } : {}),
+      roles: def.roles,
+    },
+    release: ctx.release,
+    deploy: { ...ctx.deploy, shared: `${ctx.deploy.path}/shared` },
+  };
+}
+
+/**
+ * Render a template text (pure: no I/O but partials under `root`). Strict: an undefined
+ * variable or filter is a ProjectError naming `display/template:line:col`.
+ */
+export async function renderTemplate(text: string, opts: { root: string; display: string; template: string; context: Record<string, unknown> }): Promise<string> {
+  const liquid = engine(opts.root);
+  try {
+    const parsed = liquid.parse(text, `${opts.root}/${opts.template}`);
+    return (await liquid.render(parsed, opts.context)) as string;
+  } catch (e) {
+    throw projectError(e, opts.root, opts.display, opts.template);
+  }
+}
+
+/**
+ * The configs `ctx.host` gets from a built bundle (those whose roles match the host), rendered
+ * from the templates of the bundle's own revision.
+ */
+export async function renderConfigs(bundle: BuiltBundle, ctx: RenderContext): Promise<RenderedConfig[]> {
+  const def = bundle.manifest.definition;
+  const display = `bundles/${bundle.manifest.name}`;
+  const context = templateContext(def, ctx);
+  const out: RenderedConfig[] = [];
+  for (const c of def.configs) {
+    if (!hasRole(ctx.host, c.roles)) continue;
+    const text = await readFile(`${bundle.templatesDir}/${c.template}`, 'utf8');
+    const content = await renderTemplate(text, { root: bundle.templatesDir, display, template: c.template, context });
+    out.push({ target: c.target, ...(c.link ? { link: c.link } : {}), ...(c.validate ? { validate: c.validate } : {}), content });
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ProjectError } from '../errors/index.js';
+import type { BundleDefinition } from './definition.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path without ".."');
+const absPath = z
+  .string()
+  .refine((p) => p.startsWith('/') && !p.split('/').includes('..'), 'must be an absolute path without ".."');
+const role = z.string().regex(NAME, 'must be a role name');
+const argv = z.array(z.string()).min(1, 'must be a non-empty argv array');
+
+const env = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('node'), scripts: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal('python'),
+    package: z
+      .string()
+      .default('.')
+      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path without ".."'),
+    python: absPath.default('/usr/bin/python3'),
+    offline: z.boolean().default(true),
+  }),
+  z.strictObject({ kind: z.literal('none') }),
+]);
+
+const config = z.strictObject({
+  template: relPath,
+  target: relPath,
+  link: absPath.optional(),
+  roles: z.array(role).min(1).optional(),
+  validate: z.enum(['nginx', 'haproxy', 'supervisor']).optional(),
+});
+
+export const bundleSchema = z.strictObject({
+  name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
+  source: z.strictObject({ repo: z.string().min(1).optional(), path: z.string().optional() }).optional(),
+  env,
+  build: z.array(argv).default([]),
+  roles: z.array(role).min(1).default(['app']),
+  configs: z.array(config).default([]),
+  shared: z.array(relPath).default(['log', 'tmp']),
+  program: z.string().regex(NAME, 'must be a program name').optional(),
+  health: z
+    .strictObject({
+      path: z.string().startsWith('/', 'must start with "/"').default('/check.html'),
+      port: z.string().min(1).default('app_port'),
+    })
+    .default({ path: '/check.html', port: 'app_port' }),
+  haproxy: z
+    .strictObject({
+      backend: z.string().min(1),
+      socket: absPath.default('/run/haproxy/admin.sock'),
+      roles: z.array(role).min(1).default(['lb']),
+    })
+    .optional(),
+  deployPath: absPath.optional(),
+  keep: z.number().int().min(1).default(5),
+});
+
+export type ParsedBundle = z.output<typeof bundleSchema>;
+
+function where(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/**
+ * Validate what a bundle file exported. `file` is the name shown in errors
+ * (e.g. `bundles/demo/bundle.ts`); every error names it and the offending key.
+ */
+export function parseBundle(value: unknown, file: string, expectedName?: string): { definition: BundleDefinition; source: ParsedBundle['source'] } {
+  const result = bundleSchema.safeParse(value);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${where(i.path)}: ${i.message}`);
+    throw new ProjectError({ file }, `invalid bundle definition:\n  ${lines.join('\n  ')}`);
+  }
+  const d = result.data;
+  if (expectedName !== undefined && d.name !== expectedName) {
+    throw new ProjectError({ file }, `name: is '${d.name}' but the bundle folder is '${expectedName}'`);
+  }
+  const targets = new Set<string>();
+  for (const [i, c] of d.configs.entries()) {
+    if (targets.has(c.target)) throw new ProjectError({ file }, `configs.${i}.target: '${c.target}' is used twice`);
+    targets.add(c.target);
+  }
+  const definition: BundleDefinition = {
+    name: d.name,
+    env: d.env,
+    build: d.build,
+    roles: d.roles,
+    configs: d.configs.map((c) => ({
+      template: c.template,
+      target: c.target,
+      ...(c.link !== undefined ? { link: c.link } : {}),
+      roles: c.roles ?? d.roles,
+      ...(c.validate !== undefined ? { validate: c.validate } : {}),
+    })),
+    shared: d.shared,
+    program: d.program ?? d.name,
+    health: d.health,
+    ...(d.haproxy !== undefined ? { haproxy: d.haproxy } : {}),
+    deployPath: d.deployPath ?? `/srv/${d.name}`,
+    keep: d.keep,
+  };
+  return { definition, source: d.source };
+}

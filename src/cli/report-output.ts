@@ -1,0 +1,36 @@
+import { writeFile } from 'node:fs/promises';
+import type { RunReport } from '../runner/report.js';
+import { summarize } from '../runner/report.js';
+import { exitCodeForKinds } from './exit-code.js';
+import type { GlobalOptions } from './global-options.js';
+
+/** Print the end-of-run summary, write --json, and return the exit code. */
+export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: string): Promise<number> {
+  const s = summarize(report);
+  const out = opts.json === true ? process.stderr : process.stdout;
+  const lines: string[] = [];
+  if (report.dryRun) {
+    for (const h of report.hosts) {
+      lines.push(`[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`);
+      for (const st of h.steps) lines.push(`[${h.host}]   ${st.status === 'planned' ? '$' : '(probe) $'} ${st.command}`);
+    }
+  }
+  for (const h of report.hosts) {
+    if (h.status === 'ok') {
+      if (opts.verbose) lines.push(`[${h.host}] ok in ${h.durationMs} ms, ${h.channels} channel(s), ${h.changes} change(s)`);
+      continue;
+    }
+    lines.push(`[${h.host}] ${h.status.toUpperCase()}${h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : ''}: ${h.error?.message ?? ''}`);
+  }
+  lines.push(
+    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
+      `${report.dryRun ? ' (dry run: nothing changed)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
+  );
+  out.write(`${lines.join('\n')}\n`);
+  if (opts.json !== undefined) {
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    if (opts.json === true) process.stdout.write(text);
+    else if (typeof opts.json === 'string') await writeFile(opts.json, text);
+  }
+  return exitCodeForKinds(report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'skipped').map((h) => h.error?.kind ?? 'failed'));
+}

@@ -1,0 +1,39 @@
+import { Command as Program } from 'commander';
+import { defineTask } from '../task/define-task.js';
+import { sh } from '../shell/command.js';
+import { UsageError } from '../errors/usage-error.js';
+import { runTask } from '../runner/run-task.js';
+import type { GlobalOptions } from './global-options.js';
+import { makeRunEnv } from './run-env.js';
+import { finishRun } from './report-output.js';
+
+/** `ferry run -- WORDS…`: like `ssh host WORDS…` — joined with spaces, run by the remote shell. */
+export function runCommand(setExit: (code: number) => void): Program {
+  return new Program('run')
+    .description('run an ad-hoc shell command on every selected host (like `ssh host WORDS…`)')
+    .argument('<words...>', 'the command; put it after `--`')
+    .option('--sudo', 'run it through sudo')
+    .action(async (words: string[], opts: { sudo?: boolean }, self: Program) => {
+      const all = self.optsWithGlobals<GlobalOptions>();
+      if (words.length === 0) throw new UsageError('ferry run: nothing to run (ferry run --roles app -- uname -a)');
+      const script = words.join(' ');
+      const env = makeRunEnv(all);
+      const hosts = await env.select();
+      const task = defineTask({
+        name: 'run',
+        description: script,
+        async run(ctx) {
+          const c = sh(script);
+          const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
+          if (res.stdout) ctx.log(res.stdout.trimEnd());
+          return res.stdout;
+        },
+      });
+      const report = await runTask({
+        task, params: {}, hosts, allHosts: (await env.inventory()).hosts, dryRun: Boolean(all.dryRun), runId: env.runId,
+        command: ['ferry', ...process.argv.slice(2)].join(' '),
+        options: await env.runOptions(hosts),
+      });
+      setExit(await finishRun(report, all, env.logDir));
+    });
+}

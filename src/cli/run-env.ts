@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { resolve, join } from 'node:path';
+import type SSHConfig from 'ssh-config';
+import { loadInventory } from '../project/load-inventory.js';
+import { parseSetFlags } from '../inventory/set-flags.js';
+import { selectHosts } from '../inventory/select.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { loadSshConfig } from '../ssh/ssh-config.js';
+import { resolveTarget } from '../ssh/resolve-target.js';
+import type { SshTarget } from '../ssh/target.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { Selection } from '../task/types.js';
+import type { GlobalOptions } from './global-options.js';
+import { promptPassword } from './prompt-password.js';
+import type { RunHostsOptions } from '../runner/run-hosts.js';
+
+/** Everything a command needs, assembled once from the global flags. */
+export interface RunEnv {
+  readonly opts: GlobalOptions;
+  readonly projectDir: string;
+  readonly runId: string;
+  readonly logDir: string;
+  inventory(): Promise<Inventory>;
+  /** the selected hosts (flags, else the command's default selection) */
+  select(defaults?: Selection): Promise<Host[]>;
+  targets(hosts: readonly Host[]): Promise<Map<string, SshTarget>>;
+  sudoPassword(): Promise<string | undefined>;
+  runOptions(hosts: readonly Host[]): Promise<RunHostsOptions>;
+  readonly tty: boolean;
+}
+
+export function makeRunEnv(opts: GlobalOptions): RunEnv {
+  const projectDir = resolve(opts.project ?? process.cwd());
+  const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+  const logDir = join(projectDir, '.ferry', 'logs', runId);
+  let inv: Promise<Inventory> | undefined;
+  let sshConfig: Promise<SSHConfig> | undefined;
+  let sudo: Promise<string | undefined> | undefined;
+  const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !process.env.CI;
+  const env: RunEnv = {
+    opts,
+    projectDir,
+    runId,
+    logDir,
+    tty,
+    inventory() {
+      inv ??= loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set: parseSetFlags(opts.set) });
+      return inv;
+    },
+    async select(defaults) {
+      const i = await env.inventory();
+      const hosts = opts.hosts ?? (opts.roles ? undefined : defaults?.hosts);
+      const roles = opts.roles ?? (opts.hosts ? undefined : defaults?.roles);
+      if (!hosts?.length && !roles?.length) throw new UsageError('no hosts selected: pass --hosts NAMES or --roles ROLES');
+      return selectHosts(i, { hosts, roles });
+    },
+    async targets(hosts) {
+      sshConfig ??= loadSshConfig(opts.sshConfig);
+      const config = await sshConfig;
+      const all = (await env.inventory()).hosts;
+      const flags = {
+        identityFiles: opts.identity.map((f) => resolve(f)),
+        knownHostsFile: opts.knownHosts ? resolve(opts.knownHosts) : undefined,
+        acceptNewHostKeys: Boolean(opts.acceptNewHostKeys),
+        connectTimeoutMs: opts.connectTimeout * 1000,
+        keepaliveMs: 15_000,
+        agent: process.env.SSH_AUTH_SOCK,
+      };
+      return new Map(hosts.map((h) => [h.name, resolveTarget(h, config, flags, all)]));
+    },
+    sudoPassword() {
+      sudo ??= opts.sudoPasswordPrompt
+        ? promptPassword('sudo password (asked once, for every host): ')
+        : Promise.resolve(process.env.FERRY_SUDO_PASSWORD || undefined);
+      return sudo;
+    },
+    async runOptions(hosts) {
+      return {
+        hosts,
+        targets: await env.targets(hosts),
+        parallel: opts.serial ? 1 : opts.parallel,
+        failFast: Boolean(opts.failFast),
+        logDir,
+        sudoPassword: await env.sudoPassword(),
+        tty,
+        toStderr: opts.json === true,
+      };
+    },
+  };
+  return env;
+}

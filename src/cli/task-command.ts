@@ -1,0 +1,32 @@
+import { Command as Program } from 'commander';
+import type { LoadedTask } from '../project/load-tasks.js';
+import { runTask } from '../runner/run-task.js';
+import type { GlobalOptions } from './global-options.js';
+import { addParamOptions, paramSpecs, parseParams } from './param-options.js';
+import { makeRunEnv } from './run-env.js';
+import { finishRun } from './report-output.js';
+
+/** `ferry <task> [params]`: one subcommand per tasks/*.ts. */
+export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Program {
+  const specs = paramSpecs(t.definition.params);
+  const c = new Program(t.definition.name).description(`${t.definition.description}  [${t.file}]`);
+  addParamOptions(c, specs);
+  c.action(async (_opts: Record<string, unknown>, self: Program) => {
+    const all = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+    const params = parseParams(t.definition.params, specs, self.opts());
+    const env = makeRunEnv(all);
+    const hosts = await env.select(t.definition.defaultSelection);
+    const report = await runTask({
+      task: t.definition,
+      params,
+      hosts,
+      allHosts: (await env.inventory()).hosts,
+      dryRun: Boolean(all.dryRun),
+      runId: env.runId,
+      command: ['ferry', ...process.argv.slice(2)].join(' '),
+      options: { ...(await env.runOptions(hosts)), ...(all.dryRun ? { sudoPassword: undefined } : {}) },
+    });
+    setExit(await finishRun(report, all, env.logDir));
+  });
+  return c;
+}

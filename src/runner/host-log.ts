@@ -1,0 +1,21 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+/** Per-host log file under .ferry/logs/<run-id>/<host>.log (masked text only). */
+export class HostLog {
+  private readonly stream: WriteStream | undefined;
+
+  constructor(dir: string | undefined, host: string) {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    this.stream = createWriteStream(join(dir, `${host}.log`), { flags: 'a', mode: 0o600 });
+  }
+
+  line(text: string): void {
+    this.stream?.write(`${new Date().toISOString()} ${text.replace(/\n(?!$)/g, '\n    ')}${text.endsWith('\n') ? '' : '\n'}`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()));
+  }
+}

@@ -1,0 +1,111 @@
+import type { Readable } from 'node:stream';
+import type { Command } from '../shell/command.js';
+import type { Host } from '../inventory/types.js';
+import { SshConnection } from '../ssh/connection.js';
+import { remoteExec, type RemoteExecResult } from '../ssh/remote-exec.js';
+import type { SshTarget } from '../ssh/target.js';
+import { RemoteCommandError, tail } from '../errors/remote-error.js';
+import type { StepOutcome } from '../task/types.js';
+import { render } from '../shell/command.js';
+import type { HostLog } from './host-log.js';
+
+export interface SessionExec {
+  readonly title?: string;
+  readonly id?: string;
+  readonly stdin?: string | Uint8Array | Readable;
+  readonly allowFailure?: boolean;
+  readonly timeoutMs?: number;
+  readonly status?: StepOutcome['status'];
+  readonly onStdout?: (chunk: Buffer) => void;
+}
+
+/** One host's side of a run: a lazily opened connection, every exec recorded for the report. */
+export class HostSession {
+  readonly host: Host;
+  readonly target: SshTarget;
+  readonly steps: StepOutcome[] = [];
+  readonly log: HostLog;
+  private readonly sudoPassword: string | undefined;
+  private conn: Promise<SshConnection> | undefined;
+
+  constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string) {
+    this.host = host;
+    this.target = target;
+    this.log = log;
+    this.sudoPassword = sudoPassword;
+  }
+
+  connection(): Promise<SshConnection> {
+    this.conn ??= SshConnection.open(this.target);
+    return this.conn;
+  }
+
+  get opened(): boolean {
+    return this.conn !== undefined;
+  }
+
+  async channels(): Promise<number> {
+    if (!this.conn) return 0;
+    try {
+      return (await this.conn).channels;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Run and record; throws RemoteCommandError on nonzero exit unless allowFailure. */
+  async exec(command: Command, opts: SessionExec = {}): Promise<RemoteExecResult> {
+    const shown = render(command, { masked: true });
+    const title = opts.title ?? shown;
+    this.log.line(`$ ${shown}`);
+    const conn = await this.connection();
+    const started = performance.now();
+    try {
+      const res = await remoteExec(conn, command, {
+        stdin: opts.stdin,
+        allowFailure: opts.allowFailure,
+        timeoutMs: opts.timeoutMs,
+        sudoPassword: this.sudoPassword,
+        step: opts.title,
+        ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+      });
+      this.record(opts.id ?? title, title, shown, opts.status ?? 'ok', res.code, res.durationMs, res.stdout, res.stderr);
+      return res;
+    } catch (err) {
+      const ms = Math.round(performance.now() - started);
+      if (err instanceof RemoteCommandError) {
+        this.record(opts.id ?? title, title, shown, 'failed', err.exitCode, ms, err.stdout, err.stderr);
+      } else {
+        this.record(opts.id ?? title, title, shown, 'failed', null, ms, '', (err as Error).message);
+      }
+      throw err;
+    }
+  }
+
+  /** Record a step that did not run (dry-run). */
+  plan(id: string, title: string, command: Command): StepOutcome {
+    const shown = render(command, { masked: true });
+    this.log.line(`(dry-run) $ ${shown}`);
+    return this.record(id, title, shown, 'planned', null, 0, '', '');
+  }
+
+  private record(id: string, title: string, command: string, status: StepOutcome['status'], exitCode: number | null, durationMs: number, stdout: string, stderr: string): StepOutcome {
+    const outcome: StepOutcome = { id, title, command, status, exitCode, durationMs, stdout: tail(stdout), stderr: tail(stderr) };
+    if (stdout) this.log.line(stdout);
+    if (stderr) this.log.line(`stderr: ${stderr}`);
+    if (status !== 'planned') this.log.line(`exit ${exitCode ?? 'none'} after ${durationMs} ms`);
+    this.steps.push(outcome);
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    if (this.conn) {
+      try {
+        (await this.conn).close();
+      } catch {
+        // never connected: nothing to close
+      }
+    }
+    await this.log.close();
+  }
+}

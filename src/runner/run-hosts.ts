@@ -1,0 +1,86 @@
+import type { Host } from '../inventory/types.js';
+import type { SshTarget } from '../ssh/target.js';
+import { FerryError } from '../errors/ferry-error.js';
+import { RemoteCommandError } from '../errors/remote-error.js';
+import { HostLog } from './host-log.js';
+import { HostSession } from './host-session.js';
+import { runWithProgress, type HostUi } from './progress.js';
+import type { HostReport, HostStatus } from './report.js';
+
+export interface RunHostsOptions {
+  readonly hosts: readonly Host[];
+  readonly targets: ReadonlyMap<string, SshTarget>;
+  readonly parallel: number;
+  readonly failFast: boolean;
+  readonly logDir?: string | undefined;
+  readonly sudoPassword?: string | undefined;
+  readonly tty: boolean;
+  readonly toStderr: boolean;
+  readonly silent?: boolean;
+}
+
+export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
+
+function statusOf(err: unknown): HostStatus {
+  return err instanceof FerryError && (err.kind === 'connection' || err.kind === 'host-key') ? 'unreachable' : 'failed';
+}
+
+function jsonSafe(v: unknown): unknown {
+  try {
+    return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run `work` once per host with a concurrency cap; one host failing never stops the others (unless failFast). */
+export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<HostReport[]> {
+  const reports = new Map<string, HostReport>();
+  let stop = false;
+  const jobs = o.hosts.map((host) => ({
+    name: host.name,
+    run: async (ui: HostUi) => {
+      const started = performance.now();
+      if (stop) {
+        reports.set(host.name, { host: host.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });
+        ui.skip('skipped (--fail-fast)');
+        return;
+      }
+      const target = o.targets.get(host.name);
+      if (!target) throw new Error(`no SSH target for ${host.name}`);
+      const session = new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword);
+      let failure: unknown;
+      let result: unknown;
+      try {
+        result = await work(session, ui);
+      } catch (err) {
+        failure = err;
+        session.log.line(`FAILED: ${(err as Error).message}`);
+      }
+      const report: HostReport = {
+        host: host.name,
+        status: failure === undefined ? 'ok' : statusOf(failure),
+        durationMs: Math.round(performance.now() - started),
+        channels: await session.channels(),
+        steps: session.steps,
+        changes: session.steps.filter((s) => s.status === 'changed').length,
+        ...(result !== undefined ? { result: jsonSafe(result) } : {}),
+        ...(failure !== undefined
+          ? {
+              error: { kind: failure instanceof FerryError ? failure.kind : 'error', message: (failure as Error).message },
+              exitCode: failure instanceof RemoteCommandError ? failure.exitCode : null,
+            }
+          : {}),
+      };
+      reports.set(host.name, report);
+      await session.close();
+      if (failure !== undefined) {
+        if (o.failFast) stop = true;
+        throw failure;
+      }
+      ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
+    },
+  }));
+  await runWithProgress(jobs, { tty: o.tty, toStderr: o.toStderr, concurrency: Math.max(1, o.parallel), silent: o.silent ?? false });
+  return o.hosts.map((h) => reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });
+}

@@ -1,0 +1,32 @@
+import type { Host } from '../inventory/types.js';
+import type { TaskDefinition } from '../task/types.js';
+import { createTaskContext } from './task-context.js';
+import { runOnHosts, type RunHostsOptions } from './run-hosts.js';
+import type { RunReport } from './report.js';
+
+export interface RunTaskInput {
+  readonly task: TaskDefinition;
+  readonly params: unknown;
+  readonly hosts: readonly Host[];
+  readonly allHosts: readonly Host[];
+  readonly dryRun: boolean;
+  readonly runId: string;
+  readonly command: string;
+  readonly options: RunHostsOptions;
+}
+
+/** Run a task on every selected host and collect the report. */
+export async function runTask(i: RunTaskInput): Promise<RunReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const hosts = await runOnHosts(i.options, async (session, ui) => {
+    const ctx = createTaskContext({
+      session, hosts: i.allHosts, params: i.params, dryRun: i.dryRun, setTitle: ui.title, log: (m) => {
+        session.log.line(m);
+        ui.log(m);
+      },
+    });
+    return i.task.run(ctx as never);
+  });
+  return { runId: i.runId, command: i.command, dryRun: i.dryRun, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), hosts };
+}

@@ -1,0 +1,107 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { cmd, sh, withOptions, type Command, type Word } from '../shell/command.js';
+import { readFileCommand, writeFileCommand } from '../ops/files.js';
+import type { Step } from '../ops/step.js';
+import type { Fact } from '../facts/fact.js';
+import type { Host } from '../inventory/types.js';
+import type { ExecResult, RunOptions, StepOutcome, TaskContext } from '../task/types.js';
+import type { HostSession } from './host-session.js';
+import { localExec } from './local-exec.js';
+
+export interface ContextOptions<P> {
+  readonly session: HostSession;
+  readonly hosts: readonly Host[];
+  readonly params: P;
+  readonly dryRun: boolean;
+  readonly setTitle: (text: string) => void;
+  readonly log: (text: string) => void;
+}
+
+function toCommand(c: Command | readonly Word[] | string): Command {
+  if (typeof c === 'string') return sh(c);
+  if (Array.isArray(c)) return cmd(...(c as Word[]));
+  return c as Command;
+}
+
+/** The TaskContext a task's `run` gets on one host. */
+export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
+  const { session, dryRun } = o;
+  const asRoot = session.target.user === 'root';
+
+  async function run(c: Command, options: RunOptions = {}, title?: string): Promise<ExecResult> {
+    if (dryRun) {
+      session.plan(title ?? 'run', title ?? 'run', c);
+      return { code: 0, stdout: '', stderr: '' };
+    }
+    if (title) o.setTitle(title);
+    const res = await session.exec(c, {
+      ...(title ? { title } : {}),
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.allowFailure ? { allowFailure: true } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    return { code: res.code, stdout: res.stdout, stderr: res.stderr };
+  }
+
+  const ctx: TaskContext<P> = {
+    host: session.host,
+    hosts: o.hosts,
+    params: o.params,
+    dryRun,
+    run: (c, options) => run(toCommand(c), options),
+    sudo: (c, options) => {
+      const base = toCommand(c);
+      return run(asRoot && !base.sudo ? base : withOptions(base, { sudo: base.sudo ?? true }), options);
+    },
+    async fact<T>(fact: Fact<T>): Promise<T> {
+      o.setTitle(`probe ${fact.name}`);
+      const res = await session.exec(fact.command, { title: `probe ${fact.name}`, id: `fact:${fact.name}` });
+      return fact.parse(res.stdout);
+    },
+    async apply(steps: readonly Step[]): Promise<StepOutcome[]> {
+      const out: StepOutcome[] = [];
+      for (const s of steps) {
+        if (dryRun) {
+          out.push(session.plan(s.id, s.title, s.command));
+          continue;
+        }
+        o.setTitle(s.title);
+        await session.exec(s.command, {
+          id: s.id, title: s.title, status: 'changed',
+          ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+          ...(s.allowFailure ? { allowFailure: true } : {}),
+        });
+        const last = session.steps[session.steps.length - 1];
+        if (last) out.push(last);
+      }
+      return out;
+    },
+    async put(localPath, remotePath, options = {}) {
+      const c = writeFileCommand(remotePath, options.mode);
+      if (dryRun) {
+        session.plan(`put:${remotePath}`, `put ${localPath} → ${remotePath}`, c);
+        return;
+      }
+      const size = (await stat(localPath)).size;
+      o.setTitle(`put ${remotePath} (${size} bytes)`);
+      await session.exec(c, { title: `put ${remotePath}`, stdin: createReadStream(localPath) });
+    },
+    async get(remotePath, localPath) {
+      if (dryRun) {
+        session.plan(`get:${remotePath}`, `get ${remotePath}`, readFileCommand(remotePath));
+        return;
+      }
+      const out = createWriteStream(localPath);
+      try {
+        await session.exec(readFileCommand(remotePath), { title: `get ${remotePath}`, onStdout: (chunk) => out.write(chunk) });
+      } finally {
+        await new Promise((r) => out.end(r));
+      }
+    },
+    local: (argv, options = {}) => localExec(argv, options),
+    log: (m) => o.log(m),
+    title: (t) => o.setTitle(t),
+  };
+  return ctx;
+}
