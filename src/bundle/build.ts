@@ -8,8 +8,8 @@ import { buildNodeEnv } from './env-node.js';
 import { buildPythonEnv } from './env-python.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from './run-local.js';
-import { walkTree, recordOf, sha256File, type FileRecord, type TreeEntry } from './tree.js';
-import { writeArchive } from './archive.js';
+import { sha256File } from './tree.js';
+import { packStaged } from './pack.js';
 import { bundleId, bundleIdPrefix } from './bundle-id.js';
 import { MANIFEST_FORMAT, manifestJson, type ArchiveManifest, type EnvInfo, type Manifest } from './manifest.js';
 import { archivePath, builtFrom, cacheDir, manifestPath, treeDir, type BuiltBundle } from './cache.js';
@@ -20,19 +20,6 @@ export interface BuildOptions {
   readonly name: string;
   readonly tag: string;
   readonly onProgress?: (msg: string) => void;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 async function bundleNames(projectDir: string): Promise<string[]> {
@@ -76,7 +63,11 @@ async function cached(projectDir: string, name: string, tag: string, commit: str
       existsSync(archivePath(projectDir, id)) &&
       (await sha256File(archivePath(projectDir, id))) === m.sha256;
     if (ok) return builtFrom(projectDir, m);
-    await removeCached(projectDir, id); // stale: moved tag, damaged archive, older format
+    await removeCached(projectDir, id); // stale: damaged archive, older format
+  }
+  // leftovers without a manifest (an interrupted build, a deleted manifest) are incomplete
+  for (const n of names.filter((x) => x.startsWith(prefix) && !x.endsWith('.manifest.json'))) {
+    await removeCached(projectDir, n.replace(/\.tar\.gz$/, ''));
   }
   return undefined;
 }
@@ -85,12 +76,6 @@ async function removeCached(projectDir: string, id: string): Promise<void> {
   await rm(manifestPath(projectDir, id), { force: true });
   await rm(archivePath(projectDir, id), { force: true });
   await rm(treeDir(projectDir, id), { recursive: true, force: true });
-}
-
-async function collect(root: string, top: string[]): Promise<TreeEntry[]> {
-  const out: TreeEntry[] = [];
-  for (const t of top) if (existsSync(`${root}/${t}`)) for await (const e of walkTree(root, t)) out.push(e);
-  return out;
 }
 
 /**
@@ -152,10 +137,9 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
       await runLocal(`build step ${i + 1} (${argv[0] ?? ''})`, argv, { cwd: app, env: cleanEnv({ SOURCE_DATE_EPOCH: String(epoch) }) });
     }
 
-    progress('hash files');
-    const entries = await collect(staging, ['app', 'env']);
-    const records: FileRecord[] = await mapLimit(entries.filter((e) => e.type !== 'dir'), 8, (e) => recordOf(staging, e));
-    const inner: ArchiveManifest = {
+    progress('hash files, archive');
+    const tmpArchive = `${staging}/archive.tar.gz`;
+    const meta: Omit<ArchiveManifest, 'files'> = {
       format: MANIFEST_FORMAT,
       name,
       tag,
@@ -163,12 +147,8 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
       commitTime: new Date(epoch * 1000).toISOString(),
       env,
       definition,
-      files: records,
     };
-    await writeFile(`${staging}/manifest.json`, manifestJson(inner));
-    progress('archive');
-    const tmpArchive = `${staging}/archive.tar.gz`;
-    const { sha256, size } = await writeArchive(staging, [...entries, { path: 'manifest.json', type: 'file' }], new Date(epoch * 1000), tmpArchive);
+    const { sha256, size, inner } = await packStaged(staging, meta, tmpArchive);
     const id = bundleId(name, tag, commit, sha256);
 
     await removeCached(projectDir, id);

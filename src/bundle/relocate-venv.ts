@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { FailedError } from '../errors/index.js';
 
 /**
@@ -43,6 +45,28 @@ export function relocatePyvenvCfg(text: string): string {
   return `${keep.join('\n')}\n`;
 }
 
+/** RECORD's hash form: urlsafe base64 of the sha256, unpadded. */
+export function recordHash(content: string | Buffer): string {
+  return `sha256=${createHash('sha256').update(content).digest('base64url')}`;
+}
+
+/**
+ * A dist-info RECORD after relocation: lines of rewritten files get their new hash and size;
+ * the dropped direct_url.json is no longer listed. `base` is the folder RECORD paths are relative to.
+ */
+export function fixRecord(text: string, base: string, rewritten: ReadonlyMap<string, string>): string {
+  return text
+    .split('\n')
+    .filter((l) => !/\.dist-info\/direct_url\.json,/.test(l))
+    .map((l) => {
+      const comma = l.indexOf(',');
+      if (comma < 0) return l;
+      const content = rewritten.get(resolve(base, l.slice(0, comma)));
+      return content === undefined ? l : `${l.slice(0, comma)},${recordHash(content)},${Buffer.byteLength(content)}`;
+    })
+    .join('\n');
+}
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -75,6 +99,7 @@ async function removePycache(dir: string): Promise<void> {
 export async function relocateVenv(envDir: string, alsoForbidden: readonly string[] = []): Promise<void> {
   await removePycache(envDir);
   await rm(`${envDir}/bin/activate.csh`, { force: true }); // csh cannot find a sourced file's own path
+  const rewritten = new Map<string, string>();
   for (const name of (await readdir(`${envDir}/bin`)).sort()) {
     const p = `${envDir}/bin/${name}`;
     if (!(await lstat(p)).isFile()) continue;
@@ -82,16 +107,20 @@ export async function relocateVenv(envDir: string, alsoForbidden: readonly strin
     let next = relocateScript(text, envDir);
     if (name === 'activate') next = relocateActivate(next, envDir);
     if (name === 'activate.fish') next = relocateActivateFish(next, envDir);
-    if (next !== text) await writeFile(p, next);
+    if (next !== text) {
+      await writeFile(p, next);
+      rewritten.set(p, next);
+    }
   }
   await writeFile(`${envDir}/pyvenv.cfg`, relocatePyvenvCfg(await readFile(`${envDir}/pyvenv.cfg`, 'utf8')));
   for await (const p of files(`${envDir}/lib`)) {
-    if (p.endsWith('.dist-info/direct_url.json')) {
-      await rm(p);
-      const record = `${p.slice(0, -'direct_url.json'.length)}RECORD`;
-      const text = await readFile(record, 'utf8').catch(() => undefined);
-      if (text !== undefined) await writeFile(record, text.split('\n').filter((l) => !l.includes('.dist-info/direct_url.json,')).join('\n'));
-    }
+    if (p.endsWith('.dist-info/direct_url.json')) await rm(p);
+  }
+  for await (const p of files(`${envDir}/lib`)) {
+    if (!p.endsWith('.dist-info/RECORD')) continue;
+    const text = await readFile(p, 'utf8');
+    const next = fixRecord(text, dirname(dirname(p)), rewritten);
+    if (next !== text) await writeFile(p, next);
   }
   const forbidden = [envDir, ...alsoForbidden].map((s) => Buffer.from(s));
   const leaks: string[] = [];

@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Liquid } from 'liquidjs';
+import { dirname, resolve, sep, extname } from 'node:path';
+import { Liquid, type FS } from 'liquidjs';
 import { ProjectError } from '../errors/index.js';
 import type { Host } from '../inventory/types.js';
 import type { BuiltBundle } from './cache.js';
@@ -41,8 +43,33 @@ export function hasRole(host: Pick<Host, 'roles'>, roles: readonly string[]): bo
   return host.roles.some((r) => roles.includes(r));
 }
 
-function engine(root: string): Liquid {
+/**
+ * The file system liquid reads partials through: confined to `root`, and remembering which
+ * file each source text came from (liquid's error tokens carry the text, not the file name).
+ */
+function recordingFs(seen: Map<string, string>): FS {
+  const remember = (file: string, text: string): string => {
+    if (!seen.has(text)) seen.set(text, file);
+    return text;
+  };
+  return {
+    exists: async (file) => existsSync(file),
+    existsSync: (file) => existsSync(file),
+    readFile: async (file) => remember(file, await readFile(file, 'utf8')),
+    readFileSync: (file) => remember(file, readFileSync(file, 'utf8')),
+    resolve: (root, file, ext) => resolve(root, extname(file) ? file : file + ext),
+    contains: async (root, file) => {
+      const r = resolve(root);
+      return file.startsWith(r.endsWith(sep) ? r : r + sep);
+    },
+    dirname: (file) => dirname(file),
+    sep,
+  };
+}
+
+function engine(root: string, seen: Map<string, string>): Liquid {
   const liquid = new Liquid({
+    fs: recordingFs(seen),
     root: [root],
     partials: [root],
     relativeReference: true,
@@ -61,14 +88,15 @@ function engine(root: string): Liquid {
 
 interface LiquidLikeError {
   message: string;
-  token?: { file?: string; getPosition?: () => number[] };
+  token?: { file?: string; input?: string; getPosition?: () => number[] };
   originalError?: Error;
 }
 
 /** A liquid error as a ProjectError naming `bundles/<name>/<template>:line:col` and what was wrong. */
-function projectError(e: unknown, root: string, display: string, template: string): ProjectError {
+function projectError(e: unknown, root: string, display: string, template: string, seen: ReadonlyMap<string, string>): ProjectError {
   const err = e as LiquidLikeError;
-  const file = err.token?.file;
+  const input = err.token?.input;
+  const file = err.token?.file ?? (input !== undefined ? seen.get(input) : undefined);
   const rel = file && file.startsWith(`${root}/`) ? file.slice(root.length + 1) : template;
   const [line, column] = err.token?.getPosition?.() ?? [];
   const reason = (err.originalError?.message ?? err.message).replace(/, (file:.*?, )?line:\d+, col:\d+$/s, '');
@@ -101,12 +129,13 @@ function templateContext(def: BundleDefinition, ctx: RenderContext): Record<stri
  * variable or filter is a ProjectError naming `display/template:line:col`.
  */
 export async function renderTemplate(text: string, opts: { root: string; display: string; template: string; context: Record<string, unknown> }): Promise<string> {
-  const liquid = engine(opts.root);
+  const seen = new Map<string, string>([[text, `${opts.root}/${opts.template}`]]);
+  const liquid = engine(opts.root, seen);
   try {
     const parsed = liquid.parse(text, `${opts.root}/${opts.template}`);
     return (await liquid.render(parsed, opts.context)) as string;
   } catch (e) {
-    throw projectError(e, opts.root, opts.display, opts.template);
+    throw projectError(e, opts.root, opts.display, opts.template, seen);
   }
 }
 

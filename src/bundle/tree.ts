@@ -7,6 +7,9 @@ export interface TreeEntry {
   /** relative, '/'-separated; directories without a trailing slash */
   readonly path: string;
   readonly type: 'dir' | 'file' | 'symlink';
+  /** lstat mode and size, when walked from disk */
+  readonly mode?: number;
+  readonly size?: number;
 }
 
 /** Byte order of UTF-8 names: the same on every machine and locale. */
@@ -20,10 +23,10 @@ export function compareNames(a: string, b: string): number {
  */
 export async function* walkTree(root: string, rel: string): AsyncGenerator<TreeEntry> {
   const st = await lstat(`${root}/${rel}`);
-  if (st.isSymbolicLink()) return yield { path: rel, type: 'symlink' };
-  if (st.isFile()) return yield { path: rel, type: 'file' };
+  if (st.isSymbolicLink()) return yield { path: rel, type: 'symlink', mode: st.mode, size: 0 };
+  if (st.isFile()) return yield { path: rel, type: 'file', mode: st.mode, size: st.size };
   if (!st.isDirectory()) return;
-  yield { path: rel, type: 'dir' };
+  yield { path: rel, type: 'dir', mode: st.mode, size: 0 };
   const names = (await readdir(`${root}/${rel}`)).sort(compareNames);
   for (const name of names) yield* walkTree(root, `${rel}/${name}`);
 }

@@ -2,7 +2,7 @@
 import { Command as Program, CommanderError } from 'commander';
 import { ProjectError } from '../errors/project-error.js';
 import { loadTasks, type LoadedTask } from '../project/load-tasks.js';
-import { addGlobalOptions } from './global-options.js';
+import { addGlobalOptions, type GlobalOptions } from './global-options.js';
 import { exitCodeFor } from './exit-code.js';
 import { formatTaskList } from './list-tasks.js';
 import { projectDirFromArgv } from './project-dir.js';
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(runCommand(setExit));
-  for (const c of extraCommands(setExit)) program.addCommand(c);
+  for (const c of extraCommands(setExit, () => program.opts<GlobalOptions>())) program.addCommand(c);
   const builtin = new Set(program.commands.map((c) => c.name()));
   for (const t of tasks) {
     if (builtin.has(t.definition.name)) throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);

@@ -33,7 +33,7 @@ export class RemoteCommandError extends FerryError {
     const why = f.exitCode === null ? `killed by ${f.signal ?? 'signal'}` : `exit ${f.exitCode}`;
     const detail = tail(f.stderr.trim() || f.stdout.trim(), 400);
     super(
-      message ?? `[${f.host}] ${f.step ? `${f.step}: ` : ''}\`${f.command}\` failed (${why})${detail ? `: ${detail}` : ''}`,
+      message ?? `[${f.host}] ${f.step ? f.step : `\`${f.command}\``} failed (${why})${detail ? `: ${detail}` : ''}`,
       f.host,
     );
     this.command = f.command;

@@ -17,6 +17,10 @@ export interface RunHostsOptions {
   readonly tty: boolean;
   readonly toStderr: boolean;
   readonly silent?: boolean;
+  /** sessions opened by the caller and shared across phases: reused, not closed here */
+  readonly sessions?: ReadonlyMap<string, HostSession>;
+  /** printed before the host lines (one group per phase) */
+  readonly phase?: string;
 }
 
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
@@ -46,9 +50,11 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         ui.skip('skipped (--fail-fast)');
         return;
       }
+      const shared = o.sessions?.get(host.name);
       const target = o.targets.get(host.name);
-      if (!target) throw new Error(`no SSH target for ${host.name}`);
-      const session = new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword);
+      if (!shared && !target) throw new Error(`no SSH target for ${host.name}`);
+      const session = shared ?? new HostSession(host, target as SshTarget, new HostLog(o.logDir, host.name), o.sudoPassword);
+      const stepsBefore = session.steps.length;
       let failure: unknown;
       let result: unknown;
       try {
@@ -62,8 +68,8 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         status: failure === undefined ? 'ok' : statusOf(failure),
         durationMs: Math.round(performance.now() - started),
         channels: await session.channels(),
-        steps: session.steps,
-        changes: session.steps.filter((s) => s.status === 'changed').length,
+        steps: session.steps.slice(stepsBefore),
+        changes: session.steps.slice(stepsBefore).filter((s) => s.status === 'changed').length,
         ...(result !== undefined ? { result: jsonSafe(result) } : {}),
         ...(failure !== undefined
           ? {
@@ -73,7 +79,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
           : {}),
       };
       reports.set(host.name, report);
-      await session.close();
+      if (!shared) await session.close();
       if (failure !== undefined) {
         if (o.failFast) stop = true;
         throw failure;
@@ -81,6 +87,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
       ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
     },
   }));
+  if (o.phase && !o.silent) (o.toStderr ? process.stderr : process.stdout).write(`== ${o.phase} ==\n`);
   await runWithProgress(jobs, { tty: o.tty, toStderr: o.toStderr, concurrency: Math.max(1, o.parallel), silent: o.silent ?? false });
   return o.hosts.map((h) => reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });
 }

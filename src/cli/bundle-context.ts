@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { definitionFile, loadDefinition } from '../bundle/load-definition.js';
+import type { BundleDefinition } from '../bundle/definition.js';
+import type { BuiltBundle } from '../bundle/cache.js';
+import { UsageError } from '../errors/usage-error.js';
+import { releasePaths } from '../ops/release/paths.js';
+import type { DeployContext } from '../deploy/deploy-context.js';
+import { DEFAULT_LOCK_TTL_MS, lockOwner } from '../deploy/lock-state.js';
+import type { RunEnv } from './run-env.js';
+
+/** The bundle definition as the working tree has it (for releases/rollback/unlock/restart). */
+export async function workingDefinition(projectDir: string, name: string): Promise<BundleDefinition> {
+  const dir = join(projectDir, 'bundles', name);
+  const file = definitionFile(dir);
+  if (!file) throw new UsageError(`no bundle "${name}" (expected ${dir}/bundle.ts)`);
+  return (await loadDefinition(file, `bundles/${name}/bundle.ts`, name)).definition;
+}
+
+export interface LockFlags {
+  readonly lockWait?: number;
+  readonly lockTtl?: number;
+}
+
+export function deployContext(env: RunEnv, definition: BundleDefinition, bundle: BuiltBundle | undefined, flags: LockFlags): DeployContext {
+  const m = bundle?.manifest;
+  return {
+    bundle,
+    definition,
+    label: { name: definition.name, tag: m?.tag, commit: m?.commit },
+    paths: releasePaths(definition.deployPath),
+    allHosts: [],
+    runId: env.runId,
+    owner: lockOwner(env.runId, ['ferry', ...process.argv.slice(2)].join(' ')),
+    dryRun: Boolean(env.opts.dryRun),
+    lockWaitS: flags.lockWait ?? 0,
+    lockTtlMs: flags.lockTtl !== undefined ? flags.lockTtl * 60_000 : DEFAULT_LOCK_TTL_MS,
+  };
+}

@@ -1,0 +1,22 @@
+import type { BuiltBundle } from '../bundle/cache.js';
+import type { BundleDefinition } from '../bundle/definition.js';
+import type { Host } from '../inventory/types.js';
+import type { ReleasePaths } from '../ops/release/paths.js';
+import type { LockOwner } from '../ops/release/lock-owner.js';
+
+/** What every phase of a deploy/rollback/restart shares. */
+export interface DeployContext {
+  /** the artifact being deployed (deploy only; rollback and restart have none) */
+  readonly bundle?: BuiltBundle | undefined;
+  readonly definition: BundleDefinition;
+  /** what history lines say about the release (name, tag, commit) */
+  readonly label: { readonly name: string; readonly tag?: string | undefined; readonly commit?: string | undefined };
+  readonly paths: ReleasePaths;
+  readonly allHosts: readonly Host[];
+  readonly runId: string;
+  readonly owner: LockOwner;
+  readonly dryRun: boolean;
+  /** seconds to wait for a held lock */
+  readonly lockWaitS: number;
+  readonly lockTtlMs: number;
+}

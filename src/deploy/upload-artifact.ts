@@ -1,0 +1,33 @@
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { uploadCommand } from '../ops/release/upload.js';
+import type { HostSession } from '../runner/host-session.js';
+import type { DeployContext } from './deploy-context.js';
+
+const human = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} KB`);
+
+/** Stream the artifact to the host's cache (never whole in memory), with byte progress; returns bytes sent. */
+export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t: string) => void): Promise<number> {
+  if (!d.bundle) throw new Error('uploadArtifact needs a built bundle');
+  const { archivePath, sha256, size } = d.bundle;
+  let sent = 0;
+  let last = 0;
+  // counting happens in the pipe itself: nothing flows before the channel is ready to take it
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      const now = Date.now();
+      if (now - last > 200 || sent === size) {
+        last = now;
+        title(`upload ${human(sent)}/${human(size)}`);
+      }
+      done(null, chunk);
+    },
+  });
+  const stream = createReadStream(archivePath, { highWaterMark: 256 * 1024 });
+  stream.on('error', (err) => counter.destroy(err));
+  stream.pipe(counter);
+  title(`upload 0/${human(size)}`);
+  await s.exec(uploadCommand(d.paths, sha256, d.runId), { title: `upload ${human(size)} + verify sha256`, id: 'upload', stdin: counter });
+  return sent;
+}

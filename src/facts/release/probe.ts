@@ -1,0 +1,56 @@
+import type { LockOwner } from '../../ops/release/lock-owner.js';
+import { first, keyValues } from './key-values.js';
+import { nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from '../../bundle/runtime-check.js';
+
+function safe<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
+
+export interface ProbeResult {
+  readonly lock: 'acquired' | 'held' | 'free';
+  /** owner.json of a held lock (unparseable text kept as-is) */
+  readonly owner?: LockOwner | string | undefined;
+  /** release id `current` points to */
+  readonly current?: string | undefined;
+  readonly previous?: string | undefined;
+  readonly releasePresent: boolean;
+  /** sha256 of the cached artifact as the host computed it, if the file exists */
+  readonly cachedSha256?: string | undefined;
+  readonly node?: HostRuntime['node'] | null;
+  readonly python?: HostRuntime['python'] | null;
+  readonly arch: string;
+  readonly releases: readonly string[];
+}
+
+const stripReleases = (v: string | undefined) => v?.replace(/^(?:.*\/)?releases\//, '');
+
+export function parseOwner(text: string | undefined): LockOwner | string | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as LockOwner;
+  } catch {
+    return text;
+  }
+}
+
+export function parseProbe(stdout: string): ProbeResult {
+  const kv = keyValues(stdout);
+  const lock = first(kv, 'lock');
+  const cache = first(kv, 'cache');
+  return {
+    lock: lock === 'acquired' || lock === 'held' ? lock : 'free',
+    owner: parseOwner(first(kv, 'owner')),
+    current: stripReleases(first(kv, 'current')),
+    previous: stripReleases(first(kv, 'previous')),
+    releasePresent: first(kv, 'release') === 'present',
+    cachedSha256: cache && cache !== 'absent' ? cache : undefined,
+    node: safe(() => nodeRuntimeFact.parse(first(kv, 'node') ?? 'null')),
+    python: kv.has('python') ? pythonRuntimeFact('').parse(first(kv, 'python') ?? 'none') : undefined,
+    arch: first(kv, 'arch') ?? 'unknown',
+    releases: (first(kv, 'releases') ?? '').split(' ').filter(Boolean),
+  };
+}

@@ -1,0 +1,48 @@
+import { quote } from '../../shell/quote.js';
+import { render, type Command } from '../../shell/command.js';
+import { nodeRuntimeFact, pythonRuntimeFact } from '../../bundle/runtime-check.js';
+import type { LockOwner } from './lock-owner.js';
+import type { ReleasePaths } from './paths.js';
+
+export interface ProbeInput {
+  readonly paths: ReleasePaths;
+  readonly id: string;
+  /** the artifact to look for in the cache (deploy only) */
+  readonly sha256?: string | undefined;
+  /** take the lock (mkdir) in the same round trip; absent in --dry-run and read-only commands */
+  readonly lockAs?: LockOwner;
+  /** the venv's interpreter, to report its version (python bundles) */
+  readonly python?: string | undefined;
+}
+
+/**
+ * One round trip: (optionally) take the lock, then report what the host has:
+ * lock, current, previous, the release, the cached artifact's real sha256, node and arch.
+ */
+export function probeCommand(i: ProbeInput): Command {
+  const p = i.paths;
+  const q = quote;
+  const lines: string[] = [];
+  if (i.lockAs) {
+    lines.push(
+      `mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`,
+      `if mkdir ${q(p.lock)} 2>/dev/null; then printf '%s\\n' ${q(JSON.stringify(i.lockAs))} > ${q(p.owner)} && echo lock=acquired || exit 70`,
+      `else echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; fi`,
+    );
+  } else {
+    lines.push(`if [ -d ${q(p.lock)} ]; then echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; else echo lock=free; fi`);
+  }
+  lines.push(
+    `printf 'current=%s\\n' "$(readlink ${q(p.current)} 2>/dev/null)"`,
+    `printf 'previous=%s\\n' "$(readlink ${q(p.previous)} 2>/dev/null)"`,
+    `if [ -d ${q(p.release(i.id))} ]; then echo release=present; else echo release=absent; fi`,
+    ...(i.sha256
+      ? [`if [ -f ${q(p.cacheFile(i.sha256))} ]; then printf 'cache=%s\\n' "$(sha256sum < ${q(p.cacheFile(i.sha256))} | cut -d' ' -f1)"; else echo cache=absent; fi`]
+      : []),
+    `printf 'node=%s\\n' "$(${render(nodeRuntimeFact.command, { masked: false })})"`,
+    ...(i.python ? [`printf 'python=%s\\n' "$(${render(pythonRuntimeFact(i.python).command, { masked: false })})"`] : []),
+    `printf 'arch=%s\\n' "$(uname -m)"`,
+    `printf 'releases=%s\\n' "$(cd ${q(p.releases)} 2>/dev/null && ls -1 | grep -v '\\.partial$' | tr '\\n' ' ')"`,
+  );
+  return { script: lines.join('\n') };
+}

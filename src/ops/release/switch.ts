@@ -1,0 +1,32 @@
+import { quote } from '../../shell/quote.js';
+import { render, type Command } from '../../shell/command.js';
+import type { ReleasePaths } from './paths.js';
+import { linkConfigScript, type ConfigLink } from './config-link.js';
+
+export interface SwitchInput {
+  readonly paths: ReleasePaths;
+  readonly id: string;
+  readonly links: readonly ConfigLink[];
+  /** reload/restart commands run after the switch, in order */
+  readonly after: readonly Command[];
+}
+
+/**
+ * Atomically point `current` at releases/<id> (ln -s … current.tmp && mv -T current.tmp current),
+ * remembering the old target as `previous`; then link service configs and reload/restart.
+ */
+export function switchCommand(i: SwitchInput): Command {
+  const p = i.paths;
+  const q = quote;
+  const rel = `releases/${i.id}`;
+  const steps = [
+    `test -d ${q(p.release(i.id))}`,
+    `cur="$(readlink ${q(p.current)} 2>/dev/null || true)"`,
+    `{ if [ -n "$cur" ] && [ "$cur" != ${q(rel)} ]; then ln -sfn "$cur" ${q(`${p.previous}.tmp`)} && mv -Tf ${q(`${p.previous}.tmp`)} ${q(p.previous)}; fi; }`,
+    `ln -sfn ${q(rel)} ${q(`${p.current}.tmp`)}`,
+    `mv -Tf ${q(`${p.current}.tmp`)} ${q(p.current)}`,
+    ...i.links.map((l) => linkConfigScript(p, l)),
+    ...i.after.map((c) => `{ ${render(c, { masked: false })}; }`),
+  ];
+  return { script: steps.join(' && ') };
+}

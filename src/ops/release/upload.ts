@@ -1,0 +1,19 @@
+import { quote } from '../../shell/quote.js';
+import type { Command } from '../../shell/command.js';
+import type { ReleasePaths } from './paths.js';
+
+/**
+ * Receive the artifact on stdin into a temp file, check its sha256, then rename into the
+ * content-addressed cache. A half-uploaded or corrupted file never gets the final name.
+ */
+export function uploadCommand(paths: ReleasePaths, sha256: string, runId: string): Command {
+  const final = paths.cacheFile(sha256);
+  const part = `${final}.part-${runId.replace(/[^A-Za-z0-9-]/g, '')}`;
+  return {
+    script: [
+      `mkdir -p ${quote(paths.cacheDir)} && cat > ${quote(part)}`,
+      `&& got="$(sha256sum < ${quote(part)} | cut -d' ' -f1)"`,
+      `&& if [ "$got" = ${quote(sha256)} ]; then mv -f ${quote(part)} ${quote(final)}; else rm -f ${quote(part)} && echo "sha256 mismatch after upload: got $got, want ${sha256}" >&2 && exit 65; fi`,
+    ].join(' '),
+  };
+}

@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFile, rm, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../fleet/fleet.js';
+import { ferry, fleetFlags, FERRY_BIN } from '../helpers/ferry-cli.js';
+import { fleetSkipReason } from '../helpers/skip.js';
+import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
+import { checkCurrent } from '../helpers/release-check.js';
+
+const skip = fleetSkipReason();
+
+interface Report { hosts: Array<{ host: string; status: string; channels: number; error?: { message: string }; result?: Record<string, unknown>; steps: Array<{ id: string; command: string; stderr: string; stdout: string }> }> }
+
+describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
+  let fleet: Fleet;
+  let proj: DemoProject;
+  let flags: string[];
+  let n = 0;
+  const json = () => join(proj.dir, `.r${++n}.json`);
+  const report = async (file: string): Promise<Report> => JSON.parse(await readFile(file, 'utf8')) as Report;
+  const run = (...args: string[]) => ferry(['--project', proj.dir, ...flags, ...args], { timeoutMs: 240_000 });
+  const current = (h: { root: string }) => readlinkSync(join(h.root, 'srv/demo/current')).replace('releases/', '');
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    fleet = await startFleet({ hosts: 5, extraInventory: { defaults: DEMO_ATTRS } });
+    proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
+    flags = fleetFlags({ ...fleet, inventoryFile: join(proj.dir, 'inventory.yaml') });
+    proj.tag('v1.0.0');
+    await proj.setVersion('1.1.0');
+    proj.tag('v1.1.0');
+  }, 300_000);
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  it('deploys v1.0.0, then v1.1.0, then rolls back: current, configs and history follow', async () => {
+    const f1 = json();
+    const r1 = await run('--json', f1, 'deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
+    expect(r1.code, r1.stdout + r1.stderr).toBe(0);
+    ids.v1 = current(fleet.hosts[0]!);
+    expect(ids.v1).toMatch(/^demo-v1\.0\.0-[0-9a-f]{7}-[0-9a-f]{8}$/);
+    const rep1 = await report(f1);
+    for (const h of rep1.hosts) expect(h.channels, `${h.host} channels`).toBeLessThanOrEqual(6);
+    const r2 = await run('deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
+    expect(r2.code, r2.stdout + r2.stderr).toBe(0);
+    ids.v2 = current(fleet.hosts[0]!);
+    expect(ids.v2).toMatch(/^demo-v1\.1\.0-/);
+    for (const h of fleet.hosts) {
+      expect(current(h)).toBe(ids.v2);
+      expect(checkCurrent(h.root, 'demo').complete).toBe(true);
+      // the nginx site is a link into current/config, rendered for this host
+      const site = await fleet.exec(h, 'readlink -f /etc/nginx/sites-enabled/demo.conf && cat /etc/nginx/sites-enabled/demo.conf');
+      expect(site.stdout).toContain(`/srv/demo/releases/${ids.v2}/config/nginx/demo.conf`);
+      expect(site.stdout).toContain(`listen ${h.address}:${DEMO_ATTRS.http_port}`);
+      const answer = await fleet.exec(h, `for i in $(seq 1 50); do curl -fsS http://${h.address}:${DEMO_ATTRS.http_port}/ && break; sleep 0.2; done`);
+      expect(answer.stdout).toContain('1.1.0');
+    }
+    const r3 = await run('rollback', 'demo', '--roles', 'app');
+    expect(r3.code, r3.stdout + r3.stderr).toBe(0);
+    for (const h of fleet.hosts) {
+      expect(current(h)).toBe(ids.v1);
+      const history = readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+      expect(history.map((x) => `${x.action}:${x.result}:${x.to}`)).toEqual([`deploy:ok:${ids.v1}`, `deploy:ok:${ids.v2}`, `rollback:ok:${ids.v1}`]);
+      expect(history[1]).toMatchObject({ from: ids.v1, tag: 'v1.1.0', bundle: 'demo' });
+      expect(history[2]).toMatchObject({ from: ids.v2 });
+    }
+    const rel = await run('releases', 'demo', '--roles', 'app');
+    expect(rel.code).toBe(0);
+    expect(rel.stdout).toContain(`all 5 host(s) on ${ids.v1}`);
+  });
+
+  it('a redeploy of the current tag uploads 0 bytes and changes nothing', async () => {
+    const before = fleet.hosts.map(current);
+    const f = json();
+    const r = await run('--json', f, 'deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
+    expect(r.code, r.stdout).toBe(0);
+    const rep = await report(f);
+    for (const h of rep.hosts) {
+      expect(h.result?.uploadedBytes, h.host).toBe(0);
+      expect(h.steps.map((s) => s.id)).toEqual(['probe', 'finish']);
+      expect(h.channels).toBeLessThanOrEqual(3);
+    }
+    expect(fleet.hosts.map(current)).toEqual(before);
+  });
+
+  it('detects a corrupted cached artifact by sha256 and uploads it again', async () => {
+    const h = fleet.hosts[1]!;
+    const cacheDir = join(h.root, 'srv/demo/.ferry/bundles');
+    // v1.1.0 is staged everywhere; remove its release dir on h2 and corrupt the cached artifact
+    await rm(join(h.root, 'srv/demo/releases', ids.v2!), { recursive: true, force: true });
+    const [file] = (await readdir(cacheDir)).filter((f) => f.endsWith('.tar.gz') && readFileSync(join(h.root, 'srv/demo/releases', ids.v1!, '.ferry-sha256'), 'utf8').trim() !== f.replace('.tar.gz', ''));
+    expect(file).toBeDefined();
+    await writeFile(join(cacheDir, file!), 'garbage');
+    const f = json();
+    const r = await run('--json', f, 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
+    expect(r.code, r.stdout).toBe(0);
+    const rep = await report(f);
+    const mine = rep.hosts.find((x) => x.host === h.name);
+    expect(mine?.result?.uploadedBytes).toBeGreaterThan(1000);
+    for (const o of rep.hosts.filter((x) => x.host !== h.name)) expect(o.result?.uploadedBytes).toBe(0);
+    expect(checkCurrent(h.root, 'demo')).toMatchObject({ current: ids.v2, complete: true });
+  });
+
+  it('an invalid nginx config on one host: nothing switched anywhere, exit 1, report names host and validator output', async () => {
+    const before = fleet.hosts.map(current);
+    const inv = readFileSync(join(proj.dir, 'inventory.yaml'), 'utf8');
+    const bad = inv.replace(/(\n  h3:.*?attrs: )\{\}/, '$1{ http_port: "not-a-port" }');
+    expect(bad).not.toBe(inv);
+    const invFile = join(proj.dir, 'inventory-bad.yaml');
+    await writeFile(invFile, bad);
+    const f = json();
+    const r = await ferry(['--project', proj.dir, ...flags, '--inventory', invFile, '--json', f, 'deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app']);
+    expect(r.code).toBe(1);
+    expect(fleet.hosts.map(current)).toEqual(before);
+    const rep = await report(f);
+    const h3 = rep.hosts.find((x) => x.host === 'h3');
+    expect(h3?.status).toBe('failed');
+    expect(h3?.error?.message).toMatch(/nginx|emerg|invalid/i);
+    expect(r.stdout).toMatch(/\[h3\] FAILED/);
+    for (const h of fleet.hosts) expect(existsSync(join(h.root, 'srv/demo/.ferry/lock'))).toBe(false);
+  });
+
+  it('a second concurrent deploy exits 4 naming the owner; a stale lock is reported and only unlock clears it', async () => {
+    const h = fleet.hosts[0]!;
+    const lock = join(h.root, 'srv/demo/.ferry/lock');
+    await mkdir(lock, { recursive: true });
+    const owner = { user: 'alice', host: hostname(), pid: 2 ** 22 + 12345, started: new Date().toISOString(), command: 'ferry deploy demo --tag v9', runId: 'x' };
+    await writeFile(join(lock, 'owner.json'), JSON.stringify(owner));
+    const r = await run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
+    expect(r.code).toBe(4);
+    expect(r.stdout + r.stderr).toMatch(/held by alice@.*pid 4206649.*STALE/);
+    expect(existsSync(lock)).toBe(true);
+    const u = await run('unlock', 'demo', '--hosts', h.name);
+    expect(u.code, u.stdout).toBe(0);
+    expect(u.stdout).toContain('lock held by alice@');
+    expect(existsSync(lock)).toBe(false);
+    // a live concurrent deploy: the second one is refused while the first holds the lock
+    await proj.setVersion('1.2.0');
+    proj.tag('v1.2.0');
+    const first = run('deploy', 'demo', '--tag', 'v1.2.0', '--roles', 'app');
+    for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((res) => setTimeout(res, 50));
+    const second = await run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
+    expect(second.code).toBe(4);
+    expect(second.stdout + second.stderr).toMatch(/held by .*ferry .*deploy demo --tag v1\.2\.0/);
+    const firstR = await first;
+    expect(firstR.code, firstR.stdout).toBe(0);
+  });
+
+  it('--dry-run changes nothing on any host', async () => {
+    const snap = () => fleet.hosts.map((h) => `${current(h)} ${readdirSyncSorted(join(h.root, 'srv/demo/releases'))} ${readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').length}`);
+    const before = snap();
+    const r = await run('--dry-run', 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/\$ .*mv -Tf .*current/);
+    expect(snap()).toEqual(before);
+  });
+
+  it('survives kill -9 at 20+ random moments: every host keeps a complete current, the next deploy succeeds', async () => {
+    const trials = Number(process.env.FERRY_KILL_TRIALS ?? 20);
+    let broken = 0;
+    const tags = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
+    for (let t = 0; t < trials; t++) {
+      // make work for the deploy on some hosts: drop cached artifacts and non-current releases
+      for (const h of fleet.hosts) {
+        if (Math.random() < 0.5) await rm(join(h.root, 'srv/demo/.ferry/bundles'), { recursive: true, force: true });
+        const cur = current(h);
+        for (const d of readdirSyncSorted(join(h.root, 'srv/demo/releases')).split(',')) if (d && d !== cur && Math.random() < 0.5) await rm(join(h.root, 'srv/demo/releases', d), { recursive: true, force: true });
+      }
+      const child = spawn(process.execPath, [FERRY_BIN, '--project', proj.dir, ...flags, 'deploy', 'demo', '--tag', tags[t % 3]!, '--roles', 'app'], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+      await new Promise((res) => setTimeout(res, 300 + Math.random() * 2500));
+      child.kill('SIGKILL');
+      await new Promise((res) => child.on('close', res));
+      for (const h of fleet.hosts) {
+        const c = checkCurrent(h.root, 'demo');
+        if (!c.complete) {
+          broken++;
+          console.error(`trial ${t}: ${h.name} broken: ${c.problems.slice(0, 3).join('; ')}`);
+        }
+      }
+      const u = await run('unlock', 'demo', '--roles', 'app');
+      expect(u.code).toBe(0);
+    }
+    console.log(`kill -9 trials: ${trials}, broken hosts: ${broken}`);
+    expect(broken).toBe(0);
+    const r = await run('deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const h of fleet.hosts) expect(checkCurrent(h.root, 'demo')).toMatchObject({ current: ids.v2, complete: true });
+  }, 600_000);
+});
+
+function readdirSyncSorted(dir: string): string {
+  try {
+    return readdirSync(dir).sort().join(',');
+  } catch {
+    return '';
+  }
+}
