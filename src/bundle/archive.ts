@@ -1,18 +1,14 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, readlink } from 'node:fs/promises';
+import { closeSync, createWriteStream, lstatSync, openSync, readSync, readlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants, type Gzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
+import { FailedError } from '../errors/index.js';
 import { normalMode, sha256Text, type FileRecord, type TreeEntry } from './tree.js';
 
 const BLOCK = 512;
-/** files up to this size are read whole (and read ahead); bigger ones are streamed */
-const WHOLE = 4 * 1024 * 1024;
-/** how many small files are read ahead of the one being written */
-const LOOKAHEAD = 16;
 /** bytes gathered before a write to gzip (zlib runs on the thread pool, one job per write) */
 const CHUNK = 1024 * 1024;
 
@@ -26,22 +22,29 @@ export interface ArchiveResult {
 /** An entry computed at the end from the records (the manifest): written last. */
 export type FinalEntry = (records: readonly FileRecord[]) => { path: string; data: Buffer };
 
-/** Gathers small buffers into large writes, honoring the gzip stream's backpressure. */
+/**
+ * Copies everything into fixed 1 MiB chunks handed to gzip (zlib runs on the thread pool, one
+ * job per write), waiting for the gzip stream to drain: memory stays flat whatever the input.
+ */
 class Sink {
-  private parts: Buffer[] = [];
-  private bytes = 0;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pos = 0;
   constructor(private readonly gz: Gzip) {}
-  async push(buf: Buffer): Promise<void> {
-    this.parts.push(buf);
-    this.bytes += buf.length;
-    if (this.bytes >= CHUNK) await this.flush();
+  async push(data: Buffer): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      const n = data.copy(this.buf, this.pos, off);
+      off += n;
+      this.pos += n;
+      if (this.pos === CHUNK) await this.flush();
+    }
   }
   async flush(): Promise<void> {
-    if (this.bytes === 0) return;
-    const buf = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.bytes);
-    this.parts = [];
-    this.bytes = 0;
-    if (!this.gz.write(buf)) await once(this.gz, 'drain');
+    if (this.pos === 0) return;
+    const full = this.pos === CHUNK ? this.buf : this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(CHUNK); // the old one now belongs to gzip
+    this.pos = 0;
+    if (!this.gz.write(full)) await once(this.gz, 'drain');
   }
 }
 
@@ -57,24 +60,29 @@ function header(path: string, type: 'Directory' | 'File' | 'SymbolicLink', size:
 
 const padding = (size: number): Buffer => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
 
-interface Loaded {
-  readonly entry: TreeEntry;
-  readonly data?: Buffer;
-  readonly link?: string;
-}
-
-async function load(root: string, e: TreeEntry): Promise<Loaded> {
-  const abs = `${root}/${e.path}`;
-  if (e.type === 'symlink') return { entry: e, link: await readlink(abs) };
-  if (e.type === 'file' && (e.size ?? 0) <= WHOLE) return { entry: e, data: await readFile(abs) };
-  return { entry: e };
+/**
+ * A file's bytes in pieces of `scratch` (reused: every piece is copied before the next read).
+ * Synchronous reads: for thousands of small files one syscall each beats a thread-pool round
+ * trip each, and gzip keeps running on the pool meanwhile.
+ */
+function* pieces(abs: string, scratch: Buffer): Generator<Buffer> {
+  const fd = openSync(abs, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, scratch, 0, scratch.length, null);
+      if (n === 0) return;
+      yield scratch.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Write a reproducible gzip tar of `entries` (relative to `root`, already in archive order) to
  * `dest`, in one pass that also hashes every file: no owner names, uid/gid 0, normalized modes
  * (0755 dirs and executables, 0644 files), every mtime = `mtime`, no hard links. Headers are
- * encoded by the `tar` package; files are read a few ahead, big ones streamed, the output goes
+ * encoded by the `tar` package; files are read in 1 MiB pieces into a reused buffer, the output goes
  * tar → gzip → sha256 → file with backpressure, so memory stays flat in the number and size of
  * files. `final` (the manifest) is computed from the records and written last.
  */
@@ -93,48 +101,29 @@ export async function writeArchive(root: string, entries: readonly TreeEntry[], 
   written.catch(() => undefined); // awaited below; a failure also surfaces through the writes
   const sink = new Sink(gz);
   const records: FileRecord[] = [];
-  const queue: Promise<Loaded>[] = [];
-  let next = 0;
-  const fill = (): void => {
-    while (queue.length < LOOKAHEAD && next < entries.length) {
-      const p = load(root, entries[next++] as TreeEntry);
-      p.catch(() => undefined); // rejections are seen when this entry's turn comes
-      queue.push(p);
-    }
-  };
+  const scratch = Buffer.allocUnsafe(CHUNK);
   try {
-    fill();
-    while (queue.length > 0) {
-      const { entry, data, link } = await (queue.shift() as Promise<Loaded>);
-      fill();
+    for (const entry of entries) {
       if (entry.type === 'dir') {
         await sink.push(header(`${entry.path}/`, 'Directory', 0, 0o755, mtime));
       } else if (entry.type === 'symlink') {
-        const target = link as string;
+        const target = readlinkSync(`${root}/${entry.path}`);
         await sink.push(header(entry.path, 'SymbolicLink', 0, 0o777, mtime, target));
         records.push({ path: entry.path, size: 0, sha256: sha256Text(target), mode: 0o777, link: target });
       } else {
         const mode = normalMode('file', entry.mode ?? 0o644);
-        if (data !== undefined) {
-          await sink.push(header(entry.path, 'File', data.length, mode, mtime));
-          await sink.push(data);
-          await sink.push(padding(data.length));
-          records.push({ path: entry.path, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), mode });
-        } else {
-          const fileSize = entry.size ?? 0;
-          await sink.push(header(entry.path, 'File', fileSize, mode, mtime));
-          const h = createHash('sha256');
-          let seen = 0;
-          for await (const chunk of createReadStream(`${root}/${entry.path}`, { highWaterMark: CHUNK })) {
-            const buf = chunk as Buffer;
-            h.update(buf);
-            seen += buf.length;
-            await sink.push(buf);
-          }
-          if (seen !== fileSize) throw new Error(`${entry.path} changed size while being archived`);
-          await sink.push(padding(fileSize));
-          records.push({ path: entry.path, size: fileSize, sha256: h.digest('hex'), mode });
+        const fileSize = entry.size ?? lstatSync(`${root}/${entry.path}`).size;
+        await sink.push(header(entry.path, 'File', fileSize, mode, mtime));
+        const h = createHash('sha256');
+        let seen = 0;
+        for (const piece of pieces(`${root}/${entry.path}`, scratch)) {
+          h.update(piece);
+          seen += piece.length;
+          await sink.push(piece);
         }
+        if (seen !== fileSize) throw new FailedError(`archive: ${entry.path} changed size while being archived`);
+        await sink.push(padding(fileSize));
+        records.push({ path: entry.path, size: fileSize, sha256: h.digest('hex'), mode });
       }
     }
     if (final) {

@@ -112,7 +112,8 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
     if (tagged !== undefined) {
       definition = (await loadDefinition(tagged, `${display}/${tagged.slice(app.length + 1)} (at ${tag})`, name)).definition;
     } else if (external) {
-      definition = (await loadDefinition(definitionFile(bundleDir) as string, `${display}/bundle.ts`, name)).definition;
+      const file = definitionFile(bundleDir) as string;
+      definition = (await loadDefinition(file, `${display}/${file.slice(bundleDir.length + 1)}`, name)).definition;
     } else {
       throw new ProjectError({ file: `${display}/bundle.ts` }, `missing at tag ${tag}: commit the bundle definition before tagging`);
     }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { createJiti } from 'jiti';
-import { ProjectError } from '../errors/index.js';
+import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
 import type { BundleDefinition } from './definition.js';
 
@@ -34,11 +36,37 @@ export interface LoadedDefinition {
   readonly source: { repo?: string | undefined; path?: string | undefined } | undefined;
 }
 
+/** `bundle.yaml`: the same shape as data; errors name file:line:column. */
+async function loadYaml(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
+  const lines = new LineCounter();
+  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number): SourcePosition => {
+    const { line, col } = lines.linePos(offset);
+    return { file: display, line, column: col };
+  };
+  const bad = doc.errors[0];
+  if (bad) throw new ProjectError(pos(bad.pos[0]), bad.message.split('\n')[0] ?? 'invalid YAML');
+  const locate = (path: readonly PropertyKey[]): SourcePosition => {
+    let node: unknown = doc.contents;
+    let found: unknown = node;
+    for (const part of path) {
+      if (!isMap(node) && !isSeq(node)) break;
+      const next: unknown = node.get(part, true);
+      if (next === undefined) break;
+      node = next;
+      found = next;
+    }
+    return isNode(found) && found.range ? pos(found.range[0]) : { file: display };
+  };
+  return parseBundle(doc.toJS(), display, expectedName, locate);
+}
+
 /**
- * Load and validate `bundle.ts` (or .mts/.js) at `file`. `display` names it in errors
- * (e.g. `bundles/demo/bundle.ts`).
+ * Load and validate `bundle.ts` (or .mts/.js, or `bundle.yaml` as plain data) at `file`.
+ * `display` names it in errors (e.g. `bundles/demo/bundle.ts`).
  */
 export async function loadDefinition(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
+  if (/\.ya?ml$/.test(file)) return loadYaml(file, display, expectedName);
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: aliases() });
   let value: unknown;
   try {
@@ -52,7 +80,7 @@ export async function loadDefinition(file: string, display: string, expectedName
 
 /** The definition file in a bundle folder, if any. */
 export function definitionFile(dir: string): string | undefined {
-  for (const f of ['bundle.ts', 'bundle.mts', 'bundle.js', 'bundle.mjs']) {
+  for (const f of ['bundle.ts', 'bundle.mts', 'bundle.js', 'bundle.mjs', 'bundle.yaml', 'bundle.yml']) {
     const p = `${dir}/${f}`;
     if (existsSync(p)) return p;
   }

@@ -62,7 +62,8 @@ export function fixRecord(text: string, base: string, rewritten: ReadonlyMap<str
       const comma = l.indexOf(',');
       if (comma < 0) return l;
       const content = rewritten.get(resolve(base, l.slice(0, comma)));
-      return content === undefined ? l : `${l.slice(0, comma)},${recordHash(content)},${Buffer.byteLength(content)}`;
+      const eol = l.endsWith('\r') ? '\r' : ''; // pip writes RECORD as CSV with CRLF
+      return content === undefined ? l : `${l.slice(0, comma)},${recordHash(content)},${Buffer.byteLength(content)}${eol}`;
     })
     .join('\n');
 }

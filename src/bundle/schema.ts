@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProjectError } from '../errors/index.js';
+import { ProjectError, type SourcePosition } from '../errors/index.js';
 import type { BundleDefinition } from './definition.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -72,11 +72,18 @@ function where(path: readonly PropertyKey[]): string {
  * Validate what a bundle file exported. `file` is the name shown in errors
  * (e.g. `bundles/demo/bundle.ts`); every error names it and the offending key.
  */
-export function parseBundle(value: unknown, file: string, expectedName?: string): { definition: BundleDefinition; source: ParsedBundle['source'] } {
+export function parseBundle(
+  value: unknown,
+  file: string,
+  expectedName?: string,
+  locate?: (path: readonly PropertyKey[]) => SourcePosition,
+): { definition: BundleDefinition; source: ParsedBundle['source'] } {
   const result = bundleSchema.safeParse(value);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `${where(i.path)}: ${i.message}`);
-    throw new ProjectError({ file }, `invalid bundle definition:\n  ${lines.join('\n  ')}`);
+    const first = result.error.issues[0];
+    const position = locate && first ? locate(first.path) : { file };
+    throw new ProjectError(position, `invalid bundle definition:\n  ${lines.join('\n  ')}`);
   }
   const d = result.data;
   if (expectedName !== undefined && d.name !== expectedName) {

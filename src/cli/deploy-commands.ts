@@ -15,6 +15,20 @@ import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
 import { deployContext, workingDefinition, type LockFlags } from './bundle-context.js';
+import { addRollingOptions, rollingSetup, type RollingFlags } from './rolling-options.js';
+import { rollingActivation } from '../rolling/deploy-activation.js';
+import { restart } from '../rolling/restart.js';
+import { closeSessions } from '../deploy/sessions.js';
+import { hasRole } from '../bundle/render.js';
+import type { RollingSetup } from '../rolling/rolling-setup.js';
+
+async function withSetup<T>(setup: RollingSetup | undefined, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } finally {
+    if (setup) await closeSessions(setup.lbSessions);
+  }
+}
 
 const num = (name: string) => (v: string) => {
   const n = Number(v);
@@ -31,35 +45,43 @@ function lockOptions(p: Program): Program {
 const commandLine = () => ['ferry', ...process.argv.slice(2)].join(' ');
 
 export function deployCommands(setExit: (code: number) => void): Program[] {
-  const deployCmd = lockOptions(
+  const deployCmd = addRollingOptions(lockOptions(
     new Program('deploy')
       .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
       .argument('<bundle>', 'bundle name (bundles/<name>/)')
       .requiredOption('--tag <tag>', 'git revision tag to deploy'),
-  ).action(async (name: string, o: LockFlags & { tag: string }, self: Program) => {
+  ), 'activate').action(async (name: string, o: LockFlags & RollingFlags & { tag: string }, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
     const env = makeRunEnv(all);
     const bundle = await buildBundle({ projectDir: env.projectDir, name, tag: o.tag, onProgress: (m) => process.stderr.write(`build: ${m}\n`) });
     const def = bundle.manifest.definition;
     const hosts = await env.select({ roles: def.roles });
     const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
-    const report = await deploy({ ctx, hosts, run: await env.runOptions(hosts), command: commandLine() });
+    const setup = await rollingSetup(env, def, o);
+    const run = await env.runOptions(hosts);
+    const report = await withSetup(setup, () =>
+      deploy({ ctx, hosts, run, command: commandLine(), ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+    );
     setExit(await finishRun(report, all, env.logDir));
   });
 
-  const rollbackCmd = lockOptions(
+  const rollbackCmd = addRollingOptions(lockOptions(
     new Program('rollback')
       .description('switch every host back to its previous release (or --to a named one), like a deploy')
       .argument('<bundle>', 'bundle name')
       .option('--to <bundle-id>', 'a release that is still on every host'),
-  ).action(async (name: string, o: LockFlags & { to?: string }, self: Program) => {
+  ), 'switch back').action(async (name: string, o: LockFlags & RollingFlags & { to?: string }, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
     if (o.to && !isBundleId(o.to)) throw new UsageError(`--to: "${o.to}" is not a bundle id (see ferry releases ${name})`);
     const env = makeRunEnv(all);
     const def = await workingDefinition(env.projectDir, name);
     const hosts = await env.select({ roles: def.roles });
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
-    const report = await rollback({ ctx, hosts, run: await env.runOptions(hosts), command: commandLine(), to: o.to });
+    const setup = await rollingSetup(env, def, o);
+    const run = await env.runOptions(hosts);
+    const report = await withSetup(setup, () =>
+      rollback({ ctx, hosts, run, command: commandLine(), to: o.to, ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+    );
     setExit(await finishRun(report, all, env.logDir));
   });
 
@@ -112,5 +134,24 @@ export function deployCommands(setExit: (code: number) => void): Program[] {
       setExit(await finishRun(report, all, env.logDir));
     });
 
-  return [deployCmd, rollbackCmd, releasesCmd, unlockCmd];
+  const restartCmd = addRollingOptions(lockOptions(
+    new Program('restart')
+      .description('rolling restart of the bundle\'s program behind HAProxy: drain, restart, health gate, ready')
+      .argument('<bundle>', 'bundle name'),
+  ), 'restart').action(async (name: string, o: LockFlags & RollingFlags, self: Program) => {
+    const all = self.optsWithGlobals<GlobalOptions>();
+    const env = makeRunEnv(all);
+    const def = await workingDefinition(env.projectDir, name);
+    const programRoles = [...new Set(def.configs.filter((c) => c.validate === 'supervisor').flatMap((c) => c.roles))];
+    const hosts = (await env.select({ roles: programRoles.length ? programRoles : def.roles })).filter((h) => !programRoles.length || hasRole(h, programRoles));
+    if (hosts.length === 0) throw new UsageError(`none of the selected hosts runs ${def.program} (roles ${programRoles.join(', ')})`);
+    const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
+    const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
+    if (!setup) throw new Error('unreachable: restart always has a batch');
+    const run = await env.runOptions(hosts);
+    const report = await withSetup(setup, () => restart({ ctx, hosts, run, command: commandLine(), setup }));
+    setExit(await finishRun(report, all, env.logDir));
+  });
+
+  return [deployCmd, rollbackCmd, releasesCmd, unlockCmd, restartCmd];
 }

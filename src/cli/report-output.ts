@@ -20,10 +20,14 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
       if (opts.verbose) lines.push(`[${h.host}] ok in ${h.durationMs} ms, ${h.channels} channel(s), ${h.changes} change(s)`);
       continue;
     }
+    if (h.status === 'untouched' || h.status === 'skipped') {
+      lines.push(`[${h.host}] ${h.status} (kept its release)`);
+      continue;
+    }
     lines.push(`[${h.host}] ${h.status.toUpperCase()}${h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : ''}: ${h.error?.message ?? ''}`);
   }
   lines.push(
-    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
+    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable${s.untouched ? `, ${s.untouched} untouched` : ''}` +
       `${report.dryRun ? ' (dry run: nothing changed)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
   );
   out.write(`${lines.join('\n')}\n`);
@@ -32,5 +36,5 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
     if (opts.json === true) process.stdout.write(text);
     else if (typeof opts.json === 'string') await writeFile(opts.json, text);
   }
-  return exitCodeForKinds(report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'skipped').map((h) => h.error?.kind ?? 'failed'));
+  return exitCodeForKinds(report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'skipped' && h.status !== 'untouched').map((h) => h.error?.kind ?? 'failed'));
 }

@@ -82,6 +82,22 @@ export class HostSession {
     }
   }
 
+  /** Record something done without a remote command (a runtime API call, a health gate) for the report. */
+  event(id: string, title: string, ok: boolean, durationMs: number, detail = ''): StepOutcome {
+    this.log.line(`${ok ? 'ok' : 'FAILED'}: ${title}${detail ? ` — ${detail}` : ''}`);
+    const outcome: StepOutcome = { id, title, command: '', status: ok ? 'ok' : 'failed', exitCode: null, durationMs, stdout: ok ? tail(detail) : '', stderr: ok ? '' : tail(detail) };
+    this.steps.push(outcome);
+    return outcome;
+  }
+
+  /** Record a planned action that is not a remote command (dry-run of runtime API calls, gates). */
+  planNote(id: string, title: string): StepOutcome {
+    this.log.line(`(dry-run) ${title}`);
+    const outcome: StepOutcome = { id, title, command: `# ${title}`, status: 'planned', exitCode: null, durationMs: 0, stdout: '', stderr: '' };
+    this.steps.push(outcome);
+    return outcome;
+  }
+
   /** Record a step that did not run (dry-run). */
   plan(id: string, title: string, command: Command): StepOutcome {
     const shown = render(command, { masked: true });

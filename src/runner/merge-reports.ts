@@ -10,7 +10,7 @@ export function mergeHostReports(hosts: readonly Host[], phases: ReadonlyArray<r
     const results = ran.map((p) => p.result).filter((r) => r !== undefined && typeof r === 'object');
     return {
       host: h.name,
-      status: bad?.status ?? (ran.length ? 'ok' : 'skipped'),
+      status: bad?.status ?? (ran.some((p) => p.status === 'untouched') ? 'untouched' : ran.length ? 'ok' : 'skipped'),
       durationMs: ran.reduce((a, p) => a + p.durationMs, 0),
       channels: Math.max(0, ...ran.map((p) => p.channels)),
       steps: ran.flatMap((p) => p.steps),

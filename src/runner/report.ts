@@ -1,6 +1,7 @@
 import type { StepOutcome } from '../task/types.js';
 
-export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped';
+/** untouched: a rollout stopped before reaching the host (it keeps its old release) */
+export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped' | 'untouched';
 
 export interface HostReport {
   readonly host: string;
@@ -27,7 +28,7 @@ export interface RunReport {
   readonly hosts: readonly HostReport[];
 }
 
-export function summarize(report: RunReport): { ok: number; failed: number; unreachable: number } {
+export function summarize(report: RunReport): { ok: number; failed: number; unreachable: number; untouched: number } {
   const count = (s: HostStatus) => report.hosts.filter((h) => h.status === s).length;
-  return { ok: count('ok'), failed: count('failed'), unreachable: count('unreachable') };
+  return { ok: count('ok'), failed: count('failed'), unreachable: count('unreachable'), untouched: count('untouched') };
 }

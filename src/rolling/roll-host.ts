@@ -1,0 +1,93 @@
+import type { HostSession } from '../runner/host-session.js';
+import { FailedError } from '../errors/failed-error.js';
+import type { LoadBalancers } from './load-balancers.js';
+import { waitHealthy, type HealthTarget } from './health-gate.js';
+
+export interface RollTimeouts {
+  readonly drainMs: number;
+  readonly healthMs: number;
+  /** how long HAProxy may take to see the server UP after `ready` */
+  readonly upMs: number;
+}
+
+export interface RollHostInput {
+  readonly session: HostSession;
+  readonly lbs: LoadBalancers;
+  /** HAProxy server name (the inventory host name) */
+  readonly server: string;
+  readonly health: HealthTarget;
+  readonly timeouts: RollTimeouts;
+  /** what to do while out of rotation: restart, or switch + reload + restart */
+  readonly action: (title: (t: string) => void) => Promise<void>;
+  /**
+   * When the action or the health gate fails: a deploy switches back to the previous release here
+   * (then the host is readied if healthy); without it (a restart) the host stays in maint.
+   */
+  readonly revert?: ((title: (t: string) => void) => Promise<void>) | undefined;
+  readonly title: (t: string) => void;
+  /** record the plan only */
+  readonly dryRun?: boolean;
+}
+
+async function timed<T>(s: HostSession, id: string, title: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    const v = await f();
+    s.event(id, title, true, Date.now() - t0);
+    return v;
+  } catch (err) {
+    s.event(id, title, false, Date.now() - t0, (err as Error).message);
+    throw err;
+  }
+}
+
+/** Take one host out of rotation on every LB, act, prove it healthy, put it back, wait for HAProxy to see it UP. */
+export async function rollHost(i: RollHostInput): Promise<void> {
+  const { session: s, lbs, server, timeouts, title } = i;
+  const hasLb = !lbs.empty;
+  if (i.dryRun) {
+    const on = lbs.endpoints.map((e) => e.session.host.name).join(', ');
+    if (hasLb) s.planNote('lb-drain', `haproxy on ${on}: set server ${lbs.backend}/${server} state drain; wait until scur = 0 (≤ ${timeouts.drainMs} ms)`);
+    await i.action(title);
+    s.planNote('health', `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`);
+    if (hasLb) s.planNote('lb-ready', `haproxy on ${on}: set server ${lbs.backend}/${server} state ready; wait for UP`);
+    return;
+  }
+  const readyAndUp = async () => {
+    if (!hasLb) return;
+    title('ready in haproxy');
+    await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () => lbs.setState(server, 'ready'));
+    title('waiting for haproxy to see it UP');
+    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', (r) => r.state === 'UP' && r.transition === undefined, timeouts.upMs));
+  };
+  if (hasLb) {
+    title('drain in haproxy');
+    await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () => lbs.setState(server, 'drain'));
+    title('waiting for sessions to finish');
+    await timed(s, 'lb-drained', 'current sessions reach 0', () => lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs));
+  }
+  try {
+    await i.action(title);
+    title('health gate');
+    await timed(s, 'health', `health gate ${i.health.path}`, () => waitHealthy(s, i.health, timeouts.healthMs));
+  } catch (err) {
+    if (!i.revert) {
+      if (hasLb) await lbs.setState(server, 'maint').catch(() => undefined);
+      s.event('lb-maint', `haproxy: ${lbs.backend}/${server} left in maint`, true, 0);
+      throw err;
+    }
+    title('rolling back this host');
+    let reverted = false;
+    try {
+      await i.revert(title);
+      await timed(s, 'health-after-revert', 'health gate after revert', () => waitHealthy(s, i.health, timeouts.healthMs));
+      reverted = true;
+    } catch (revertErr) {
+      if (hasLb) await lbs.setState(server, 'maint').catch(() => undefined);
+      throw new FailedError(`${(err as Error).message}; reverting failed too: ${(revertErr as Error).message} (left in maint)`, s.host.name);
+    }
+    if (reverted) await readyAndUp();
+    throw new FailedError(`${(err as Error).message} — switched back to the previous release and readied`, s.host.name);
+  }
+  await readyAndUp();
+}

@@ -1,0 +1,8 @@
+import type { SshConnection } from './connection.js';
+import { requestOnStream } from './stream-request.js';
+
+/** One request/response over a unix socket on the remote host (OpenSSH stream-local forwarding). */
+export async function unixRequestOverSsh(conn: SshConnection, socketPath: string, payload: string, timeoutMs = 10_000): Promise<string> {
+  const stream = await conn.forwardUnix(socketPath);
+  return requestOnStream(conn.target.name, `unix socket ${socketPath}`, stream, payload, timeoutMs);
+}
