@@ -8,5 +8,5 @@ export { MANIFEST_FORMAT, type Manifest, type ArchiveManifest, type EnvInfo } fr
 export type { FileRecord } from './tree.js';
 export { bundleId, isBundleId, tagSlug } from './bundle-id.js';
 export { renderConfigs, renderContext, renderTemplate, hasRole, type RenderContext, type RenderedConfig } from './render.js';
-export { checkRuntime, nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from './runtime-check.js';
+export { checkRuntime, needsRuntime, nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from './runtime-check.js';
 export { TRAMPOLINE } from './relocate-venv.js';

@@ -2,6 +2,19 @@ import { FailedError } from '../errors/index.js';
 import { cmd } from '../shell/command.js';
 import type { Fact } from '../facts/fact.js';
 import type { Manifest } from './manifest.js';
+import type { BundleDefinition } from './definition.js';
+import type { Host } from '../inventory/types.js';
+
+/**
+ * Whether `host` runs the bundle's program (so its env must be runnable there): it gets the
+ * supervisor config; a bundle without one runs on every host of its roles. An LB host that
+ * only gets haproxy.cfg needs no node or python.
+ */
+export function needsRuntime(def: Pick<BundleDefinition, 'configs' | 'roles'>, host: Pick<Host, 'roles'>): boolean {
+  const sup = def.configs.filter((c) => c.validate === 'supervisor');
+  const roles = sup.length > 0 ? sup.flatMap((c) => c.roles) : def.roles;
+  return host.roles.some((r) => roles.includes(r));
+}
 
 /** What a host offers to run a bundle: `node` and the venv's python, as found on its PATH / path. */
 export interface HostRuntime {

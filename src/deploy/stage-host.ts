@@ -1,6 +1,6 @@
 import { FailedError } from '../errors/failed-error.js';
 import { renderConfigs, renderContext } from '../bundle/render.js';
-import { checkRuntime, type HostRuntime } from '../bundle/runtime-check.js';
+import { checkRuntime, needsRuntime, type HostRuntime } from '../bundle/runtime-check.js';
 import { stageCommand } from '../ops/release/stage.js';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
@@ -33,7 +33,7 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
   const id = bundle.id;
   const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title);
   const locked = probe.lock === 'acquired';
-  checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
+  if (needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   let uploadedBytes = 0;
   if (probe.releasePresent) {
     title(`release ${id} already staged`);

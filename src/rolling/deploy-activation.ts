@@ -24,8 +24,7 @@ export function rollingActivation(setup: RollingSetup): ActivateAll {
       phases.push(...lbPhase);
       if (lbPhase.flat().some((r) => r.status !== 'ok')) return phases;
     }
-    phases.push(
-      ...(await rollout(appHosts, a.sessions, a.run, setup.rollout, async (s, ui) => {
+    const rolled = await rollout(appHosts, a.sessions, a.run, setup.rollout, async (s, ui) => {
         const target = a.targetOf(s.host.name);
         const before = a.currentOf(s.host.name);
         if (before === target) {
@@ -38,8 +37,17 @@ export function rollingActivation(setup: RollingSetup): ActivateAll {
           revert: before ? (title) => activateHost(s, a.ctx, before, title) : undefined,
         });
         return { activated: true };
-      })),
-    );
+      });
+    phases.push(...rolled);
+    // an aborted rollout puts the LBs back on their previous release too (state-keeping reload)
+    if (lbHosts.length && rolled.flat().some((r) => r.status === 'failed' || r.status === 'unreachable')) {
+      phases.push(
+        ...(await activateAllAtOnce({
+          ...a, hosts: lbHosts.filter((h) => a.currentOf(h.name) && a.currentOf(h.name) !== a.targetOf(h.name)),
+          targetOf: (h) => a.currentOf(h) ?? '', currentOf: (h) => a.targetOf(h),
+        })),
+      );
+    }
     return phases;
   };
 }

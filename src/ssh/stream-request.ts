@@ -14,10 +14,17 @@ export function requestOnStream(host: string, what: string, stream: Duplex, payl
       clearTimeout(timer);
       reject(new ConnectionError(host, `${what}: ${err.message}`));
     });
-    stream.on('close', () => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       resolve(Buffer.concat(chunks).toString('utf8'));
-    });
+      stream.end();
+    };
+    // the peer closing its side is the end of the answer (an SSH channel closes only when both did)
+    stream.on('end', finish);
+    stream.on('close', finish);
     stream.write(payload);
   });
 }

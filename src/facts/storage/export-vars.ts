@@ -11,6 +11,8 @@ export function parseExportVars(text: string): ExportVars {
     let value = m[2];
     if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) {
       value = value.slice(1, -1).replace(/\\(["\\$`])/g, '$1');
+    } else {
+      value = value.replace(/\\(.)/g, '$1'); // blkid escapes spaces: VERSION=LVM2\ 001
     }
     out[m[1]] = value;
   }

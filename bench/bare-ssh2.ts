@@ -1,0 +1,49 @@
+// The floor for any ssh2-based tool: connect to every host in parallel with the ssh2 package,
+// verify nothing, exec `uptime`, print. Usage: node dist/bench/bare-ssh2.js <hosts.json> <key> [command]
+import { readFileSync } from 'node:fs';
+import { Client } from 'ssh2';
+
+interface Target {
+  name: string;
+  address: string;
+  port: number;
+}
+
+function runOn(t: Target, key: Buffer, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = new Client();
+    c.on('ready', () => {
+      c.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        let out = '';
+        stream.on('data', (d: Buffer) => (out += d.toString()));
+        stream.stderr.on('data', () => undefined);
+        stream.on('close', () => {
+          c.end();
+          resolve(out.trim());
+        });
+      });
+    });
+    c.on('error', reject);
+    c.connect({ host: t.address, port: t.port, username: 'root', privateKey: key, hostVerifier: () => true, readyTimeout: 30_000 });
+  });
+}
+
+const [hostsFile, keyFile, command = 'uptime'] = process.argv.slice(2);
+if (!hostsFile || !keyFile) {
+  process.stderr.write('usage: bare-ssh2 <hosts.json> <key> [command]\n');
+  process.exit(2);
+}
+const targets = JSON.parse(readFileSync(hostsFile, 'utf8')) as Target[];
+const key = readFileSync(keyFile);
+const results = await Promise.allSettled(targets.map((t) => runOn(t, key, command)));
+let failed = 0;
+results.forEach((r, i) => {
+  const name = targets[i]?.name ?? String(i);
+  if (r.status === 'fulfilled') process.stdout.write(`[${name}] ${r.value}\n`);
+  else {
+    failed++;
+    process.stdout.write(`[${name}] FAILED: ${String(r.reason)}\n`);
+  }
+});
+process.exit(failed ? 1 : 0);

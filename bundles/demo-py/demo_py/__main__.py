@@ -1,0 +1,3 @@
+from demo_py.server import main
+
+main()

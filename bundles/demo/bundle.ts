@@ -1,0 +1,35 @@
+import { defineBundle } from '../../src/bundle/define-bundle.js';
+
+export default defineBundle({
+  name: 'demo',
+  env: { kind: 'node' },
+  roles: ['app', 'lb'],
+  configs: [
+    {
+      template: 'templates/nginx.conf.liquid',
+      target: 'nginx/demo.conf',
+      link: '/etc/nginx/sites-enabled/demo.conf',
+      roles: ['app'],
+      validate: 'nginx',
+    },
+    {
+      template: 'templates/haproxy.cfg.liquid',
+      target: 'haproxy/haproxy.cfg',
+      link: '/etc/haproxy/haproxy.cfg',
+      roles: ['lb'],
+      validate: 'haproxy',
+    },
+    {
+      template: 'templates/supervisor.conf.liquid',
+      target: 'supervisor/demo.conf',
+      link: '/etc/supervisor/conf.d/demo.conf',
+      roles: ['app'],
+      validate: 'supervisor',
+    },
+  ],
+  shared: ['log', 'tmp'],
+  program: 'demo',
+  health: { path: '/check.html', port: 'app_port' },
+  haproxy: { backend: 'demo', socket: '/run/haproxy/admin.sock', roles: ['lb'] },
+  keep: 5,
+});

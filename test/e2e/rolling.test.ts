@@ -1,0 +1,150 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
+import { ferry, fleetFlags } from '../helpers/ferry-cli.js';
+import { fleetSkipReason } from '../helpers/skip.js';
+import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
+import { parseShowStat, findServerStat } from '../../src/facts/haproxy/stat.js';
+import { startLoad, type LoadResult } from './load/load.js';
+
+const skip = fleetSkipReason();
+const APPS = ['web1', 'web2', 'web3', 'web4'];
+
+describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under load', () => {
+  let fleet: Fleet;
+  let proj: DemoProject;
+  let flags: string[];
+  let lb: FleetHost;
+  let url: string;
+  const run = (...args: string[]) => ferry(['--project', proj.dir, ...flags, ...args], { timeoutMs: 300_000 });
+  const current = (name: string) => readlinkSync(join(fleet.host(name).root, 'srv/demo/current')).replace('releases/', '');
+  const stat = async () => {
+    const r = await fleet.exec(lb, `printf 'show stat\\n' | socat - UNIX-CONNECT:/run/haproxy/admin.sock`);
+    return parseShowStat(r.stdout);
+  };
+  async function underLoad(f: () => Promise<void>): Promise<LoadResult> {
+    const load = startLoad({ url, rps: 120, maxRequests: 60_000, maxMs: 240_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      await f();
+    } finally {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const res = await load.stop();
+    console.log(`load: sent ${res.sent}, ok ${res.ok}, failed ${res.failed}, versions ${JSON.stringify(res.versions)}`);
+    return res;
+  }
+
+  beforeAll(async () => {
+    fleet = await startFleet({
+      hosts: [{ name: 'lb1', roles: ['lb'] }, ...APPS.map((name) => ({ name, roles: ['app'] }))],
+      extraInventory: { defaults: DEMO_ATTRS },
+    });
+    lb = fleet.host('lb1');
+    url = `http://${lb.address}:${DEMO_ATTRS.lb_port}/`;
+    proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
+    flags = fleetFlags({ ...fleet, inventoryFile: join(proj.dir, 'inventory.yaml') });
+    proj.tag('v1.0.0');
+    await proj.setVersion('1.1.0');
+    proj.tag('v1.1.0');
+    // v1.2.0-broken: starts, but its health check fails
+    await proj.setVersion('1.2.0');
+    const server = join(proj.dir, 'bundles/demo/app/server.js');
+    const src = await readFile(server, 'utf8');
+    await writeFile(server, src.replace("'/check.html'", "'/check.html-broken'"));
+    proj.tag('v1.2.0-broken');
+    const first = await run('deploy', 'demo', '--tag', 'v1.0.0', '--batch', '2');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+  }, 400_000);
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  it('the first rolling deploy leaves every app server UP in HAProxy', async () => {
+    const rows = await stat();
+    for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state, a).toBe('UP');
+  });
+
+  it('ferry restart --batch 1: 0 failed requests, every program restarted, all UP', async () => {
+    const pids = async () => Promise.all(APPS.map(async (a) => (await fleet.exec(fleet.host(a), 'supervisorctl -c /etc/supervisor/supervisord.conf pid demo')).stdout.trim()));
+    const before = await pids();
+    let code = -1;
+    const res = await underLoad(async () => {
+      const r = await run('restart', 'demo', '--batch', '1');
+      code = r.code;
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+    expect(code).toBe(0);
+    expect(res.failed).toBe(0);
+    expect(res.ok).toBeGreaterThan(100);
+    const after = await pids();
+    for (let i = 0; i < APPS.length; i++) expect(after[i]).not.toBe(before[i]);
+    const rows = await stat();
+    for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state).toBe('UP');
+  });
+
+  it('ferry deploy --tag v1.1.0 --batch 2: 0 failed requests, then every response is v1.1.0', async () => {
+    const res = await underLoad(async () => {
+      const r = await run('deploy', 'demo', '--tag', 'v1.1.0', '--batch', '2');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+    expect(res.failed).toBe(0);
+    const after = await underLoad(async () => {
+      await new Promise((r) => setTimeout(r, 1500));
+    });
+    expect(Object.keys(after.versions)).toEqual(['1.1.0']);
+    for (const a of APPS) expect(current(a)).toMatch(/^demo-v1\.1\.0-/);
+  });
+
+  it('a release whose health check fails: first host rolled back and readied, no other host touched, exit 1', async () => {
+    const before = APPS.map(current);
+    let out = '';
+    const res = await underLoad(async () => {
+      const r = await run('deploy', 'demo', '--tag', 'v1.2.0-broken', '--batch', '1', '--max-fail', '0', '--health-timeout', '4s');
+      out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(1);
+    });
+    expect(res.failed).toBe(0);
+    expect(out).toMatch(/\[web1\] FAILED.*health gate/);
+    expect(out).toMatch(/\[web2\] untouched/);
+    expect(APPS.map(current)).toEqual(before);
+    const rows = await stat();
+    for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state, a).toBe('UP');
+  });
+
+  it('a restart where one host\'s program cannot start: it stays in maint, the others restarted, exit 1', async () => {
+    const bad = fleet.host('web4');
+    const file = join(bad.root, 'srv/demo', readlinkSync(join(bad.root, 'srv/demo/current')), 'app/app/server.js');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, 'process.exit(3);\n');
+    try {
+      let out = '';
+      const res = await underLoad(async () => {
+        const r = await run('restart', 'demo', '--batch', '1', '--health-timeout', '4s');
+        out = r.stdout + r.stderr;
+        expect(r.code, out).toBe(1);
+      });
+      expect(res.failed).toBe(0);
+      expect(out).toMatch(/\[web4\] FAILED/);
+      const rows = await stat();
+      expect(findServerStat(rows, 'demo', 'web4')?.state).toBe('MAINT');
+      for (const a of APPS.slice(0, 3)) expect(findServerStat(rows, 'demo', a)?.state).toBe('UP');
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
+  it('a haproxy reload during a rollout keeps a drained server drained', async () => {
+    await fleet.exec(lb, `printf 'set server demo/web2 state drain\\n' | socat - UNIX-CONNECT:/run/haproxy/admin.sock`);
+    // redeploying to the LB reloads haproxy (config changes with the release)
+    const r = await run('deploy', 'demo', '--tag', 'v1.0.0', '--hosts', 'lb1');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const pid = (await fleet.exec(lb, 'cat /run/haproxy.pid')).stdout.trim();
+    expect(pid).not.toBe('');
+    const rows = await stat();
+    expect(findServerStat(rows, 'demo', 'web2')?.state).toBe('DRAIN');
+    await fleet.exec(lb, `printf 'set server demo/web2 state ready\\n' | socat - UNIX-CONNECT:/run/haproxy/admin.sock`);
+  });
+});

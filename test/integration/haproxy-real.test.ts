@@ -1,0 +1,287 @@
+// The HAProxy building blocks against a REAL haproxy (Debian 12: 2.6.12) on 127.0.0.1: runtime
+// lines over the admin socket (node net.connect, one command per connection, as the SSH
+// stream-local forward does), the socat fallback, server-state save + graceful reload.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setServerState, showServersState, showStat, type RuntimeLine } from '../../src/ops/haproxy/runtime.js';
+import { parseSetReply } from '../../src/ops/haproxy/reply.js';
+import { runtimePayload, runtimeStep } from '../../src/ops/haproxy/socket.js';
+import { haproxyReloadCommand, haproxyReloadSteps } from '../../src/ops/haproxy/reload.js';
+import { saveServerStateCommand } from '../../src/ops/haproxy/save-state.js';
+import { findServerStat, parseShowStat, showStatFact, type StatRow } from '../../src/facts/haproxy/stat.js';
+import { findServerState, parseServersState, serversStateFact, type ServerState } from '../../src/facts/haproxy/servers-state.js';
+import { render, type Command } from '../../src/shell/command.js';
+import { startLoad, type LoadResult } from '../e2e/load/load.js';
+
+const HAPROXY = '/usr/sbin/haproxy';
+const canRun = existsSync(HAPROXY) && existsSync('/usr/bin/socat');
+
+/** Run a rendered command as the remote shell would, stdin optional. Bounded by a kill timer. */
+function sh(command: Command, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', render(command, { masked: false })], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** One runtime command per connection: write the line + '\n', read to EOF (what the lead does over SSH). */
+function runtime(socket: string, line: RuntimeLine): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect({ path: socket });
+    let out = '';
+    c.setTimeout(10_000, () => c.destroy(new Error(`no reply to '${line}'`)));
+    c.on('connect', () => c.write(runtimePayload(line)));
+    c.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('end', () => resolve(out));
+    c.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, tries = 300, everyMs = 100): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    last = await probe();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!canRun)('HAProxy runtime API, state file and reload against a real haproxy', () => {
+  let dir = '';
+  let socket = '';
+  let stateFile = '';
+  let pidFile = '';
+  let cfg = '';
+  let url = '';
+  const backends: http.Server[] = [];
+  const held: http.ServerResponse[] = [];
+  const allPids = new Set<number>();
+
+  const stat = async (): Promise<StatRow[]> => parseShowStat(await runtime(socket, showStat()));
+  const states = async (): Promise<ServerState[]> => parseServersState(await runtime(socket, showServersState('app')));
+  const server = async (name: string): Promise<StatRow> => {
+    const row = findServerStat(await stat(), 'app', name);
+    if (!row) throw new Error(`no app/${name} in show stat`);
+    return row;
+  };
+  const set = async (name: string, state: 'ready' | 'drain' | 'maint'): Promise<void> => {
+    expect(parseSetReply(await runtime(socket, setServerState('app', name, state)))).toEqual({ ok: true });
+  };
+  const pids = (): number[] => readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const load = (maxRequests: number): Promise<LoadResult> => startLoad({ url, rps: 200, maxRequests, maxMs: 20_000 }).done;
+
+  beforeAll(async () => {
+    dir = mkdtempSync('/tmp/ferry-hap-');
+    socket = join(dir, 'admin.sock');
+    stateFile = join(dir, 'server-state');
+    pidFile = join(dir, 'haproxy.pid');
+    cfg = join(dir, 'haproxy.cfg');
+    const ports: number[] = [];
+    for (const version of ['A', 'B']) {
+      const s = http.createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url === '/hold') return void held.push(res); // answered when the test says so
+        res.end(JSON.stringify({ version }));
+      });
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      backends.push(s);
+      ports.push((s.address() as AddressInfo).port);
+    }
+    const front = await freePort();
+    const spare = await freePort(); // nothing listens there
+    url = `http://127.0.0.1:${front}/`;
+    writeFileSync(
+      cfg,
+      `global
+	stats socket ${socket} mode 600 level admin expose-fd listeners
+	server-state-file ${stateFile}
+
+defaults
+	mode http
+	timeout connect 2s
+	timeout client 10s
+	timeout server 10s
+	# the backends live in this (busy, shared-CPU) test process: a check fails only after 5 s of silence
+	timeout check 5s
+	load-server-state-from-file global
+
+frontend fe
+	bind 127.0.0.1:${front}
+	default_backend app
+
+backend app
+	balance roundrobin
+	option httpchk GET /
+	server web1 127.0.0.1:${ports[0]} check inter 200ms
+	server web2 127.0.0.1:${ports[1]} check inter 200ms
+	server spare 127.0.0.1:${spare} check inter 200ms
+`,
+    );
+    // the reload command starts haproxy when no live pid is recorded
+    const started = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket, binary: HAPROXY }));
+    expect(started.code, started.stderr).toBe(0);
+    pids().forEach((p) => allPids.add(p));
+    // a server starts UP until its checks fail: wait for spare (nothing listening) to go DOWN too
+    await until('web1, web2 UP and spare DOWN', stat, (rows) =>
+      ['web1', 'web2'].every((n) => findServerStat(rows, 'app', n)?.state === 'UP') && findServerStat(rows, 'app', 'spare')?.state === 'DOWN',
+    );
+  });
+
+  afterAll(async () => {
+    for (const res of held.splice(0)) res.end('{"version":"late"}');
+    if (pidFile && existsSync(pidFile)) pids().forEach((p) => allPids.add(p));
+    for (const p of allPids) if (alive(p)) process.kill(p, 'SIGTERM');
+    for (const s of backends) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('show stat and show servers state from the live socket agree, and match the socat facts', async () => {
+    const rows = await stat();
+    const st = await states();
+    for (const name of ['web1', 'web2']) {
+      expect(findServerStat(rows, 'app', name)?.state).toBe('UP');
+      expect(findServerState(st, 'app', name)).toMatchObject({ opState: 'running', admin: 'READY' });
+      expect(findServerStat(rows, 'app', name)?.addr).toBe(`127.0.0.1:${findServerState(st, 'app', name)?.port}`);
+    }
+    expect(findServerStat(rows, 'app', 'spare')?.state).toBe('DOWN');
+    expect(findServerState(st, 'app', 'spare')?.opState).toBe('stopped');
+    // the same replies through the fact commands (printf | socat), as they run on an LB host
+    const viaSocat = await sh(showStatFact(socket).command);
+    expect(viaSocat.code).toBe(0);
+    const socatRows = parseShowStat(viaSocat.stdout);
+    expect(socatRows.map((r) => `${r.pxname}/${r.svname}:${r.state}`)).toEqual(rows.map((r) => `${r.pxname}/${r.svname}:${r.state}`));
+    const socatStates = parseServersState((await sh(serversStateFact(socket, 'app').command)).stdout);
+    expect(socatStates.map((s) => `${s.server}:${s.opState}:${s.admin}`)).toEqual(st.map((s) => `${s.server}:${s.opState}:${s.admin}`));
+  });
+
+  it('drain takes web1 out of new traffic; ready brings it back', async () => {
+    const before = await load(40);
+    expect(before.failed).toBe(0);
+    expect(Object.keys(before.versions).sort()).toEqual(['A', 'B']);
+
+    await set('web1', 'drain');
+    expect((await server('web1')).state).toBe('DRAIN');
+    expect(findServerState(await states(), 'app', 'web1')).toMatchObject({ admin: 'DRAIN', adminFlags: ['FDRAIN'] });
+    const drained = await load(60);
+    expect(drained).toMatchObject({ sent: 60, ok: 60, failed: 0, versions: { B: 60 } });
+
+    await set('web1', 'ready');
+    await until('web1 UP', () => server('web1'), (r) => r.state === 'UP');
+    const back = await load(40);
+    expect(back.failed).toBe(0);
+    expect(Object.keys(back.versions).sort()).toEqual(['A', 'B']);
+  });
+
+  it('a drained server keeps its sessions until they end: scur reaches 0 only after the response', async () => {
+    await set('web2', 'drain'); // the held request can only land on web1
+    const pending = fetch(`${url.replace(/\/$/, '')}/hold`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    await until('the held request on web1', () => server('web1'), (r) => r.scur === 1);
+    await set('web1', 'drain');
+    await set('web2', 'ready');
+    expect(await server('web1')).toMatchObject({ state: 'DRAIN', scur: 1 });
+    held.shift()?.end(JSON.stringify({ version: 'A' }));
+    expect(await pending).toEqual({ status: 200, body: '{"version":"A"}' });
+    await until('web1 sessions at 0', () => server('web1'), (r) => r.scur === 0);
+    await set('web1', 'ready');
+    await until('web1 UP', () => server('web1'), (r) => r.state === 'UP');
+  });
+
+  it('socat fallback: the line goes on stdin; a refused line fails the step with HAProxy’s message', async () => {
+    const s = runtimeStep(socket, setServerState('app', 'spare', 'maint'));
+    expect(render(s.command, { masked: false })).not.toContain('spare');
+    const r = await sh(s.command, typeof s.stdin === 'string' ? s.stdin : '');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(findServerState(await states(), 'app', 'spare')?.admin).toBe('MAINT');
+    const bad = runtimeStep(socket, setServerState('app', 'nope', 'drain'));
+    const refused = await sh(bad.command, typeof bad.stdin === 'string' ? bad.stdin : '');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim()).toBe('No such server.');
+  });
+
+  it('control: a reload WITHOUT saved state re-enables a drained server', async () => {
+    await set('web1', 'drain');
+    if (existsSync(stateFile)) unlinkSync(stateFile);
+    const old = pids();
+    const r = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket, binary: HAPROXY }));
+    expect(r.code, r.stderr).toBe(0);
+    const now = pids();
+    now.forEach((p) => allPids.add(p));
+    expect(now).not.toEqual(old);
+    await until('old haproxy gone', async () => old.filter(alive), (l) => l.length === 0);
+    expect(findServerState(await states(), 'app', 'web1')?.admin).toBe('READY');
+    await until('web1 UP', () => server('web1'), (row) => row.state === 'UP');
+  });
+
+  it('server-state save + graceful reload keeps drained servers drained and maint in maint, under load', async () => {
+    await set('web1', 'drain');
+    await set('spare', 'maint');
+    const old = pids();
+    const running = startLoad({ url, rps: 100, maxRequests: 10_000, maxMs: 20_000 });
+    for (const s of haproxyReloadSteps({ config: cfg, pidFile, socket, stateFile, transferSocket: socket, binary: HAPROXY })) {
+      const r = await sh(s.command);
+      expect(r.code, `${s.id}: ${r.stderr}`).toBe(0);
+    }
+    const saved = findServerState(parseServersState(readFileSync(stateFile, 'utf8')), 'app', 'web1');
+    expect(saved?.admin).toBe('DRAIN');
+    const now = pids();
+    now.forEach((p) => allPids.add(p));
+    expect(now).not.toEqual(old);
+    await until('old haproxy gone', async () => old.filter(alive), (l) => l.length === 0);
+    await new Promise((r) => setTimeout(r, 300)); // a few more requests on the new process
+    const during = await running.stop();
+
+    const after = await states();
+    expect(findServerState(after, 'app', 'web1')).toMatchObject({ admin: 'DRAIN', adminFlags: ['FDRAIN'] });
+    expect(findServerState(after, 'app', 'spare')).toMatchObject({ admin: 'MAINT' });
+    expect(findServerState(after, 'app', 'web2')?.admin).toBe('READY');
+    expect((await server('web1')).state).toBe('DRAIN');
+    // no request failed across the reload (listeners handed over with -x), and none reached web1
+    expect(during.errors).toEqual([]);
+    expect(during.sent).toBeGreaterThan(0);
+    expect(during.versions).toEqual({ B: during.ok });
+    expect(existsSync(`${stateFile}.ferry-tmp`)).toBe(false);
+  });
+
+  it('save-state refuses to replace the state file with an error reply', async () => {
+    const good = readFileSync(stateFile, 'utf8');
+    const r = await sh(saveServerStateCommand({ socket: join(dir, 'absent.sock'), stateFile }));
+    expect(r.code).not.toBe(0);
+    expect(readFileSync(stateFile, 'utf8')).toBe(good);
+    expect(existsSync(`${stateFile}.ferry-tmp`)).toBe(false);
+  });
+});
