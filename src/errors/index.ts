@@ -6,3 +6,4 @@ export { HostKeyError } from './host-key-error.js';
 export { RemoteCommandError, tail, TAIL_BYTES, type RemoteFailure } from './remote-error.js';
 export { LockHeldError } from './lock-error.js';
 export { FailedError } from './failed-error.js';
+export { PlanRefusedError } from './plan-refused-error.js';

@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout's root (from test/helpers/ or from its compiled copy in dist/test/helpers/). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('/dist')) dir = dirname(dir);
+  return `${dir}/`;
+}
+
+export const REPO = repoRoot();
 export const FERRY_BIN = `${REPO}dist/src/cli/main.js`;
 
 export interface CliResult {
