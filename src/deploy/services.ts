@@ -3,7 +3,10 @@ import type { Command } from '../shell/command.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
 import { hasRole } from '../bundle/render.js';
-import { nginxReloadCommand, nginxValidateCommand, supervisorApplyCommand, supervisorValidateCommand } from '../ops/service/index.js';
+import { nginxTestSiteCommand } from '../ops/nginx/check.js';
+import { nginxReloadCommand } from '../ops/nginx/reload.js';
+import { supervisorCheckCommand } from '../ops/supervisor/check.js';
+import { supervisorApplyCommand } from '../ops/supervisor/apply.js';
 import { haproxyCheckCommand } from '../ops/haproxy/check.js';
 import { haproxyReloadCommand } from '../ops/haproxy/reload.js';
 import { saveServerStateCommand } from '../ops/haproxy/save-state.js';
@@ -12,10 +15,10 @@ import { render } from '../shell/command.js';
 export const HAPROXY_PID_FILE = '/run/haproxy.pid';
 
 /** Validator for a staged config file, by the kind the bundle declares. */
-export function validatorFor(kind: string | undefined, file: string): Command | undefined {
-  if (kind === 'nginx') return nginxValidateCommand(file);
+export function validatorFor(kind: string | undefined, file: string, program?: string): Command | undefined {
+  if (kind === 'nginx') return nginxTestSiteCommand({ sites: [file], httpIncludes: ['/etc/nginx/mime.types'] });
   if (kind === 'haproxy') return haproxyCheckCommand(file);
-  if (kind === 'supervisor') return supervisorValidateCommand(file);
+  if (kind === 'supervisor') return supervisorCheckCommand({ files: [file], ...(program ? { expect: [program] } : {}) });
   return undefined;
 }
 

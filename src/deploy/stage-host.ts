@@ -49,7 +49,7 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
   const part = paths.partial(id);
   const command = stageCommand({
     paths, id, sha256: bundle.sha256, shared: bundle.manifest.definition.shared,
-    configs: configs.map((c) => ({ target: c.target, validate: validatorFor(c.validate, `${part}/config/${c.target}`) })),
+    configs: configs.map((c) => ({ target: c.target, validate: validatorFor(c.validate, `${part}/config/${c.target}`, d.definition.program) })),
   });
   if (d.dryRun) {
     s.plan('stage', `extract + validate ${configs.length} config(s) → releases/${id}`, command);

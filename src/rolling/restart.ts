@@ -8,7 +8,8 @@ import { takeLockAndProbe } from '../deploy/take-lock.js';
 import { finishHost } from '../deploy/finish-host.js';
 import { historyEntry } from '../deploy/history-entry.js';
 import type { ProbeResult } from '../facts/release/probe.js';
-import { supervisorctl, SUPERVISOR_CONF } from '../ops/service/supervisor.js';
+import { supervisorRestart } from '../ops/supervisor/ctl.js';
+import { SUPERVISOR_CONF } from '../ops/supervisor/apply.js';
 import { healthTarget } from './health-gate.js';
 import { rollHost } from './roll-host.js';
 import { rollout } from './rollout.js';
@@ -41,7 +42,7 @@ export async function restart(i: RestartInput): Promise<RunReport> {
         await rollHost({
           session: s, lbs, server: s.host.name, health: healthTarget(s.host, def.health), timeouts: i.setup.timeouts, title: ui.title, dryRun: ctx.dryRun,
           action: async (title) => {
-            const c = supervisorctl(SUPERVISOR_CONF, 'restart', def.program);
+            const c = supervisorRestart({ conf: SUPERVISOR_CONF }, [def.program]);
             if (ctx.dryRun) {
               s.plan('restart', `restart ${def.program}`, c);
               return;

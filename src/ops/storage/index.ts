@@ -6,3 +6,5 @@ export { udevRulePath, udevRuleContent } from './readahead.js';
 export { planFstab, formatFstabLine, withNofail, type FstabChange, type FstabLine } from './fstab.js';
 export { planMdadmConf, arrayLine, type MdadmConfChange } from './mdadm-conf.js';
 export { inspectDevice, type DeviceVerdict } from './safety.js';
+export { stepAsRoot, factAsRoot, needsSudo } from './as-root.js';
+export { storageReport, type StorageReport } from './report.js';
