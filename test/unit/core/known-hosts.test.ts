@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { entriesFor, hostToken, judgeHostKey, parseKnownHosts, patternsMatch } from '../../../src/ssh/known-hosts.js';
+import { fingerprint, keyType } from '../../../src/ssh/host-key.js';
+
+const blob = (type: string, body: string) => {
+  const t = Buffer.from(type);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(t.length);
+  return Buffer.concat([len, t, Buffer.from(body)]);
+};
+const K1 = blob('ssh-ed25519', 'key-one');
+const K2 = blob('ssh-ed25519', 'key-two');
+const R1 = blob('ssh-rsa', 'rsa-key');
+
+function hashed(token: string): string {
+  const salt = Buffer.from('0123456789abcdef0123');
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(token).digest('base64')}`;
+}
+
+describe('known_hosts', () => {
+  const text = [
+    '# comment',
+    `web1,10.0.0.11 ssh-ed25519 ${K1.toString('base64')}`,
+    `[10.0.0.12]:2222 ssh-ed25519 ${K2.toString('base64')}`,
+    `${hashed('[db.example]:2200')} ssh-rsa ${R1.toString('base64')}`,
+    `*.lan,!bad.lan ssh-ed25519 ${K1.toString('base64')}`,
+    `@revoked web1 ssh-ed25519 ${K2.toString('base64')}`,
+    'garbage',
+  ].join('\n');
+  const entries = parseKnownHosts(text);
+
+  it('uses [host]:port for non-22 ports', () => {
+    expect(hostToken('h', 22)).toBe('h');
+    expect(hostToken('h', 2222)).toBe('[h]:2222');
+  });
+
+  it('matches plain, comma-listed, wildcard, negated and hashed patterns', () => {
+    expect(entriesFor(entries, 'web1', 22)).toHaveLength(1);
+    expect(entriesFor(entries, '10.0.0.11', 22)).toHaveLength(1);
+    expect(entriesFor(entries, '10.0.0.12', 2222)).toHaveLength(1);
+    expect(entriesFor(entries, '10.0.0.12', 22)).toHaveLength(0);
+    expect(entriesFor(entries, 'db.example', 2200)).toHaveLength(1);
+    expect(entriesFor(entries, 'x.lan', 22)).toHaveLength(1);
+    expect(patternsMatch('*.lan,!bad.lan', 'bad.lan')).toBe(false);
+  });
+
+  it('judges known, unknown and changed keys like OpenSSH', () => {
+    expect(judgeHostKey(entriesFor(entries, 'web1', 22), 'ssh-ed25519', K1).status).toBe('known');
+    expect(judgeHostKey(entriesFor(entries, 'web1', 22), 'ssh-ed25519', K2).status).toBe('changed');
+    expect(judgeHostKey(entriesFor(entries, 'nobody', 22), 'ssh-ed25519', K2).status).toBe('unknown');
+  });
+
+  it('reads key types and fingerprints from the blob', () => {
+    expect(keyType(K1)).toBe('ssh-ed25519');
+    expect(fingerprint(K1)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+});
