@@ -1,6 +1,7 @@
 import type { Command as Program } from 'commander';
 import { bundleCommand } from './bundle-command.js';
 import { deployCommands } from './deploy-commands.js';
+import { checkCommand } from './check-command.js';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 
@@ -16,5 +17,5 @@ export function extraCommands(setExit: (code: number) => void, globals: () => Gl
     }
     return { dir: env.projectDir, hosts };
   });
-  return [bundle, ...deployCommands(setExit)];
+  return [bundle, ...deployCommands(setExit), checkCommand(setExit)];
 }

@@ -1,4 +1,4 @@
-import { Option, type Command as Program } from 'commander';
+import { InvalidArgumentError, Option, type Command as Program } from 'commander';
 
 export interface GlobalOptions {
   project?: string;
@@ -24,7 +24,7 @@ const list = (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.s
 const repeat = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} expects a positive whole number, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} expects a positive whole number, got "${v}"`);
   return n;
 };
 

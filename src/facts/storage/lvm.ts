@@ -19,11 +19,13 @@ export interface LogicalVolume {
   readonly vgName: string;
   readonly lvPath: string;
   readonly sizeBytes: number;
+  /** false when the LV exists but is not activated (no device node yet) */
+  readonly active: boolean;
 }
 
 export const PVS_FIELDS = 'pv_name,vg_name,pv_size';
 export const VGS_FIELDS = 'vg_name,pv_count,lv_count,vg_size,vg_free';
-export const LVS_FIELDS = 'lv_name,vg_name,lv_path,lv_size';
+export const LVS_FIELDS = 'lv_name,vg_name,lv_path,lv_size,lv_active';
 
 type Row = Record<string, unknown>;
 
@@ -59,5 +61,7 @@ export function parseLvs(stdout: string): LogicalVolume[] {
     vgName: s(r.vg_name),
     lvPath: s(r.lv_path),
     sizeBytes: n(r.lv_size),
+    // older captures lack the column: assume active
+    active: r.lv_active === undefined ? true : s(r.lv_active) === 'active',
   }));
 }

@@ -10,7 +10,7 @@ import { assembleStep, createRaid0Step, wipeStep } from './mdadm.js';
 import { arrayLine, planMdadmConf } from './mdadm-conf.js';
 import { initramfsStep } from './initramfs.js';
 import { setReadaheadStep, udevRuleContent, udevRulePath, udevRuleStep } from './readahead.js';
-import { lvcreateStep, mapperPath, pvcreateStep, vgcreateStep } from './lvm.js';
+import { lvActivateStep, lvcreateStep, mapperPath, pvcreateStep, vgcreateStep } from './lvm.js';
 import { mkfsXfsStep } from './xfs.js';
 import { planFstab, withNofail } from './fstab.js';
 import { mountStep, normalizeMountPoint } from './mount.js';
@@ -49,6 +49,11 @@ export interface StoragePlan {
   readonly unchanged: readonly string[];
   /** facts worth telling the user that change nothing */
   readonly notes: readonly string[];
+  /**
+   * the plan stops early: what it does (assembling an array, activating an LV) reveals facts
+   * the rest depends on, so probe again and plan the next phase after applying this one
+   */
+  readonly again: boolean;
 }
 
 export function stripeProbeInput(p: EbsStripeParams): StorageProbeInput {
@@ -93,7 +98,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   const has = (tool: string): boolean => f.tools.includes(tool);
 
   for (const problem of checkStripeParams(p)) refuse('params', problem);
-  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes };
+  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
 
   // 1. packages
   const missing = KNOWN_PACKAGES.filter(([tool]) => !has(tool)).map(([, pkg]) => pkg);
@@ -115,7 +120,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     first.raidDevices === n;
   let arrayUuid: string;
   let arrayDev: string;
-  let fresh = false; // array created or (re)assembled by this plan
+  let fresh = false; // array created by this plan
   let created = false;
   let chunkKb = p.chunk;
   if (ours) {
@@ -128,10 +133,11 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
       unchanged.push(`array ${arrayDev} (raid0, ${n} members, UUID ${mdadmUuid(arrayUuid)})`);
       if (chunkKb !== p.chunk) notes.push(`array ${arrayDev} has chunk ${chunkKb}K, not ${p.chunk}K: kept (XFS is aligned to ${chunkKb}K)`);
     } else {
-      arrayDev = p.md;
+      // what is inside the array (PV, VG, LV, filesystem) is only visible once it is assembled
       checkMdNameFree(p.md, f, refuse);
-      steps.push(assembleStep(p.md, arrayUuid, members));
-      fresh = true;
+      if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
+      notes.push(`array ${mdadmUuid(first.uuid)} is not assembled: assembling it, then planning the rest`);
+      return { steps: [assembleStep(p.md, first.uuid, members)], refusals, unchanged, notes, again: true };
     }
   } else {
     arrayUuid = normalizeUuid(ids.arrayUuid);
@@ -200,7 +206,11 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   const lvPath = `/dev/${p.vg}/${p.lv}`;
   const lv = vg ? f.lvs.find((x) => x.vgName === p.vg && x.lvName === p.lv) : undefined;
   if (!lv) steps.push(lvcreateStep(p.vg, p.lv, p.size));
-  else unchanged.push(`logical volume ${lvPath}`);
+  else if (!lv.active) {
+    if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
+    notes.push(`${lvPath} is not active: activating it, then planning the rest`);
+    return { steps: [...steps, lvActivateStep(p.vg, p.lv)], refusals, unchanged, notes, again: true };
+  } else unchanged.push(`logical volume ${lvPath}`);
 
   // 6. XFS: only on an empty LV; never over another filesystem
   let fsUuid = normalizeUuid(ids.fsUuid);
@@ -237,8 +247,8 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     unchanged.push(`${p.mount} mounted`);
   } else refuse(p.mount, `already has ${mounted.source} (${mounted.fstype}) mounted`);
 
-  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes };
-  return { steps, refusals, unchanged, notes };
+  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
+  return { steps, refusals, unchanged, notes, again: false };
 }
 
 function checkMdNameFree(md: string, f: StorageFacts, refuse: (s: string, r: string) => void): void {

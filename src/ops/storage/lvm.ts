@@ -23,3 +23,8 @@ export function lvcreateStep(vg: string, lv: string, size: string | undefined): 
 export function mapperPath(vg: string, lv: string): string {
   return `/dev/mapper/${vg.replace(/-/g, '--')}-${lv.replace(/-/g, '--')}`;
 }
+
+/** Activate an existing LV (after its array was assembled). */
+export function lvActivateStep(vg: string, lv: string): Step {
+  return step('lvchange', `activate logical volume ${vg}/${lv}`, cmd('lvchange', '--activate', 'y', `${vg}/${lv}`));
+}

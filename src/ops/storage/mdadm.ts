@@ -31,7 +31,12 @@ export function createRaid0Step(a: CreateRaid0): Step {
 
 /** Assemble an existing array (members carry its superblocks) under the requested name. */
 export function assembleStep(md: string, uuid: string, devices: readonly string[]): Step {
-  return step('mdadm-assemble', `assemble array ${mdadmUuid(uuid)} as ${md}`, cmd('mdadm', '--assemble', md, `--uuid=${mdadmUuid(uuid)}`, ...devices));
+  return step(
+    'mdadm-assemble',
+    `assemble array ${mdadmUuid(uuid)} as ${md}`,
+    // settle: let udev register the array (and LVM see its PV) before the next probe
+    and(cmd('mdadm', '--assemble', md, `--uuid=${mdadmUuid(uuid)}`, ...devices), cmd('udevadm', 'settle')),
+  );
 }
 
 /** Remove every signature (filesystem, partition table, PV label, md superblock) from a device. */

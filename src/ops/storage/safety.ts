@@ -33,9 +33,13 @@ export function inspectDevice(probe: DeviceProbe, blockDevices: readonly BlockDe
     what.push(`an LVM physical volume (UUID ${sig.UUID ?? '?'})`);
   } else if (sig.TYPE) {
     const label = sig.LABEL ? ` labelled ${JSON.stringify(sig.LABEL)}` : '';
-    what.push(`a ${sig.TYPE} ${sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature'}${label} (UUID ${sig.UUID ?? '?'})`);
+    what.push(`${article(sig.TYPE)} ${sig.TYPE} ${sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature'}${label} (UUID ${sig.UUID ?? '?'})`);
   }
-  if (sig.PTTYPE) what.push(`a ${sig.PTTYPE} partition table`);
-  if (bd.fstype && what.length === 0) what.push(`a ${bd.fstype} signature`);
+  if (sig.PTTYPE) what.push(`${article(sig.PTTYPE)} ${sig.PTTYPE} partition table`);
+  if (bd.fstype && what.length === 0) what.push(`${article(bd.fstype)} ${bd.fstype} signature`);
   return what.length > 0 ? { kind: 'occupied', what: what.join(' and ') } : { kind: 'blank' };
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

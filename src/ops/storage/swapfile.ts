@@ -30,7 +30,7 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
   }
   if (bytes % PAGE !== 0) refusals.push({ subject: 'params', reason: `size ${p.size}: must be a multiple of 4 KiB`, forceable: false });
   if (!p.path.startsWith('/')) refusals.push({ subject: 'params', reason: `path ${p.path}: must be absolute`, forceable: false });
-  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes };
+  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
 
   const active = f.active.some((a) => a.filename === p.path);
   const isSwap = f.signature.TYPE === 'swap';
@@ -67,6 +67,6 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
   if (!willBeActive) steps.push(step('swapon', `swapon ${p.path}`, cmd('swapon', p.path)));
   else unchanged.push(`${p.path} active`);
 
-  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes };
-  return { steps, refusals, unchanged, notes };
+  if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
+  return { steps, refusals, unchanged, notes, again: false };
 }
