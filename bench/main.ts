@@ -1,6 +1,7 @@
 // `npm run bench [-- section…]`: ferry side by side with its peers on the same local fleet.
 // Sections: fanout, startup, push, bundle, rolling (none given: all). Writes bench/results/latest.{json,md}.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { releaseAll } from './lib/guard.js';
 import { markdownTable, textTable } from './lib/format.js';
@@ -14,10 +15,12 @@ const RUNS = 3;
 
 class SectionTimeout extends Error {}
 
-async function runSection(name: string, run: (ctx: SectionContext) => Promise<Row[]>, timeoutMs: number): Promise<SectionResult> {
+async function runSection(name: string, run: (ctx: SectionContext) => Promise<unknown>, timeoutMs: number): Promise<SectionResult> {
   const notes: string[] = [];
+  const sink: Row[] = [];
   const ctx: SectionContext = {
     runs: RUNS,
+    rows: sink,
     log: (l) => process.stdout.write(`[${name}] ${l}\n`),
     note: (l) => {
       notes.push(l);
@@ -25,18 +28,19 @@ async function runSection(name: string, run: (ctx: SectionContext) => Promise<Ro
     },
   };
   const t0 = performance.now();
+  const taken = { date: new Date().toISOString(), load1: Number((loadavg()[0] ?? 0).toFixed(2)) };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new SectionTimeout(`no result after ${timeoutMs / 1000} s`)), timeoutMs);
   });
   const seconds = () => (performance.now() - t0) / 1000;
   try {
-    const rows = await Promise.race([run(ctx), timeout]);
-    return { section: name, status: 'ok', seconds: seconds(), rows, notes };
+    await Promise.race([run(ctx), timeout]);
+    return { section: name, status: 'ok', seconds: seconds(), rows: [...sink], notes, taken };
   } catch (e) {
     const status = e instanceof SectionTimeout ? 'timeout' : 'error';
     process.stdout.write(`[${name}] ${status.toUpperCase()}: ${(e as Error).message}\n`);
-    return { section: name, status, seconds: seconds(), rows: [], notes, error: (e as Error).message.split('\n').slice(0, 4).join(' / ') };
+    return { section: name, status, seconds: seconds(), rows: [...sink], notes, taken, error: (e as Error).message.split('\n').slice(0, 4).join(' / ') };
   } finally {
     clearTimeout(timer);
     await releaseAll();

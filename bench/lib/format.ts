@@ -2,6 +2,7 @@ import type { Row, SectionResult } from './report.js';
 
 function num(x: number | null, unit = ''): string {
   if (x === null || !Number.isFinite(x)) return '—';
+  if (Number.isInteger(x)) return `${x}${unit ? ` ${unit}` : ''}`;
   const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : Math.abs(x) >= 1 ? 2 : 3;
   return `${x.toFixed(digits)}${unit ? ` ${unit}` : ''}`;
 }
@@ -40,6 +41,7 @@ export function markdownTable(results: readonly SectionResult[], machine: Record
     '',
   ];
   for (const s of results) {
+    if (s.taken) out.push(`- ${s.section}: taken ${s.taken.date}, 1-min load average ${s.taken.load1} on ${machine.nproc} cores, ${s.seconds.toFixed(0)} s`);
     if (s.status !== 'ok') out.push(`- **${s.section}**: ${s.status}: ${s.error ?? ''}`);
     for (const n of s.notes) out.push(`- ${s.section}: ${n}`);
   }

@@ -1,15 +1,16 @@
-import { cpus, loadavg, totalmem } from 'node:os';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 
 /** What the figures were taken on. */
 export function machine(): Record<string, string | number> {
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const busy = (loadavg()[0] ?? 0) > availableParallelism();
   return {
+    ...(busy ? { note: 'loaded machine: other jobs (tests of other engineers) ran during these figures; wall times are noisy, CPU figures less so' } : {}),
     date: new Date().toISOString(),
     nproc: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     node: process.version,
-    'load average at start (1/5/15 min)': load,
+    'load average when the run started (1/5/15 min)': load,
   };
 }

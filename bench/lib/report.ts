@@ -21,14 +21,18 @@ export interface SectionResult {
   readonly rows: readonly Row[];
   readonly notes: readonly string[];
   readonly error?: string;
+  /** when, and the 1-minute load average when the section started */
+  readonly taken?: { readonly date: string; readonly load1: number };
 }
 
 /** A row builder for one section. */
-export function rowsFor(section: string): {
+export function rowsFor(
+  section: string,
+  rows: Row[] = [],
+): {
   rows: Row[];
   add(r: Omit<Row, 'section' | 'ratio'> & { ratio?: number | null }): void;
 } {
-  const rows: Row[] = [];
   return {
     rows,
     add(r) {

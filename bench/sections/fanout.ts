@@ -26,7 +26,7 @@ async function runTool(t: FanoutTool, cwd: string, hosts: number): Promise<Measu
 
 /** `ferry run -- uptime` on 50 hosts against bare ssh2, parallel-ssh, Fabric 2 and Ansible; then ferry on 200. */
 export async function fanout(ctx: SectionContext): Promise<Row[]> {
-  const { rows, add } = rowsFor('fanout');
+  const { rows, add } = rowsFor('fanout', ctx.rows);
   const work = await mkdtemp(join(tmpdir(), 'ferry-bench-fanout-'));
   try {
     const figures = await withFleet({ hosts: HOSTS }, async (fleet) => {

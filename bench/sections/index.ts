@@ -1,6 +1,10 @@
 import type { Row } from '../lib/report.js';
+import { bundling } from './bundling.js';
 import type { SectionContext } from './context.js';
 import { fanout } from './fanout.js';
+import { push } from './push.js';
+import { rolling } from './rolling.js';
+import { startup } from './startup.js';
 
 export interface Section {
   readonly name: string;
@@ -9,6 +13,12 @@ export interface Section {
   run(ctx: SectionContext): Promise<Row[]>;
 }
 
+const MIN = 60_000;
+
 export const SECTIONS: readonly Section[] = [
-  { name: 'fanout', title: 'uptime on 50 hosts: ferry vs bare ssh2, parallel-ssh, Fabric 2, Ansible; ferry on 200', timeoutMs: 20 * 60_000, run: fanout },
+  { name: 'fanout', title: 'uptime on 50 hosts: ferry vs bare ssh2, parallel-ssh, Fabric 2, Ansible; ferry on 200', timeoutMs: 20 * MIN, run: fanout },
+  { name: 'startup', title: 'ferry --list start-up in the repo root', timeoutMs: 3 * MIN, run: startup },
+  { name: 'push', title: '50 MB to 10 hosts: ferry deploy vs parallel-scp; unchanged redeploy; peak RSS pushing 1 GB', timeoutMs: 40 * MIN, run: push },
+  { name: 'bundle', title: 'bundle build of a ~20,000-file node_modules vs tar czf (bench/bundle.ts)', timeoutMs: 20 * MIN, run: bundling },
+  { name: 'rolling', title: 'rolling restart of 4 hosts behind HAProxy vs the bare restart + health times', timeoutMs: 15 * MIN, run: rolling },
 ];

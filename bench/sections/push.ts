@@ -7,6 +7,7 @@ import { assertOk, measure, type Measured } from '../lib/measure.js';
 import { FERRY_BIN } from '../lib/paths.js';
 import { rowsFor, type Row } from '../lib/report.js';
 import { median } from '../lib/stats.js';
+import { stepBreakdown } from '../lib/step-breakdown.js';
 import { withFleet } from '../lib/with-fleet.js';
 import type { SectionContext } from './context.js';
 import { builtArtifact, cachedRandom, freeBytes, makeBlobProject } from './push-project.js';
@@ -17,6 +18,8 @@ const SMALL = 50 * MB;
 
 interface DeployRun {
   m: Measured;
+  /** ferry's per-step times from its --json report */
+  steps: string;
   /** max channels over the hosts */
   channels: number;
 }
@@ -31,7 +34,7 @@ async function deploy(fleet: Fleet, project: string, timeoutMs: number): Promise
   const report = JSON.parse(await readFile(json, 'utf8')) as { hosts: Array<{ host: string; status: string; channels: number }> };
   const bad = report.hosts.filter((h) => h.status !== 'ok');
   if (bad.length || report.hosts.length !== HOSTS) throw new Error(`deploy: ${report.hosts.length} hosts, not ok: ${bad.map((h) => `${h.host}:${h.status}`).join(' ')}`);
-  return { m, channels: Math.max(...report.hosts.map((h) => h.channels)) };
+  return { m, channels: Math.max(...report.hosts.map((h) => h.channels)), steps: await stepBreakdown(json) };
 }
 
 async function wipe(fleet: Fleet, path: string): Promise<void> {
@@ -44,7 +47,7 @@ async function build(fleet: Fleet, project: string, timeoutMs: number): Promise<
 
 /** A 50 MB artifact to 10 hosts (ferry vs parallel-scp), an unchanged redeploy, and ferry's peak RSS pushing 1 GB. */
 export async function push(ctx: SectionContext): Promise<Row[]> {
-  const { rows, add } = rowsFor('push');
+  const { rows, add } = rowsFor('push', ctx.rows);
   const free = freeBytes(tmpdir());
   const big = free >= 40 * 1024 * MB ? 1024 * MB : 512 * MB;
   if (big < 1024 * MB) ctx.note(`only ${(free / 1024 ** 3).toFixed(0)} GB free under ${tmpdir()}: the peak-RSS run pushes 512 MB instead of 1 GB`);
@@ -76,6 +79,8 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
         const copied = await Promise.all(fleet.hosts.map(async (h) => (await stat(join(h.root, 'srv/blobtest.tar.gz'))).size));
         if (copied.some((c) => c !== size)) throw new Error('parallel-scp: a copy has the wrong size');
         pscp.push(p.wallS);
+        ctx.log(`    first deploy steps: ${f.steps}`);
+        ctx.log(`    redeploy steps: ${r.steps}`);
         ctx.log(`  round ${i + 1}: first deploy ${f.m.wallS.toFixed(2)} s (${f.channels} ch), redeploy ${r.m.wallS.toFixed(2)} s (${r.channels} ch), parallel-scp ${p.wallS.toFixed(2)} s`);
       }
       const firstS = median(first.map((x) => x.m.wallS));
@@ -101,7 +106,7 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
       ctx.log(`bundle build (${(bigSize / MB).toFixed(0)} MB): ${bb.wallS.toFixed(1)} s, peak RSS ${(bb.maxRssKB / 1024).toFixed(0)} MB`);
       const d = await deploy(fleet, bigProject, 900_000);
       const rss = d.m.maxRssKB / 1024;
-      ctx.log(`deploy (${(bigSize / MB).toFixed(0)} MB to ${HOSTS} hosts): ${d.m.wallS.toFixed(1)} s, peak RSS ${rss.toFixed(0)} MB`);
+      ctx.log(`deploy (${(bigSize / MB).toFixed(0)} MB to ${HOSTS} hosts): ${d.m.wallS.toFixed(1)} s, peak RSS ${rss.toFixed(0)} MB; steps: ${d.steps}`);
       const label = `${(bigSize / MB).toFixed(0)} MB`;
       add({ what: `peak RSS of ferry deploying ${label} to ${HOSTS} hosts`, unit: 'MB', ferry: rss, peer: null, peerName: '', target: '≤ 150 MB', pass: rss <= 150 });
       add({ what: `peak RSS of ferry bundle build, ${label}`, unit: 'MB', ferry: bb.maxRssKB / 1024, peer: null, peerName: '' });

@@ -9,7 +9,7 @@ const TARGET_S = 0.4;
 
 /** `ferry --list` in the repo root (a project with tasks/*.ts), against the floor `node -e 0`. */
 export async function startup(ctx: SectionContext): Promise<Row[]> {
-  const { rows, add } = rowsFor('startup');
+  const { rows, add } = rowsFor('startup', ctx.rows);
   const ferry: number[] = [];
   const cpu: number[] = [];
   const floor: number[] = [];

@@ -67,7 +67,7 @@ async function loadYaml(file: string, display: string, expectedName?: string): P
  */
 export async function loadDefinition(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
   if (/\.ya?ml$/.test(file)) return loadYaml(file, display, expectedName);
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: aliases() });
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true, tryNative: true, alias: aliases() });
   let value: unknown;
   try {
     value = await jiti.import(file, { default: true });

@@ -1,9 +1,8 @@
 import { FailedError } from '../errors/index.js';
-import { cmd } from '../shell/command.js';
-import type { Fact } from '../facts/fact.js';
 import type { Manifest } from './manifest.js';
 import type { BundleDefinition } from './definition.js';
 import type { Host } from '../inventory/types.js';
+import type { HostRuntime } from '../facts/runtime.js';
 
 /**
  * Whether `host` runs the bundle's program (so its env must be runnable there): it gets the
@@ -16,11 +15,7 @@ export function needsRuntime(def: Pick<BundleDefinition, 'configs' | 'roles'>, h
   return host.roles.some((r) => roles.includes(r));
 }
 
-/** What a host offers to run a bundle: `node` and the venv's python, as found on its PATH / path. */
-export interface HostRuntime {
-  readonly node?: { readonly version: string; readonly platform: string; readonly arch: string } | undefined;
-  readonly python?: { readonly version: string } | undefined;
-}
+export type { HostRuntime } from '../facts/runtime.js';
 
 const major = (v: string): string => v.replace(/^v/, '').split('.')[0] ?? '';
 const minor = (v: string): string => v.split('.').slice(0, 2).join('.');
@@ -53,24 +48,4 @@ export function checkRuntime(manifest: Pick<Manifest, 'id' | 'env'>, host: strin
   }
 }
 
-/** Read-only probe of the node runtime on a host (null when node is missing). */
-export const nodeRuntimeFact: Fact<HostRuntime['node'] | null> = {
-  name: 'node-runtime',
-  command: { script: `command -v node >/dev/null 2>&1 && node -p 'JSON.stringify([process.version, process.platform, process.arch])' || echo null` },
-  parse(stdout) {
-    const v = JSON.parse(stdout.trim() || 'null') as [string, string, string] | null;
-    return v ? { version: v[0], platform: v[1], arch: v[2] } : null;
-  },
-};
-
-/** Read-only probe of the python a venv needs (its interpreter path from the manifest). */
-export function pythonRuntimeFact(interpreter: string): Fact<HostRuntime['python'] | null> {
-  return {
-    name: 'python-runtime',
-    command: cmd('sh', '-c', '[ -x "$1" ] && "$1" -c "import sys; print(\'%d.%d.%d\' % sys.version_info[:3])" || echo none', 'sh', interpreter),
-    parse(stdout) {
-      const v = stdout.trim();
-      return v === 'none' || v === '' ? null : { version: v };
-    },
-  };
-}
+export { nodeRuntimeFact, pythonRuntimeFact } from '../facts/runtime.js';

@@ -1,21 +1,36 @@
 import type { Command as Program } from 'commander';
-import { bundleCommand } from './bundle-command.js';
-import { deployCommands } from './deploy-commands.js';
-import { checkCommand } from './check-command.js';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 
-/** Built-in commands beyond `run`: bundle, deploy, rollback, releases, unlock (and restart, from rolling). */
-export function extraCommands(setExit: (code: number) => void, globals: () => GlobalOptions): Program[] {
-  const bundle = bundleCommand(async () => {
-    const env = makeRunEnv(globals());
-    let hosts: Awaited<ReturnType<typeof env.inventory>>['hosts'] = [];
-    try {
-      hosts = (await env.inventory()).hosts;
-    } catch (err) {
-      if (!/no inventory at/.test((err as Error).message)) throw err;
-    }
-    return { dir: env.projectDir, hosts };
-  });
-  return [bundle, ...deployCommands(setExit), checkCommand(setExit)];
+const DEPLOY_WORDS = new Set(['deploy', 'rollback', 'releases', 'unlock', 'restart']);
+
+/**
+ * Built-in commands beyond `run`: bundle, deploy, rollback, releases, unlock, restart, check.
+ * Their modules (bundle builder, templates, tar, rollout) load only when one of them runs, or for --help.
+ */
+export async function extraCommands(word: string | undefined, setExit: (code: number) => void, globals: () => GlobalOptions): Promise<Program[]> {
+  const all = word === undefined || word === 'help';
+  const out: Program[] = [];
+  if (all || word === 'bundle') {
+    const { bundleCommand } = await import('./bundle-command.js');
+    out.push(bundleCommand(async () => {
+      const env = makeRunEnv(globals());
+      let hosts: Awaited<ReturnType<typeof env.inventory>>['hosts'] = [];
+      try {
+        hosts = (await env.inventory()).hosts;
+      } catch (err) {
+        if (!/no inventory at/.test((err as Error).message)) throw err;
+      }
+      return { dir: env.projectDir, hosts };
+    }));
+  }
+  if (all || (word !== undefined && DEPLOY_WORDS.has(word))) {
+    const { deployCommands } = await import('./deploy-commands.js');
+    out.push(...deployCommands(setExit));
+  }
+  if (all || word === 'check') {
+    const { checkCommand } = await import('./check-command.js');
+    out.push(checkCommand(setExit));
+  }
+  return out;
 }

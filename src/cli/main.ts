@@ -1,23 +1,18 @@
 #!/usr/bin/env node
-import { Command as Program, CommanderError } from 'commander';
-import { ProjectError } from '../errors/project-error.js';
+import { CommanderError } from 'commander';
 import { loadTasks, type LoadedTask } from '../project/load-tasks.js';
-import { addGlobalOptions, type GlobalOptions } from './global-options.js';
 import { exitCodeFor } from './exit-code.js';
 import { formatTaskList } from './list-tasks.js';
 import { projectDirFromArgv } from './project-dir.js';
-import { runCommand } from './run-command.js';
-import { taskCommand } from './task-command.js';
-import { extraCommands } from './extra-commands.js';
+import { commandWord } from './command-word.js';
 
-/** The CLI entry: the only place that calls process.exit. */
+/** The CLI entry: the only place that calls process.exit(Code). SSH, UI and bundle code load only when needed. */
 async function main(argv: string[]): Promise<number> {
   let exit = 0;
   const setExit = (code: number) => {
     exit = code;
   };
   const projectDir = projectDirFromArgv(argv);
-  const wantsList = argv.includes('--list');
   let tasks: LoadedTask[] = [];
   let taskError: unknown;
   try {
@@ -25,27 +20,16 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     taskError = err;
   }
-  if (wantsList) {
+  if (argv.includes('--list') && !argv.includes('--help')) {
     if (taskError) throw taskError;
     process.stdout.write(formatTaskList(tasks));
     return 0;
   }
-  const program = addGlobalOptions(new Program('ferry'))
-    .description('typed remote tasks and versioned bundles over SSH')
-    .option('--list', 'list tasks (tasks/*.ts) with their params')
-    .showHelpAfterError('(ferry --help for usage)')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program.addCommand(runCommand(setExit));
-  for (const c of extraCommands(setExit, () => program.opts<GlobalOptions>())) program.addCommand(c);
-  const builtin = new Set(program.commands.map((c) => c.name()));
-  for (const t of tasks) {
-    if (builtin.has(t.definition.name)) throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
-    program.addCommand(taskCommand(t, setExit));
-  }
-  const firstWord = argv.find((a) => !a.startsWith('-'));
-  if (taskError && firstWord && !builtin.has(firstWord)) throw taskError;
-  for (const c of program.commands) c.exitOverride();
+  const { buildProgram } = await import('./program.js');
+  const word = commandWord(argv);
+  const builtin = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart', 'check', 'help']);
+  if (taskError && word && !builtin.has(word)) throw taskError;
+  const program = await buildProgram(argv, tasks, setExit);
   await program.parseAsync(argv, { from: 'user' });
   return exit;
 }

@@ -7,12 +7,12 @@ import { afterSwitch } from './services.js';
  * Point `current` at release `id` (atomic rename), link service configs into current/config,
  * reload nginx/haproxy and restart the supervisor program — one round trip.
  */
-export async function activateHost(s: HostSession, d: DeployContext, id: string, title: (t: string) => void): Promise<void> {
+export async function activateHost(s: HostSession, d: DeployContext, id: string, title: (t: string) => void, configHash?: string): Promise<void> {
   const def = d.definition;
   const links = def.configs
     .filter((c) => c.link && s.host.roles.some((r) => c.roles.includes(r)))
     .map((c) => ({ target: c.target, link: c.link as string }));
-  const command = switchCommand({ paths: d.paths, id, links, after: afterSwitch(def, s.host) });
+  const command = switchCommand({ paths: d.paths, id, links, after: afterSwitch(def, s.host), configHash });
   if (d.dryRun) {
     s.plan('activate', `switch current → releases/${id}, reload, restart`, command);
     return;

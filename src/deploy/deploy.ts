@@ -31,17 +31,21 @@ export type ActivateAll = (a: {
   targetOf: (host: string) => string;
   /** the release each host was on before (from the probe) */
   currentOf: (host: string) => string | undefined;
+  /** the host already runs the target with these configs: nothing to activate */
+  upToDate: (host: string) => boolean;
+  /** this host's config set for the target (deploy only) */
+  configOf: (host: string) => string | undefined;
 }) => Promise<HostReport[][]>;
 
 /** Default activation: all hosts at once; a host already on the release is left alone. */
-export const activateAllAtOnce: ActivateAll = async ({ ctx, hosts, sessions, run, targetOf, currentOf }) => [
+export const activateAllAtOnce: ActivateAll = async ({ ctx, hosts, sessions, run, targetOf, upToDate, configOf }) => [
   await runOnHosts({ ...run, hosts, sessions, phase: 'activate' }, async (s, ui) => {
     const id = targetOf(s.host.name);
-    if (currentOf(s.host.name) === id) {
+    if (upToDate(s.host.name)) {
       ui.title(`already on ${id}`);
       return { activated: false };
     }
-    await activateHost(s, ctx, id, ui.title);
+    await activateHost(s, ctx, id, ui.title, configOf(s.host.name));
     return { activated: true };
   }),
 ];
@@ -58,10 +62,12 @@ export async function deploy(i: DeployInput): Promise<RunReport> {
   const t0 = performance.now();
   const sessions = openSessions(hosts, i.run);
   const staged = new Map<string, StageResult>();
+  /** every host whose lock this run took, even if staging then failed there */
+  const locked = new Set<string>();
   const phases: HostReport[][] = [];
   try {
     const stage = await runOnHosts({ ...i.run, sessions, phase: `stage ${bundle.id}` }, async (s, ui) => {
-      const r = await stageHost(s, ctx, ui.title);
+      const r = await stageHost(s, ctx, ui.title, () => locked.add(s.host.name));
       staged.set(s.host.name, r);
       return { uploadedBytes: r.uploadedBytes, staged: r.staged, from: r.probe.current ?? null };
     });
@@ -71,13 +77,14 @@ export async function deploy(i: DeployInput): Promise<RunReport> {
     if (failedStage.length === 0) {
       activation = await (i.activate ?? activateAllAtOnce)({
         ctx, hosts, sessions, run: i.run, targetOf: () => bundle.id, currentOf: (h) => staged.get(h)?.probe.current,
+        upToDate: (h) => staged.get(h)?.upToDate ?? false, configOf: (h) => staged.get(h)?.configHash,
       });
       phases.push(...activation);
     }
     const merged = mergeHostReports(hosts, phases);
     const failedAny = merged.filter((r) => r.status !== 'ok').map((r) => r.host);
     // finish: history + prune + unlock on every host whose lock we took
-    const finish = await runOnHosts({ ...i.run, sessions, phase: 'finish', hosts: hosts.filter((h) => staged.get(h.name)?.locked) }, async (s) => {
+    const finish = await runOnHosts({ ...i.run, sessions, phase: 'finish', hosts: hosts.filter((h) => locked.has(h.name)) }, async (s) => {
       const from = staged.get(s.host.name)?.probe.current;
       const mine = merged.find((r) => r.host === s.host.name);
       const activated = activation.some((p) => p.some((r) => r.host === s.host.name && r.status === 'ok'));
@@ -87,7 +94,8 @@ export async function deploy(i: DeployInput): Promise<RunReport> {
         : mine?.status === 'ok' ? undefined : mine?.error?.message;
       await finishHost(s, ctx, {
         history: historyEntry(ctx, 'deploy', from, result === 'ok' ? bundle.id : from, result, why),
-        prune: result === 'ok' && failedAny.length === 0,
+        // a new release staged here: keep `keep` of them (an unchanged redeploy has nothing to prune)
+        prune: result === 'ok' && failedAny.length === 0 && (staged.get(s.host.name)?.staged ?? false),
         unlock: true,
       });
     });

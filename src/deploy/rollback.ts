@@ -50,6 +50,7 @@ export async function rollback(i: RollbackInput): Promise<RunReport> {
       phases.push(
         ...(await (i.activate ?? activateAllAtOnce)({
           ctx, hosts, sessions, run: i.run, targetOf: (h) => targets.get(h) ?? '', currentOf: (h) => probes.get(h)?.current,
+          upToDate: (h) => probes.get(h)?.current === targets.get(h), configOf: () => undefined,
         })),
       );
     }

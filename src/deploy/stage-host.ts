@@ -1,7 +1,10 @@
 import { FailedError } from '../errors/failed-error.js';
 import { renderConfigs, renderContext } from '../bundle/render.js';
 import { checkRuntime, needsRuntime, type HostRuntime } from '../bundle/runtime-check.js';
-import { stageCommand } from '../ops/release/stage.js';
+import { stageCommand, stageConfigsCommand } from '../ops/release/stage.js';
+import { createHash } from 'node:crypto';
+import type { Command } from '../shell/command.js';
+import type { RenderedConfig } from '../bundle/render.js';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { ProbeResult } from '../facts/release/probe.js';
@@ -16,50 +19,80 @@ export interface StageResult {
   readonly locked: boolean;
   readonly uploadedBytes: number;
   readonly staged: boolean;
+  /** this host's rendered config set (releases/<id>/configs/<hash>) */
+  readonly configHash: string;
+  /** current is the release and its config already points at this config set */
+  readonly upToDate: boolean;
 }
 
 function runtimeOf(p: ProbeResult): HostRuntime {
   return { node: p.node ?? undefined, python: p.python ?? undefined };
 }
 
+/** Content hash of a host's rendered configs (targets and bytes, in order). */
+export function configHash(configs: readonly RenderedConfig[]): string {
+  const h = createHash('sha256');
+  for (const c of [...configs].sort((a, b) => a.target.localeCompare(b.target))) h.update(`${c.target}\0${c.content.length}\0${c.content}`);
+  return h.digest('hex').slice(0, 16);
+}
+
 /**
- * Stage one host: lock + probe → upload unless the cache has the sha256 → extract to .partial,
- * configs, shared links, validate → rename. Nothing is switched. In --dry-run only the plan is recorded.
+ * Stage one host: lock + probe → upload unless the cache has the sha256 → extract to .partial with
+ * this host's configs, shared links, validate → rename. A release already there with other configs
+ * (inventory changed) gets the new config set staged and validated beside the old one.
+ * Nothing is switched. In --dry-run only the plan is recorded.
  */
-export async function stageHost(s: HostSession, d: DeployContext, title: (t: string) => void): Promise<StageResult> {
+export async function stageHost(s: HostSession, d: DeployContext, title: (t: string) => void, onLocked?: () => void): Promise<StageResult> {
   const { paths } = d;
   const bundle = d.bundle;
   if (!bundle) throw new Error('stageHost needs a built bundle');
   const id = bundle.id;
-  const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title);
+  title('render configs');
+  const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
+  const hash = configHash(configs);
+  const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title, hash);
   const locked = probe.lock === 'acquired';
-  if (needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
-  let uploadedBytes = 0;
+  if (locked) onLocked?.();
+  if (!probe.releasePresent && needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
+  const set = { hash, configs: configs.map((c) => ({ target: c.target, validate: (file: string) => validatorFor(c.validate, file, d.definition.program) })) };
+  const result = (uploadedBytes: number, staged: boolean): StageResult => ({
+    probe, locked, uploadedBytes, staged, configHash: hash,
+    upToDate: probe.current === id && probe.configLink === `configs/${hash}`,
+  });
   if (probe.releasePresent) {
-    title(`release ${id} already staged`);
-    return { probe, locked, uploadedBytes, staged: false };
+    if (probe.configsPresent) {
+      title(`release ${id} already staged`);
+      return result(0, false);
+    }
+    const command = stageConfigsCommand(paths, id, set);
+    if (d.dryRun) {
+      s.plan('stage-configs', `stage changed configs for releases/${id}`, command);
+      return result(0, true);
+    }
+    title('stage + validate changed configs');
+    await stageOrFail(s, command, `stage configs releases/${id}/configs/${hash}`, configs);
+    return result(0, true);
   }
+  let uploadedBytes = 0;
   if (probe.cachedSha256 !== bundle.sha256) {
     if (probe.cachedSha256) s.log.line(`cached artifact is corrupt (sha256 ${probe.cachedSha256}): uploading again`);
     if (d.dryRun) s.plan('upload', `upload ${bundle.size} bytes`, uploadCommand(paths, bundle.sha256, d.runId));
     else uploadedBytes = await uploadArtifact(s, d, title);
   }
-  title('render configs');
-  const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
-  const part = paths.partial(id);
-  const command = stageCommand({
-    paths, id, sha256: bundle.sha256, shared: bundle.manifest.definition.shared,
-    configs: configs.map((c) => ({ target: c.target, validate: validatorFor(c.validate, `${part}/config/${c.target}`, d.definition.program) })),
-  });
+  const command = stageCommand({ paths, id, sha256: bundle.sha256, shared: d.definition.shared, configSet: set });
   if (d.dryRun) {
     s.plan('stage', `extract + validate ${configs.length} config(s) → releases/${id}`, command);
-    return { probe, locked, uploadedBytes, staged: true };
+    return result(uploadedBytes, true);
   }
   title('extract + validate configs');
+  await stageOrFail(s, command, `stage releases/${id}`, configs);
+  return result(uploadedBytes, true);
+}
+
+async function stageOrFail(s: HostSession, command: Command, title: string, configs: readonly RenderedConfig[]): Promise<void> {
   try {
-    await s.exec(command, { title: `stage releases/${id}`, id: 'stage', stdin: await configsTar(configs) });
+    await s.exec(command, { title, id: 'stage', stdin: await configsTar(configs) });
   } catch (err) {
     throw new FailedError(`[${s.host.name}] staging failed: ${(err as Error).message}`, s.host.name, { cause: err });
   }
-  return { probe, locked, uploadedBytes, staged: true };
 }

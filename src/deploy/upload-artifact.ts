@@ -24,7 +24,7 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
       done(null, chunk);
     },
   });
-  const stream = createReadStream(archivePath, { highWaterMark: 256 * 1024 });
+  const stream = createReadStream(archivePath, { highWaterMark: 64 * 1024 });
   stream.on('error', (err) => counter.destroy(err));
   stream.pipe(counter);
   title(`upload 0/${human(size)}`);

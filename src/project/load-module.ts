@@ -1,12 +1,40 @@
-import { createJiti } from 'jiti';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti, type Jiti } from 'jiti';
 import { ProjectError } from '../errors/project-error.js';
 
-const jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: true, interopDefault: true });
+/** ferry's own src/ (compiled under dist/ when the CLI runs from dist, .ts under vitest). */
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OWN_ROOT = resolve(SRC, SRC.endsWith('/dist/src') ? '../..' : '..');
 
-/** Load a project .ts file (tasks/*.ts, bundles/*\/bundle.ts) with jiti; syntax errors name file:line:column. */
-export async function loadTsModule(file: string): Promise<Record<string, unknown>> {
+function entry(name: string): string {
+  const js = `${SRC}/${name}.js`;
+  return existsSync(js) ? js : `${SRC}/${name}.ts`;
+}
+
+const loaders = new Map<string, Jiti>();
+
+/**
+ * One jiti per project. Imports of ferry itself (`ferry`, `ferry/storage`, and `../src/…` from this
+ * repo's own tasks/) go to the already-compiled library, loaded natively: only the project's own
+ * .ts files are transpiled (and cached on disk).
+ */
+function loader(projectDir: string): Jiti {
+  let j = loaders.get(projectDir);
+  if (!j) {
+    const alias: Record<string, string> = { ferry: entry('index'), 'ferry/storage': entry('storage') };
+    if (resolve(projectDir) === OWN_ROOT) alias['../src'] = SRC;
+    j = createJiti(import.meta.url, { fsCache: true, moduleCache: true, interopDefault: true, tryNative: true, alias });
+    loaders.set(projectDir, j);
+  }
+  return j;
+}
+
+/** Load a project .ts file (tasks/*.ts) with jiti; syntax errors name file:line:column. */
+export async function loadTsModule(file: string, projectDir = resolve(dirname(file), '..')): Promise<Record<string, unknown>> {
   try {
-    return (await jiti.import(file)) as Record<string, unknown>;
+    return (await loader(projectDir).import(file)) as Record<string, unknown>;
   } catch (err) {
     const e = err as Error & { loc?: { line: number; column: number } };
     const m = /\((\d+):(\d+)\)/.exec(e.message);

@@ -27,13 +27,13 @@ export function rollingActivation(setup: RollingSetup): ActivateAll {
     const rolled = await rollout(appHosts, a.sessions, a.run, setup.rollout, async (s, ui) => {
         const target = a.targetOf(s.host.name);
         const before = a.currentOf(s.host.name);
-        if (before === target) {
+        if (a.upToDate(s.host.name)) {
           ui.title(`already on ${target}`);
           return { activated: false };
         }
         await rollHost({
           session: s, lbs, server: s.host.name, health: healthTarget(s.host, def.health), timeouts: setup.timeouts, title: ui.title, dryRun: a.ctx.dryRun,
-          action: (title) => activateHost(s, a.ctx, target, title),
+          action: (title) => activateHost(s, a.ctx, target, title, a.configOf(s.host.name)),
           revert: before ? (title) => activateHost(s, a.ctx, before, title) : undefined,
         });
         return { activated: true };
@@ -43,8 +43,8 @@ export function rollingActivation(setup: RollingSetup): ActivateAll {
     if (lbHosts.length && rolled.flat().some((r) => r.status === 'failed' || r.status === 'unreachable')) {
       phases.push(
         ...(await activateAllAtOnce({
-          ...a, hosts: lbHosts.filter((h) => a.currentOf(h.name) && a.currentOf(h.name) !== a.targetOf(h.name)),
-          targetOf: (h) => a.currentOf(h) ?? '', currentOf: (h) => a.targetOf(h),
+          ...a, hosts: lbHosts.filter((h) => a.currentOf(h.name) && !a.upToDate(h.name)),
+          targetOf: (h) => a.currentOf(h) ?? '', currentOf: (h) => a.targetOf(h), upToDate: () => false, configOf: () => undefined,
         })),
       );
     }

@@ -23,7 +23,7 @@ export async function waitHealthy(s: HostSession, t: HealthTarget, timeoutMs: nu
     if (Date.now() - started >= timeoutMs) {
       throw new FailedError(`[${s.host.name}] health gate: http://${t.address}:${t.port}${t.path} not healthy within ${timeoutMs} ms (last: ${last})`, s.host.name);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

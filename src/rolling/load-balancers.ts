@@ -60,7 +60,7 @@ export class LoadBalancers {
       if (Date.now() >= deadline) {
         throw new FailedError(`${what}: not reached within ${timeoutMs} ms (${bad.map((b) => `${b.lb}: ${b.row?.status} scur=${b.row?.scur}`).join('; ')})`);
       }
-      await sleep(200);
+      await sleep(50);
     }
   }
 }

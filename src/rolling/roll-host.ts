@@ -65,6 +65,9 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () => lbs.setState(server, 'drain'));
     title('waiting for sessions to finish');
     await timed(s, 'lb-drained', 'current sessions reach 0', () => lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs));
+    // no traffic left: maint pauses HAProxy's checks, so the restart does not flap the server DOWN
+    // and `ready` brings it back without waiting `rise` checks
+    await timed(s, 'lb-maint', `haproxy: ${lbs.backend}/${server} state maint`, () => lbs.setState(server, 'maint'));
   }
   try {
     await i.action(title);

@@ -81,6 +81,10 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     expect(res.ok).toBeGreaterThan(100);
     const after = await pids();
     for (let i = 0; i < APPS.length; i++) expect(after[i]).not.toBe(before[i]);
+    for (const a of APPS) {
+      const lines = readFileSync(join(fleet.host(a).root, 'srv/demo/.ferry/history.jsonl'), 'utf8').trim().split('\n');
+      expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ action: 'restart', result: 'ok' });
+    }
     const rows = await stat();
     for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state).toBe('UP');
   });

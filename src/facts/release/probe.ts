@@ -1,6 +1,6 @@
 import type { LockOwner } from '../../ops/release/lock-owner.js';
 import { first, keyValues } from './key-values.js';
-import { nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from '../../bundle/runtime-check.js';
+import { nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from '../../facts/runtime.js';
 
 function safe<T>(f: () => T): T | null {
   try {
@@ -18,11 +18,14 @@ export interface ProbeResult {
   readonly current?: string | undefined;
   readonly previous?: string | undefined;
   readonly releasePresent: boolean;
+  /** releases/<id>/configs/<hash> exists for the probed config hash */
+  readonly configsPresent: boolean;
+  /** where releases/<id>/config points (configs/<hash>) */
+  readonly configLink?: string | undefined;
   /** sha256 of the cached artifact as the host computed it, if the file exists */
   readonly cachedSha256?: string | undefined;
   readonly node?: HostRuntime['node'] | null;
   readonly python?: HostRuntime['python'] | null;
-  readonly arch: string;
   readonly releases: readonly string[];
 }
 
@@ -47,10 +50,11 @@ export function parseProbe(stdout: string): ProbeResult {
     current: stripReleases(first(kv, 'current')),
     previous: stripReleases(first(kv, 'previous')),
     releasePresent: first(kv, 'release') === 'present',
+    configsPresent: first(kv, 'configs') === 'present',
+    configLink: first(kv, 'config'),
     cachedSha256: cache && cache !== 'absent' ? cache : undefined,
     node: safe(() => nodeRuntimeFact.parse(first(kv, 'node') ?? 'null')),
     python: kv.has('python') ? pythonRuntimeFact('').parse(first(kv, 'python') ?? 'none') : undefined,
-    arch: first(kv, 'arch') ?? 'unknown',
     releases: (first(kv, 'releases') ?? '').split(' ').filter(Boolean),
   };
 }

@@ -1,6 +1,6 @@
 import { quote } from '../../shell/quote.js';
 import { render, type Command } from '../../shell/command.js';
-import { nodeRuntimeFact, pythonRuntimeFact } from '../../bundle/runtime-check.js';
+import { nodeRuntimeFact, pythonRuntimeFact } from '../../facts/runtime.js';
 import type { LockOwner } from './lock-owner.js';
 import type { ReleasePaths } from './paths.js';
 
@@ -11,6 +11,8 @@ export interface ProbeInput {
   readonly sha256?: string | undefined;
   /** take the lock (mkdir) in the same round trip; absent in --dry-run and read-only commands */
   readonly lockAs?: LockOwner;
+  /** this host's rendered config set: is releases/<id>/configs/<hash> there, and is it the live one? */
+  readonly configHash?: string | undefined;
   /** the venv's interpreter, to report its version (python bundles) */
   readonly python?: string | undefined;
 }
@@ -35,13 +37,26 @@ export function probeCommand(i: ProbeInput): Command {
   lines.push(
     `printf 'current=%s\\n' "$(readlink ${q(p.current)} 2>/dev/null)"`,
     `printf 'previous=%s\\n' "$(readlink ${q(p.previous)} 2>/dev/null)"`,
-    `if [ -d ${q(p.release(i.id))} ]; then echo release=present; else echo release=absent; fi`,
-    ...(i.sha256
-      ? [`if [ -f ${q(p.cacheFile(i.sha256))} ]; then printf 'cache=%s\\n' "$(sha256sum < ${q(p.cacheFile(i.sha256))} | cut -d' ' -f1)"; else echo cache=absent; fi`]
+    // the cached artifact is hashed only when the release still has to be staged from it
+    `if [ -d ${q(p.release(i.id))} ]; then echo release=present${
+      i.sha256
+        ? `; elif [ -f ${q(p.cacheFile(i.sha256))} ]; then echo release=absent && printf 'cache=%s\\n' "$(sha256sum < ${q(p.cacheFile(i.sha256))} | cut -d' ' -f1)"`
+        : ''
+    }; else echo release=absent; fi`,
+    ...(i.configHash
+      ? [
+          `if [ -d ${q(`${p.release(i.id)}/configs/${i.configHash}`)} ]; then echo configs=present; else echo configs=absent; fi`,
+          `printf 'config=%s\\n' "$(readlink ${q(`${p.release(i.id)}/config`)} 2>/dev/null)"`,
+        ]
       : []),
-    `printf 'node=%s\\n' "$(${render(nodeRuntimeFact.command, { masked: false })})"`,
-    ...(i.python ? [`printf 'python=%s\\n' "$(${render(pythonRuntimeFact(i.python).command, { masked: false })})"`] : []),
-    `printf 'arch=%s\\n' "$(uname -m)"`,
+    // the runtime matters only when a release is about to be staged (deploy, release not there yet)
+    ...(i.sha256
+      ? [
+          `if [ ! -d ${q(p.release(i.id))} ]; then printf 'node=%s\\n' "$(${render(nodeRuntimeFact.command, { masked: false })})"${
+            i.python ? ` && printf 'python=%s\\n' "$(${render(pythonRuntimeFact(i.python).command, { masked: false })})"` : ''
+          }; fi`,
+        ]
+      : []),
     `printf 'releases=%s\\n' "$(cd ${q(p.releases)} 2>/dev/null && ls -1 | grep -v '\\.partial$' | tr '\\n' ' ')"`,
   );
   return { script: lines.join('\n') };

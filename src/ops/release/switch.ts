@@ -7,6 +7,8 @@ export interface SwitchInput {
   readonly paths: ReleasePaths;
   readonly id: string;
   readonly links: readonly ConfigLink[];
+  /** point releases/<id>/config at configs/<hash> first (this host's configs for this deploy) */
+  readonly configHash?: string | undefined;
   /** reload/restart commands run after the switch, in order */
   readonly after: readonly Command[];
 }
@@ -21,6 +23,13 @@ export function switchCommand(i: SwitchInput): Command {
   const rel = `releases/${i.id}`;
   const steps = [
     `test -d ${q(p.release(i.id))}`,
+    ...(i.configHash
+      ? [
+          `test -d ${q(`${p.release(i.id)}/configs/${i.configHash}`)}`,
+          `ln -sfn ${q(`configs/${i.configHash}`)} ${q(`${p.release(i.id)}/config.tmp`)}`,
+          `mv -Tf ${q(`${p.release(i.id)}/config.tmp`)} ${q(`${p.release(i.id)}/config`)}`,
+        ]
+      : []),
     `cur="$(readlink ${q(p.current)} 2>/dev/null || true)"`,
     `{ if [ -n "$cur" ] && [ "$cur" != ${q(rel)} ]; then ln -sfn "$cur" ${q(`${p.previous}.tmp`)} && mv -Tf ${q(`${p.previous}.tmp`)} ${q(p.previous)}; fi; }`,
     `ln -sfn ${q(rel)} ${q(`${p.current}.tmp`)}`,

@@ -41,12 +41,17 @@ export interface NewIds {
   readonly fsUuid: string;
 }
 
+export interface Unchanged {
+  readonly id: string;
+  readonly what: string;
+}
+
 export interface StoragePlan {
   /** empty when anything was refused */
   readonly steps: readonly Step[];
   readonly refusals: readonly Refusal[];
-  /** what is already as wanted (for the report) */
-  readonly unchanged: readonly string[];
+  /** what is already as wanted (for the report), keyed by the id of the step it spares */
+  readonly unchanged: readonly Unchanged[];
   /** facts worth telling the user that change nothing */
   readonly notes: readonly string[];
   /**
@@ -93,7 +98,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     refusals.push({ subject, reason, forceable });
   };
   const steps: Step[] = [];
-  const unchanged: string[] = [];
+  const unchanged: Unchanged[] = [];
   const notes: string[] = [];
   const has = (tool: string): boolean => f.tools.includes(tool);
 
@@ -106,7 +111,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     const s = installPackagesStep(missing, f.tools);
     if (s) steps.push(s);
     else refuse('packages', `${missing.join(', ')} missing and no apt-get, dnf or yum to install them`);
-  } else unchanged.push('packages mdadm, lvm2, xfsprogs present');
+  } else unchanged.push({ id: 'packages', what: 'packages mdadm, lvm2, xfsprogs present' });
 
   // 2. the array: recognised by the members' superblocks (array UUID), never by /dev/mdN name
   const n = p.devices.length;
@@ -120,7 +125,6 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     first.raidDevices === n;
   let arrayUuid: string;
   let arrayDev: string;
-  let fresh = false; // array created by this plan
   let created = false;
   let chunkKb = p.chunk;
   if (ours) {
@@ -130,7 +134,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
       arrayDev = active.device;
       const stat = f.mdstat.find((m) => `/dev/${m.name}` === arrayDev);
       if (stat?.chunkKb !== undefined) chunkKb = stat.chunkKb;
-      unchanged.push(`array ${arrayDev} (raid0, ${n} members, UUID ${mdadmUuid(arrayUuid)})`);
+      unchanged.push({ id: 'mdadm-assemble', what: `array ${arrayDev} (raid0, ${n} members, UUID ${mdadmUuid(arrayUuid)})` });
       if (chunkKb !== p.chunk) notes.push(`array ${arrayDev} has chunk ${chunkKb}K, not ${p.chunk}K: kept (XFS is aligned to ${chunkKb}K)`);
     } else {
       // what is inside the array (PV, VG, LV, filesystem) is only visible once it is assembled
@@ -142,7 +146,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   } else {
     arrayUuid = normalizeUuid(ids.arrayUuid);
     arrayDev = p.md;
-    created = fresh = true;
+    created = true;
     const wipes: Step[] = [];
     f.devices.forEach((d) => {
       const v = inspectDevice(d, f.blockDevices);
@@ -171,7 +175,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     else if (c.kind === 'write') {
       steps.push(writeFileStep('mdadm-conf', `write the ARRAY line for ${mdadmUuid(arrayUuid)} in ${confPath}`, confPath, c.content));
       confChanged = true;
-    } else unchanged.push(`${confPath} has one ARRAY line for the array`);
+    } else unchanged.push({ id: 'mdadm-conf', what: `${confPath} has one ARRAY line for the array` });
   }
   if (confChanged) {
     const s = initramfsStep(f.tools);
@@ -181,10 +185,10 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
 
   // 4. readahead now, and persisted by a udev rule
   const bd = f.blockDevices.find((b) => b.path === arrayDev);
-  if (fresh || bd?.readaheadKb === undefined || bd.readaheadKb * 2 !== p.readahead) steps.push(setReadaheadStep(arrayDev, p.readahead));
-  else unchanged.push(`readahead of ${arrayDev} is ${p.readahead} sectors`);
+  if (created || bd?.readaheadKb === undefined || bd.readaheadKb * 2 !== p.readahead) steps.push(setReadaheadStep(arrayDev, p.readahead));
+  else unchanged.push({ id: 'readahead', what: `readahead of ${arrayDev} is ${p.readahead} sectors` });
   if (f.udevRule !== udevRuleContent(arrayUuid, p.readahead)) steps.push(udevRuleStep(p.md, arrayUuid, p.readahead, has('udevadm')));
-  else unchanged.push(`udev rule ${udevRulePath(p.md)} persists the readahead`);
+  else unchanged.push({ id: 'udev-readahead', what: `udev rule ${udevRulePath(p.md)} persists the readahead` });
 
   // 5. LVM: PV on the array → VG → LV
   const pv = created ? undefined : f.pvs.find((x) => x.pvName === arrayDev);
@@ -196,13 +200,13 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     steps.push(pvcreateStep(arrayDev));
   } else if (pv.vgName !== '' && pv.vgName !== p.vg) {
     refuse(arrayDev, `is already a physical volume of volume group ${pv.vgName}`);
-  } else unchanged.push(`physical volume ${arrayDev}`);
+  } else unchanged.push({ id: 'pvcreate', what: `physical volume ${arrayDev}` });
   const vg = f.vgs.find((x) => x.vgName === p.vg);
   if (!vg) steps.push(vgcreateStep(p.vg, arrayDev));
   else if (pv?.vgName !== p.vg) {
     const on = f.pvs.filter((x) => x.vgName === p.vg).map((x) => x.pvName);
-    refuse(`volume group ${p.vg}`, `exists on ${on.join(', ') || 'other physical volumes'}, not on ${arrayDev}`);
-  } else unchanged.push(`volume group ${p.vg}`);
+    refuse(`volume group ${p.vg}`, `exists on ${on.join(', ') || 'other physical volumes'}, not on ${created ? `the new array ${arrayDev}` : arrayDev}`);
+  } else unchanged.push({ id: 'vgcreate', what: `volume group ${p.vg}` });
   const lvPath = `/dev/${p.vg}/${p.lv}`;
   const lv = vg ? f.lvs.find((x) => x.vgName === p.vg && x.lvName === p.lv) : undefined;
   if (!lv) steps.push(lvcreateStep(p.vg, p.lv, p.size));
@@ -210,7 +214,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
     notes.push(`${lvPath} is not active: activating it, then planning the rest`);
     return { steps: [...steps, lvActivateStep(p.vg, p.lv)], refusals, unchanged, notes, again: true };
-  } else unchanged.push(`logical volume ${lvPath}`);
+  } else unchanged.push({ id: 'lvcreate', what: `logical volume ${lvPath}` });
 
   // 6. XFS: only on an empty LV; never over another filesystem
   let fsUuid = normalizeUuid(ids.fsUuid);
@@ -219,7 +223,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     steps.push(mkfsXfsStep({ device: lvPath, chunkKb, members: n, uuid: fsUuid }));
   } else if (sig.TYPE === 'xfs' && tryNormalizeUuid(sig.UUID)) {
     fsUuid = normalizeUuid(sig.UUID ?? '');
-    unchanged.push(`XFS on ${lvPath} (UUID ${dashedUuid(fsUuid)})`);
+    unchanged.push({ id: 'mkfs', what: `XFS on ${lvPath} (UUID ${dashedUuid(fsUuid)})` });
   } else refuse(lvPath, `holds a ${sig.TYPE} filesystem (UUID ${sig.UUID ?? '?'}); ferry never formats over an existing filesystem`);
 
   // 7. fstab: exactly one line, by UUID, with nofail
@@ -236,7 +240,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   } else if (fstab.kind === 'write') {
     const what = fstab.replaced.length > 0 ? `replace ${fstab.replaced.length} line(s) in` : 'add a line to';
     steps.push(writeFileStep('fstab', `${what} /etc/fstab: ${uuidSpec} ${p.mount}`, '/etc/fstab', fstab.content));
-  } else unchanged.push(`/etc/fstab has one line for ${p.mount}`);
+  } else unchanged.push({ id: 'fstab', what: `/etc/fstab has one line for ${p.mount}` });
 
   // 8. mount
   const target = normalizeMountPoint(p.mount);
@@ -244,7 +248,7 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   const lvBd = f.blockDevices.find((b) => b.path === mapperPath(p.vg, p.lv) || b.path === lvPath);
   if (!mounted) steps.push(mountStep(p.mount));
   else if (mounted.source === lvPath || mounted.source === mapperPath(p.vg, p.lv) || (lvBd?.majMin !== undefined && mounted.majMin === lvBd.majMin)) {
-    unchanged.push(`${p.mount} mounted`);
+    unchanged.push({ id: 'mount', what: `${p.mount} mounted` });
   } else refuse(p.mount, `already has ${mounted.source} (${mounted.fstype}) mounted`);
 
   if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };

@@ -12,12 +12,18 @@ export interface StorageReport {
   readonly notes: readonly string[];
 }
 
-export function storageReport(plan: StoragePlan, outcomes: readonly StepOutcome[]): StorageReport {
+/**
+ * One report over one or more phases: what was already in place is what some phase found
+ * unchanged and no earlier phase had to do.
+ */
+export function storageReport(plans: readonly StoragePlan[], outcomes: readonly StepOutcome[]): StorageReport {
+  const done = new Set(outcomes.map((o) => o.id));
+  const unchanged = [...new Set(plans.flatMap((p) => p.unchanged).filter((u) => !done.has(u.id)).map((u) => u.what))];
   return {
     changes: outcomes.filter((o) => o.status === 'changed').length,
     planned: outcomes.filter((o) => o.status === 'planned').length,
     steps: outcomes.map((o) => ({ id: o.id, title: o.title, status: o.status })),
-    unchanged: plan.unchanged,
-    notes: plan.notes,
+    unchanged,
+    notes: [...new Set(plans.flatMap((p) => p.notes))],
   };
 }

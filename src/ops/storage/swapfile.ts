@@ -5,7 +5,7 @@ import type { Refusal } from './refusal.js';
 import { parseSize } from './size.js';
 import { planFstab } from './fstab.js';
 import { writeFileStep } from './write-file.js';
-import type { StoragePlan } from './ebs-stripe.js';
+import type { StoragePlan, Unchanged } from './ebs-stripe.js';
 
 export interface SwapfileParams {
   /** `4G` */
@@ -20,7 +20,7 @@ const PAGE = 4096;
 export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
   const refusals: Refusal[] = [];
   const steps: Step[] = [];
-  const unchanged: string[] = [];
+  const unchanged: Unchanged[] = [];
   const notes: string[] = [];
   let bytes = 0;
   try {
@@ -51,7 +51,7 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
     steps.push(step('swapfile-remove', `remove ${p.path} (${f.file.sizeBytes} bytes, want ${bytes})`, cmd('rm', '-f', p.path)), create);
     willBeActive = false;
   } else {
-    unchanged.push(`swap file ${p.path} (${bytes} bytes)`);
+    unchanged.push({ id: 'swapfile-create', what: `swap file ${p.path} (${bytes} bytes)` });
     if (f.file.mode !== '600') steps.push(step('swapfile-mode', `chmod 600 ${p.path}`, cmd('chmod', '600', p.path)));
   }
 
@@ -62,10 +62,10 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
     byMountPoint: false,
   });
   if (change.kind === 'write') steps.push(writeFileStep('fstab', `swap line for ${p.path} in /etc/fstab`, '/etc/fstab', change.content));
-  else unchanged.push(`/etc/fstab has one line for ${p.path}`);
+  else unchanged.push({ id: 'fstab', what: `/etc/fstab has one line for ${p.path}` });
 
   if (!willBeActive) steps.push(step('swapon', `swapon ${p.path}`, cmd('swapon', p.path)));
-  else unchanged.push(`${p.path} active`);
+  else unchanged.push({ id: 'swapon', what: `${p.path} active` });
 
   if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
   return { steps, refusals, unchanged, notes, again: false };

@@ -44,3 +44,16 @@ describe('task params → flags', () => {
     expect(() => parse(['--name', 'x', '--devices', 'a', '--mode', 'slow'])).toThrow();
   });
 });
+
+describe('command word before commander runs', async () => {
+  const { commandWord } = await import('../../../src/cli/command-word.js');
+  it.each([
+    [['--inventory', 'x.yaml', '-i', 'k', 'deploy', 'demo'], 'deploy'],
+    [['--json', 'r.json', 'run', '--', 'ls'], 'run'],
+    [['--json', '--dry-run', 'releases', 'demo'], 'releases'],
+    [['--dry-run', '--', 'x'], undefined],
+    [['--project=/p', 'hello'], 'hello'],
+  ])('%j → %s', (argv, word) => {
+    expect(commandWord(argv)).toBe(word);
+  });
+});
