@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { defineTask, z } from '../src/index.js';
-import { PlanRefusedError } from '../src/errors/index.js';
+import { defineTask, z, type StepOutcome } from '../src/index.js';
+import { FailedError, PlanRefusedError } from '../src/errors/index.js';
 import { storageFacts } from '../src/facts/storage/index.js';
 import {
-  planEbsStripe, stripeProbeInput, storageReport, stepAsRoot, factAsRoot, needsSudo, type Refusal,
+  planEbsStripe, stripeProbeInput, storageReport, stepAsRoot, factAsRoot, needsSudo, type Refusal, type StoragePlan,
 } from '../src/ops/storage/index.js';
 
 const refusalLine = (r: Refusal): string => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`;
@@ -25,14 +25,24 @@ export default defineTask({
   }),
   async run(ctx) {
     const sudo = needsSudo(ctx.host.user);
-    const facts = await ctx.fact(factAsRoot(storageFacts(stripeProbeInput(ctx.params)), sudo));
+    const probe = factAsRoot(storageFacts(stripeProbeInput(ctx.params)), sudo);
     // identities for whatever this run creates; ignored for what already exists
-    const plan = planEbsStripe(ctx.params, facts, { arrayUuid: randomUUID(), fsUuid: randomUUID() });
-    if (plan.refusals.length > 0) throw new PlanRefusedError(ctx.host.name, plan.refusals.map(refusalLine));
-    for (const u of plan.unchanged) ctx.log(`unchanged: ${u}`);
-    for (const n of plan.notes) ctx.log(`note: ${n}`);
-    const outcomes = await ctx.apply(plan.steps.map((s) => stepAsRoot(s, sudo)));
-    const report = storageReport(plan, outcomes);
+    const ids = { arrayUuid: randomUUID(), fsUuid: randomUUID() };
+    const outcomes: StepOutcome[] = [];
+    const plans: StoragePlan[] = [];
+    // usually one phase; assembling an array or activating an LV reveals facts the rest depends on
+    for (let phase = 1; ; phase++) {
+      const plan = planEbsStripe(ctx.params, await ctx.fact(probe), ids);
+      if (plan.refusals.length > 0) throw new PlanRefusedError(ctx.host.name, plan.refusals.map(refusalLine));
+      plans.push(plan);
+      for (const s of plan.steps) ctx.log(`${ctx.dryRun ? 'plan' : 'run'}: ${s.title}`);
+      outcomes.push(...(await ctx.apply(plan.steps.map((s) => stepAsRoot(s, sudo)))));
+      if (!plan.again || ctx.dryRun) break;
+      if (phase === 3) throw new FailedError(`phase ${phase} still needs another phase; giving up`, ctx.host.name);
+    }
+    const report = storageReport(plans, outcomes);
+    for (const u of report.unchanged) ctx.log(`unchanged: ${u}`);
+    for (const n of report.notes) ctx.log(`note: ${n}`);
     ctx.log(ctx.dryRun ? `${report.planned} step(s) planned` : `${report.changes} change(s)`);
     return report;
   },

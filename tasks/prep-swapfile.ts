@@ -18,9 +18,9 @@ export default defineTask({
     if (plan.refusals.length > 0) {
       throw new PlanRefusedError(ctx.host.name, plan.refusals.map((r) => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to replace it)' : ''}`));
     }
-    for (const u of plan.unchanged) ctx.log(`unchanged: ${u}`);
     const outcomes = await ctx.apply(plan.steps.map((s) => stepAsRoot(s, sudo)));
-    const report = storageReport(plan, outcomes);
+    const report = storageReport([plan], outcomes);
+    for (const u of report.unchanged) ctx.log(`unchanged: ${u}`);
     ctx.log(ctx.dryRun ? `${report.planned} step(s) planned` : `${report.changes} change(s)`);
     return report;
   },

@@ -4,6 +4,7 @@
  * only records. To be replaced by the real CLI (see run-task.ts).
  */
 import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { render, type Command, type Word } from '../../src/shell/command.js';
 import { quote } from '../../src/shell/quote.js';
 import { RemoteCommandError } from '../../src/errors/index.js';
@@ -23,6 +24,8 @@ export function sshArgv(t: SshTarget, script: string): string[] {
     '-i', t.identity, '-p', String(t.host.port ?? 22),
     '-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
     '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=10',
+    // one multiplexed connection (as ferry's runner keeps one per host): a handshake costs seconds under TCG
+    '-o', 'ControlMaster=auto', '-o', `ControlPath=${dirname(t.knownHosts)}/ssh-%C`, '-o', 'ControlPersist=120',
     `${t.host.user ?? 'root'}@${t.host.address}`, '--', script,
   ];
 }

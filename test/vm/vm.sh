@@ -22,8 +22,10 @@ mods() { modprobe -S "$K" --show-depends -a "$@" | awk '/^insmod/ && !s[$2]++ {p
 
 sshv() {
   local w=$1; shift
+  # one multiplexed connection: an SSH handshake costs seconds under TCG
   ssh -i "$IMG/id_ed25519" -p "$(cat "$w/port")" -o UserKnownHostsFile="$w/known_hosts" \
     -o StrictHostKeyChecking=yes -o LogLevel=ERROR -o BatchMode=yes -o ConnectTimeout=5 \
+    -o ControlMaster=auto -o ControlPath="$w/ssh-%C" -o ControlPersist=120 \
     root@127.0.0.1 "$@"
 }
 
@@ -95,6 +97,10 @@ EOS
   rm -rf "$R" "$I"
   echo "$K" > "$B/kernel"; touch "$B/ready"
   rm -rf "$IMG"; mv "$B" "$IMG"; trap - EXIT
+  # images of older recipes are dead weight (~0.4 GB each)
+  local old; for old in "$CACHE"/????????????????; do
+    if [ -f "$old/ready" ] && [ "$old" != "$IMG" ]; then rm -rf "$old"; fi
+  done
   echo "$IMG"
 }
 
@@ -102,7 +108,7 @@ start() {
   local w=$1 port=$2 d A
   [ -f "$IMG/ready" ] || { echo "image not built: vm.sh build" >&2; exit 1; }
   mkdir -p "$w"; echo "$port" > "$w/port"
-  for d in $DATA_DISKS; do rm -f "$w/disk$d.img"; truncate -s 256M "$w/disk$d.img"; done
+  for d in $DATA_DISKS; do rm -f "$w/disk$d.img"; truncate -s "$( [ "$d" = f ] && echo 64M || echo 256M )" "$w/disk$d.img"; done
   # the fifth disk holds an ext4 filesystem with a file on it: prep must refuse it and leave it untouched
   mkdir -p "$w/ext4-content"; echo "precious data" > "$w/ext4-content/keep.txt"
   mkfs.ext4 -q -L precious -d "$w/ext4-content" "$w/diskf.img"
@@ -140,6 +146,7 @@ stop() {
   [ -f "$w/qemu.pid" ] || return 0
   p=$(cat "$w/qemu.pid")
   sshv "$w" 'systemctl poweroff' >/dev/null 2>&1 || true
+  sshv "$w" -O exit >/dev/null 2>&1 || true   # the multiplexing master
   for i in $(seq 1 120); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
   if kill -0 "$p" 2>/dev/null; then kill "$p"; fi
   rm -f "$w/qemu.pid"
