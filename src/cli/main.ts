@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const word = commandWord(argv);
   const builtin = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart', 'check', 'help']);
   if (taskError && word && !builtin.has(word)) throw taskError;
+  if (taskError) process.stderr.write(`ferry: warning: ${(taskError as Error).message} (task commands unavailable)\n`);
   const program = await buildProgram(argv, tasks, setExit);
   await program.parseAsync(argv, { from: 'user' });
   return exit;

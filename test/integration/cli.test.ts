@@ -29,9 +29,13 @@ describe('the CLI without a fleet', () => {
 
   it('a task file that is not a task is refused naming the file', async () => {
     const dir = await project({ 'odd.ts': 'export default { hello: 1 };\n' });
-    const r = await ferry(['--project', dir, 'run', '--hosts', 'h1', '--', 'true']);
+    const r = await ferry(['--project', dir, 'odd', '--hosts', 'h1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/tasks\/odd\.ts: expected `export default defineTask/);
+    // built-in commands still work, with a warning
+    const d = await ferry(['--project', dir, '--dry-run', 'run', '--hosts', 'h1', '--', 'true']);
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/warning: .*tasks\/odd\.ts/);
   });
 
   it('inventory errors exit 2 with file:line:column', async () => {
