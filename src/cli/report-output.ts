@@ -12,7 +12,7 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
   if (report.dryRun) {
     for (const h of report.hosts) {
       lines.push(`[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`);
-      for (const st of h.steps) lines.push(`[${h.host}]   ${st.status === 'planned' ? '$' : '(probe) $'} ${st.command}`);
+      for (const st of h.steps) lines.push(`[${h.host}]   ${st.status !== 'planned' ? `(probe) $ ${st.command}` : st.command.startsWith('# ') ? st.command : `$ ${st.command}`}`);
     }
   }
   for (const h of report.hosts) {

@@ -13,6 +13,7 @@ import { configsTar } from './configs-tar.js';
 import { validatorFor } from './services.js';
 import { takeLockAndProbe } from './take-lock.js';
 import { uploadArtifact } from './upload-artifact.js';
+import { historyEntry } from './history-entry.js';
 
 export interface StageResult {
   readonly probe: ProbeResult;
@@ -50,7 +51,12 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
   title('render configs');
   const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
   const hash = configHash(configs);
-  const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title, hash);
+  const unchanged = JSON.stringify(historyEntry(d, 'deploy', id, id, 'unchanged'));
+  const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title, hash, unchanged);
+  if (probe.lock === 'unchanged') {
+    title(`already on ${id} with these configs: nothing to do`);
+    return { probe: { ...probe, current: id }, locked: false, uploadedBytes: 0, staged: false, configHash: hash, upToDate: true };
+  }
   const locked = probe.lock === 'acquired';
   if (locked) onLocked?.();
   if (!probe.releasePresent && needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));

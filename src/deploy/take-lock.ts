@@ -9,13 +9,15 @@ import { describeOwner, staleReason } from './lock-state.js';
  * Probe the host and take its deploy lock in the same round trip; with --lock-wait, retry while
  * another deploy holds it. A held lock → LockHeldError (exit 4) showing the owner, and whether it is stale.
  */
-export async function takeLockAndProbe(s: HostSession, d: DeployContext, id: string, sha256: string | undefined, title: (t: string) => void, configHash?: string): Promise<ProbeResult> {
+export async function takeLockAndProbe(
+  s: HostSession, d: DeployContext, id: string, sha256: string | undefined, title: (t: string) => void, configHash?: string, unchangedHistory?: string,
+): Promise<ProbeResult> {
   const deadline = Date.now() + d.lockWaitS * 1000;
   for (;;) {
     title('lock + probe');
     const env = d.definition.env;
     const python = env.kind === 'python' ? env.python : undefined;
-    const command = probeCommand({ paths: d.paths, id, sha256, python, configHash, ...(d.dryRun ? {} : { lockAs: d.owner }) });
+    const command = probeCommand({ paths: d.paths, id, sha256, python, configHash, unchangedHistory, ...(d.dryRun ? {} : { lockAs: d.owner }) });
     const res = await s.exec(command, { title: d.dryRun ? 'probe' : 'lock + probe', id: 'probe' });
     const probe = parseProbe(res.stdout);
     if (probe.lock !== 'held' || d.dryRun) return probe;

@@ -87,6 +87,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
       ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
     },
   }));
+  if (o.hosts.length === 0) return [];
   if (o.phase && !o.silent) (o.toStderr ? process.stderr : process.stdout).write(`== ${o.phase} ==\n`);
   await runWithProgress(jobs, { tty: o.tty, toStderr: o.toStderr, concurrency: Math.max(1, o.parallel), silent: o.silent ?? false });
   return o.hosts.map((h) => reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });

@@ -67,6 +67,17 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state, a).toBe('UP');
   });
 
+  it('deploy --batch 2 --dry-run shows the batches and per-host steps, and changes nothing', async () => {
+    const before = APPS.map(current);
+    const r = await run('--dry-run', 'deploy', 'demo', '--tag', 'v1.1.0', '--batch', '2');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('== batch 1/2: web1, web2 ==');
+    expect(r.stdout).toContain('== batch 2/2: web3, web4 ==');
+    expect(r.stdout).toMatch(/\[web3\] +# haproxy on lb1: set server demo\/web3 state drain/);
+    expect(r.stdout).toMatch(/\[web3\] +\$ .*mv -Tf \/srv\/demo\/current\.tmp \/srv\/demo\/current/);
+    expect(APPS.map(current)).toEqual(before);
+  });
+
   it('ferry restart --batch 1: 0 failed requests, every program restarted, all UP', async () => {
     const pids = async () => Promise.all(APPS.map(async (a) => (await fleet.exec(fleet.host(a), 'supervisorctl -c /etc/supervisor/supervisord.conf pid demo')).stdout.trim()));
     const before = await pids();

@@ -82,10 +82,16 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const rep = await report(f);
     for (const h of rep.hosts) {
       expect(h.result?.uploadedBytes, h.host).toBe(0);
-      expect(h.steps.map((s) => s.id)).toEqual(['probe', 'finish']);
-      expect(h.channels).toBeLessThanOrEqual(3);
+      // one round trip: the host sees it already runs this release and configs, takes no lock
+      expect(h.steps.map((s) => s.id)).toEqual(['probe']);
+      expect(h.channels).toBe(1);
     }
     expect(fleet.hosts.map(current)).toEqual(before);
+    for (const h of fleet.hosts) {
+      const last = readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').trim().split('\n').pop() ?? '';
+      expect(JSON.parse(last)).toMatchObject({ action: 'deploy', result: 'unchanged', from: before[0], to: before[0] });
+      expect(existsSync(join(h.root, 'srv/demo/.ferry/lock'))).toBe(false);
+    }
   });
 
   it('detects a corrupted cached artifact by sha256 and uploads it again', async () => {

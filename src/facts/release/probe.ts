@@ -11,7 +11,8 @@ function safe<T>(f: () => T): T | null {
 }
 
 export interface ProbeResult {
-  readonly lock: 'acquired' | 'held' | 'free';
+  /** unchanged: the host already ran this release and configs, so no lock was taken (a no-op deploy) */
+  readonly lock: 'acquired' | 'held' | 'free' | 'unchanged';
   /** owner.json of a held lock (unparseable text kept as-is) */
   readonly owner?: LockOwner | string | undefined;
   /** release id `current` points to */
@@ -45,7 +46,7 @@ export function parseProbe(stdout: string): ProbeResult {
   const lock = first(kv, 'lock');
   const cache = first(kv, 'cache');
   return {
-    lock: lock === 'acquired' || lock === 'held' ? lock : 'free',
+    lock: lock === 'acquired' || lock === 'held' || lock === 'unchanged' ? lock : 'free',
     owner: parseOwner(first(kv, 'owner')),
     current: stripReleases(first(kv, 'current')),
     previous: stripReleases(first(kv, 'previous')),

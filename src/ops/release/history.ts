@@ -11,6 +11,6 @@ export interface HistoryEntry {
   readonly commit?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
-  readonly result: 'ok' | 'failed' | 'staged-only' | 'rolled-back';
+  readonly result: 'ok' | 'failed' | 'staged-only' | 'rolled-back' | 'unchanged';
   readonly error?: string | undefined;
 }

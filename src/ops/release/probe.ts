@@ -15,6 +15,11 @@ export interface ProbeInput {
   readonly configHash?: string | undefined;
   /** the venv's interpreter, to report its version (python bundles) */
   readonly python?: string | undefined;
+  /**
+   * Deploy only: a history line to append — instead of taking the lock — when the host already
+   * runs this release with this config set and nobody holds the lock (a no-op, one round trip).
+   */
+  readonly unchangedHistory?: string | undefined;
 }
 
 /**
@@ -26,11 +31,16 @@ export function probeCommand(i: ProbeInput): Command {
   const q = quote;
   const lines: string[] = [];
   if (i.lockAs) {
-    lines.push(
-      `mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`,
-      `if mkdir ${q(p.lock)} 2>/dev/null; then printf '%s\\n' ${q(JSON.stringify(i.lockAs))} > ${q(p.owner)} && echo lock=acquired || exit 70`,
-      `else echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; fi`,
-    );
+    const takeLock =
+      `if mkdir ${q(p.lock)} 2>/dev/null; then printf '%s\\n' ${q(JSON.stringify(i.lockAs))} > ${q(p.owner)} && echo lock=acquired || exit 70; ` +
+      `else echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; fi`;
+    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`);
+    if (i.unchangedHistory && i.configHash) {
+      const live = `[ "$(readlink ${q(p.current)} 2>/dev/null)" = ${q(`releases/${i.id}`)} ] && [ "$(readlink ${q(`${p.release(i.id)}/config`)} 2>/dev/null)" = ${q(`configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
+      lines.push(`if ${live}; then printf '%s\\n' ${q(i.unchangedHistory)} >> ${q(p.history)} && echo lock=unchanged; else ${takeLock}; fi`);
+    } else {
+      lines.push(takeLock);
+    }
   } else {
     lines.push(`if [ -d ${q(p.lock)} ]; then echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; else echo lock=free; fi`);
   }

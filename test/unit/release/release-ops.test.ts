@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readlinkSync, readdirSync, writeFileSync, existsSync, readFileSync, utimesSync, symlinkSync, lstatSync } from 'node:fs';
+import { rmSync, mkdtempSync, mkdirSync, readlinkSync, readdirSync, writeFileSync, existsSync, readFileSync, utimesSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,25 @@ describe('probe and upload', () => {
     expect(second.owner).toEqual(owner);
     const ro = parseProbe(sh(render(probeCommand({ paths: p, id: 'app-v1' }), { masked: false })).stdout);
     expect(ro.lock).toBe('held');
+  });
+
+  it('a host already on the release with the same configs records "unchanged" and takes no lock', () => {
+    const root = fresh();
+    withReleases(root, ['app-v1']);
+    mkdirSync(join(root, 'releases/app-v1/configs/0123456789abcdef'), { recursive: true });
+    rmSync(join(root, 'releases/app-v1/config'), { recursive: true });
+    symlinkSync('configs/0123456789abcdef', join(root, 'releases/app-v1/config'));
+    symlinkSync('releases/app-v1', join(root, 'current'));
+    const p = releasePaths(root);
+    const owner = { user: 'u', host: 'h', pid: 1, started: 's', command: 'c', runId: 'r' };
+    const probe = (hash: string) =>
+      parseProbe(sh(render(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), configHash: hash, lockAs: owner, unchangedHistory: '{"result":"unchanged"}' }), { masked: false })).stdout);
+    expect(probe('0123456789abcdef').lock).toBe('unchanged');
+    expect(existsSync(p.lock)).toBe(false);
+    expect(readFileSync(p.history, 'utf8')).toBe('{"result":"unchanged"}\n');
+    // other configs (the inventory changed): a real deploy, with the lock
+    expect(probe('fedcba9876543210').lock).toBe('acquired');
+    expect(existsSync(p.lock)).toBe(true);
   });
 
   it('reports the cached artifact\'s real sha256, so a corrupt cache is seen', () => {
