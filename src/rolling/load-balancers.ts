@@ -2,7 +2,7 @@ import { FailedError } from '../errors/failed-error.js';
 import { parseShowStat, findServerStat, type StatRow } from '../facts/haproxy/stat.js';
 import { parseSetReply } from '../ops/haproxy/reply.js';
 import { runtimePayload } from '../ops/haproxy/socket.js';
-import { setServerState, showStat, type AdminState } from '../ops/haproxy/runtime.js';
+import { setServerState, showStat, type AdminState, type RuntimeLine } from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 
@@ -38,6 +38,23 @@ export class LoadBalancers {
     );
   }
 
+  /**
+   * `set server … state …; show stat` in one request per LB (the runtime API chains commands with
+   * `;`): the state change and a fresh look at the server, in one round trip.
+   */
+  async setStateAndStats(server: string, state: AdminState): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
+    const line = setServerState(this.backend, server, state);
+    return Promise.all(
+      this.endpoints.map(async (lb) => {
+        const text = await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(`${line}; ${showStat()}` as RuntimeLine));
+        const at = text.indexOf('# pxname');
+        const reply = parseSetReply(at < 0 ? text : text.slice(0, at));
+        if (!reply.ok) throw new FailedError(`[${lb.session.host.name}] haproxy refused "${line}": ${reply.message}`, lb.session.host.name);
+        return { lb: lb.session.host.name, row: at < 0 ? undefined : findServerStat(parseShowStat(text.slice(at)), this.backend, server) };
+      }),
+    );
+  }
+
   /** This server's row of `show stat` on every LB. */
   async stats(server: string): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
     return Promise.all(
@@ -49,10 +66,12 @@ export class LoadBalancers {
   }
 
   /** Poll until `ok` holds for the server on every LB, or fail after timeoutMs naming the LBs that disagree. */
-  async waitFor(server: string, what: string, ok: (row: StatRow) => boolean, timeoutMs: number): Promise<void> {
+  async waitFor(server: string, what: string, ok: (row: StatRow) => boolean, timeoutMs: number, first?: Array<{ lb: string; row: StatRow | undefined }>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let known = first;
     for (;;) {
-      const rows = await this.stats(server);
+      const rows = known ?? (await this.stats(server));
+      known = undefined;
       const missing = rows.filter((r) => !r.row);
       if (missing.length) throw new FailedError(`server ${this.backend}/${server} is not in haproxy on ${missing.map((m) => m.lb).join(', ')}`);
       const bad = rows.filter((r) => r.row && !ok(r.row));

@@ -56,15 +56,15 @@ export async function rollHost(i: RollHostInput): Promise<void> {
   const readyAndUp = async () => {
     if (!hasLb) return;
     title('ready in haproxy');
-    await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () => lbs.setState(server, 'ready'));
+    const rows = await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () => lbs.setStateAndStats(server, 'ready'));
     title('waiting for haproxy to see it UP');
-    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', (r) => r.state === 'UP' && r.transition === undefined, timeouts.upMs));
+    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', (r) => r.state === 'UP' && r.transition === undefined, timeouts.upMs, rows));
   };
   if (hasLb) {
     title('drain in haproxy');
-    await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () => lbs.setState(server, 'drain'));
+    const rows = await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () => lbs.setStateAndStats(server, 'drain'));
     title('waiting for sessions to finish');
-    await timed(s, 'lb-drained', 'current sessions reach 0', () => lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs));
+    await timed(s, 'lb-drained', 'current sessions reach 0', () => lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs, rows));
     // no traffic left: maint pauses HAProxy's checks, so the restart does not flap the server DOWN
     // and `ready` brings it back without waiting `rise` checks
     await timed(s, 'lb-maint', `haproxy: ${lbs.backend}/${server} state maint`, () => lbs.setState(server, 'maint'));
