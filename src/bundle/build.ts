@@ -7,7 +7,7 @@ import { loadDefinition, definitionFile } from './load-definition.js';
 import { buildNodeEnv } from './env-node.js';
 import { buildPythonEnv } from './env-python.js';
 import { cleanEnv } from './clean-env.js';
-import { runLocal } from './run-local.js';
+import { runLocal } from '../runner/run-local.js';
 import { sha256File } from './tree.js';
 import { packStaged } from './pack.js';
 import { bundleId, bundleIdPrefix } from './bundle-id.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ProjectError } from '../errors/index.js';
 import { cleanEnv } from './clean-env.js';
-import { runLocal } from './run-local.js';
+import { runLocal } from '../runner/run-local.js';
 import type { EnvInfo } from './manifest.js';
 
 /**

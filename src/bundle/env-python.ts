@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { FailedError, ProjectError } from '../errors/index.js';
 import { cleanEnv } from './clean-env.js';
-import { runLocal } from './run-local.js';
+import { runLocal } from '../runner/run-local.js';
 import { relocateVenv } from './relocate-venv.js';
 import type { EnvInfo } from './manifest.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar';
 import { FailedError, UsageError, tail } from '../errors/index.js';
-import { runLocal } from './run-local.js';
+import { runLocal } from '../runner/run-local.js';
 
 async function git(repo: string, step: string, ...args: string[]): Promise<string> {
   const { stdout } = await runLocal(step, ['git', '-C', repo, ...args]);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { FailedError, tail } from '../errors/index.js';
 
 export interface LocalResult {
+  readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -11,6 +12,8 @@ export interface LocalOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** keep at most this many characters of each output stream (the tail) */
   readonly keep?: number;
+  /** a nonzero exit resolves with its code instead of throwing */
+  readonly allowFailure?: boolean;
 }
 
 /** Keeps only the last `max` characters of a growing text: memory stays flat for chatty commands. */
@@ -32,7 +35,7 @@ export function showArgv(argv: readonly string[]): string {
 }
 
 /**
- * Run a command on the control machine (argv, no shell). A nonzero exit, a signal or a spawn
+ * Run a command on the control machine (argv, no shell): the one local counterpart of remoteExec. A nonzero exit, a signal or a spawn
  * error throws FailedError naming the step and the tail of its output.
  */
 export function runLocal(step: string, argv: readonly string[], options: LocalOptions = {}): Promise<LocalResult> {
@@ -49,7 +52,7 @@ export function runLocal(step: string, argv: readonly string[], options: LocalOp
     child.on('close', (code, signal) => {
       const stdout = out.value();
       const stderr = err.value();
-      if (code === 0) return resolve({ stdout, stderr });
+      if (code === 0 || (options.allowFailure && code !== null)) return resolve({ code: code ?? 0, stdout, stderr });
       const why = code === null ? `killed by ${signal ?? 'signal'}` : `exit ${code}`;
       const detail = tail(`${stdout.trim()}\n${stderr.trim()}`.trim(), 1500);
       reject(new FailedError(`${step}: \`${showArgv(argv)}\` failed (${why})${detail ? `:\n${detail}` : ''}`));
