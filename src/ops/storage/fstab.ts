@@ -1,14 +1,8 @@
 import { parseFstab, type FstabEntry } from '../../facts/storage/fstab.js';
 import { normalizeMountPoint } from './mount.js';
 
-export interface FstabLine {
-  readonly spec: string;
-  readonly file: string;
-  readonly vfstype: string;
-  readonly options: readonly string[];
-  readonly freq: number;
-  readonly passno: number;
-}
+/** An fstab line to write: an entry without its position. */
+export type FstabLine = Omit<FstabEntry, 'line'>;
 
 function escape(field: string): string {
   return field.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
