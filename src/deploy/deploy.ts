@@ -62,12 +62,12 @@ export async function deploy(i: DeployInput): Promise<RunReport> {
   const t0 = performance.now();
   const sessions = openSessions(hosts, i.run);
   const staged = new Map<string, StageResult>();
-  /** every host whose lock this run took, even if staging then failed there */
-  const locked = new Set<string>();
+  /** every host whose lock this run took (with what it ran then), even if staging then failed there */
+  const locked = new Map<string, string | undefined>();
   const phases: HostReport[][] = [];
   try {
     const stage = await runOnHosts({ ...i.run, sessions, phase: `stage ${bundle.id}` }, async (s, ui) => {
-      const r = await stageHost(s, ctx, ui.title, () => locked.add(s.host.name));
+      const r = await stageHost(s, ctx, ui.title, (p) => locked.set(s.host.name, p.current));
       staged.set(s.host.name, r);
       return { uploadedBytes: r.uploadedBytes, staged: r.staged, from: r.probe.current ?? null };
     });
@@ -85,7 +85,7 @@ export async function deploy(i: DeployInput): Promise<RunReport> {
     const failedAny = merged.filter((r) => r.status !== 'ok').map((r) => r.host);
     // finish: history + prune + unlock on every host whose lock we took
     const finish = await runOnHosts({ ...i.run, sessions, phase: 'finish', hosts: hosts.filter((h) => locked.has(h.name)) }, async (s) => {
-      const from = staged.get(s.host.name)?.probe.current;
+      const from = locked.get(s.host.name);
       const mine = merged.find((r) => r.host === s.host.name);
       const activated = activation.some((p) => p.some((r) => r.host === s.host.name && r.status === 'ok'));
       const result = failedStage.length ? 'failed' : mine?.status === 'ok' ? (activated ? 'ok' : 'staged-only') : 'failed';

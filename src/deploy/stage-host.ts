@@ -43,7 +43,7 @@ export function configHash(configs: readonly RenderedConfig[]): string {
  * (inventory changed) gets the new config set staged and validated beside the old one.
  * Nothing is switched. In --dry-run only the plan is recorded.
  */
-export async function stageHost(s: HostSession, d: DeployContext, title: (t: string) => void, onLocked?: () => void): Promise<StageResult> {
+export async function stageHost(s: HostSession, d: DeployContext, title: (t: string) => void, onLocked?: (probe: ProbeResult) => void): Promise<StageResult> {
   const { paths } = d;
   const bundle = d.bundle;
   if (!bundle) throw new Error('stageHost needs a built bundle');
@@ -58,7 +58,7 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
     return { probe: { ...probe, current: id }, locked: false, uploadedBytes: 0, staged: false, configHash: hash, upToDate: true };
   }
   const locked = probe.lock === 'acquired';
-  if (locked) onLocked?.();
+  if (locked) onLocked?.(probe);
   if (!probe.releasePresent && needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = { hash, configs: configs.map((c) => ({ target: c.target, validate: (file: string) => validatorFor(c.validate, file, d.definition.program) })) };
   const result = (uploadedBytes: number, staged: boolean): StageResult => ({
