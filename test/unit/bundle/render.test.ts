@@ -53,9 +53,9 @@ describe('demo templates', () => {
     expect(cfg?.validate).toBe('haproxy');
     const servers = cfg!.content.split('\n').filter((l) => /^\s*server\s/.test(l)).map((l) => l.trim());
     expect(servers).toEqual([
-      'server web1 10.0.0.11:8080 check inter 500 fall 2 rise 2',
-      'server web2 10.0.0.12:8081 check inter 500 fall 2 rise 2',
-      'server web3 10.0.0.13:8082 check inter 500 fall 2 rise 2',
+      'server web1 10.0.0.11:8080 check inter 500 fastinter 100 fall 2 rise 2',
+      'server web2 10.0.0.12:8081 check inter 500 fastinter 100 fall 2 rise 2',
+      'server web3 10.0.0.13:8082 check inter 500 fastinter 100 fall 2 rise 2',
     ]);
     const lines = cfg!.content.split('\n').map((l) => l.trim());
     expect(lines).toContain('stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners');
