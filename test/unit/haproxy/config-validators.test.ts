@@ -7,20 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyCheckCommand } from '../../../src/ops/haproxy/check.js';
 import { nginxSiteWrapperConf, nginxTestCommand, nginxTestSiteCommand } from '../../../src/ops/nginx/check.js';
 import { nginxReloadCommand } from '../../../src/ops/nginx/reload.js';
-import { render, type Command } from '../../../src/shell/command.js';
+import { localSh } from '../../helpers/local-sh.js';
+import { render } from '../../../src/shell/command.js';
 
-// Validators run against the real binaries (Debian 12: haproxy 2.6.12, nginx 1.22.1).
 const run = promisify(execFile);
 
-async function sh(command: Command): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('/bin/sh', ['-c', render(command, { masked: false })], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+// Validators run against the real binaries (Debian 12: haproxy 2.6.12, nginx 1.22.1).
+
+const sh = localSh;
 
 let dir = '';
 beforeAll(() => {

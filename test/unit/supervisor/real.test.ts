@@ -7,20 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supervisorCheckCommand } from '../../../src/ops/supervisor/check.js';
 import { supervisorRestart, supervisorStatus, supervisorStop } from '../../../src/ops/supervisor/ctl.js';
 import { supervisorStatusFact, parseSupervisorStatus } from '../../../src/facts/supervisor/status.js';
-import { render, type Command } from '../../../src/shell/command.js';
+import { localSh } from '../../helpers/local-sh.js';
+import { render } from '../../../src/shell/command.js';
 
 const run = promisify(execFile);
 
-/** Run a rendered command the way the remote shell does. */
-async function sh(command: Command): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('/bin/sh', ['-c', render(command, { masked: false })], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+
+const sh = localSh;
 
 const GOOD = `[program:web]
 command=/bin/sleep 1000
