@@ -1,0 +1,34 @@
+import { Command as Program } from 'commander';
+import type { GlobalOptions } from '../global-options.js';
+import { makeRunEnv } from '../run-env.js';
+import { finishRun } from '../report-output.js';
+import { rollback } from '../../deploy/rollback.js';
+import { rollingActivation } from '../../rolling/deploy-activation.js';
+import { isBundleId } from '../../bundle/bundle-id.js';
+import { UsageError } from '../../errors/usage-error.js';
+import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
+import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
+import { commandLine, lockOptions, withSetup } from './shared.js';
+
+/** `ferry rollback <bundle> [--to id]`: back to the previous (or named) release, through the same activation. */
+export function rollbackCommand(setExit: (code: number) => void): Program {
+  return addRollingOptions(lockOptions(
+    new Program('rollback')
+      .description('switch every host back to its previous release (or --to a named one), like a deploy')
+      .argument('<bundle>', 'bundle name')
+      .option('--to <bundle-id>', 'a release that is still on every host'),
+  ), 'switch back').action(async (name: string, o: LockFlags & RollingFlags & { to?: string }, self: Program) => {
+    const all = self.optsWithGlobals<GlobalOptions>();
+    if (o.to && !isBundleId(o.to)) throw new UsageError(`--to: "${o.to}" is not a bundle id (see ferry releases ${name})`);
+    const env = makeRunEnv(all);
+    const def = await workingDefinition(env.projectDir, name);
+    const hosts = await env.select({ roles: def.roles });
+    const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
+    const setup = await rollingSetup(env, def, o);
+    const run = await env.runOptions(hosts);
+    const report = await withSetup(setup, () =>
+      rollback({ ctx, hosts, run, command: commandLine(), to: o.to, ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+    );
+    setExit(await finishRun(report, all, env.logDir));
+  });
+}
