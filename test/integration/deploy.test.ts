@@ -156,6 +156,15 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     expect(second.stdout + second.stderr).toMatch(/held by .*ferry .*deploy demo --tag v1\.2\.0/);
     const firstR = await first;
     expect(firstR.code, firstR.stdout).toBe(0);
+    // --lock-wait: a deploy waits for a held lock and goes ahead once it is released
+    await mkdir(lock, { recursive: true });
+    await writeFile(join(lock, 'owner.json'), JSON.stringify({ ...owner, pid: process.pid }));
+    const waiting = run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app', '--lock-wait', '20');
+    await new Promise((res) => setTimeout(res, 2000));
+    await rm(lock, { recursive: true, force: true });
+    const waited = await waiting;
+    expect(waited.code, waited.stdout + waited.stderr).toBe(0);
+    expect(fleet.hosts.map(current).every((c) => c.startsWith('demo-v1.0.0-'))).toBe(true);
   });
 
   it('--dry-run changes nothing on any host', async () => {
