@@ -1,4 +1,3 @@
-import { FailedError } from '../errors/failed-error.js';
 import { renderConfigs, renderContext } from '../bundle/render.js';
 import { checkRuntime, needsRuntime, type HostRuntime } from '../bundle/runtime-check.js';
 import { stageCommand, stageConfigsCommand } from '../ops/release/stage.js';
@@ -95,10 +94,7 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
   return result(uploadedBytes, true);
 }
 
+/** Run a stage command with this host's configs tar on stdin (a failure keeps host, step, exit code and output). */
 async function stageOrFail(s: HostSession, command: Command, title: string, configs: readonly RenderedConfig[]): Promise<void> {
-  try {
-    await s.exec(command, { title, id: 'stage', stdin: await configsTar(configs) });
-  } catch (err) {
-    throw new FailedError(`[${s.host.name}] staging failed: ${(err as Error).message}`, s.host.name, { cause: err });
-  }
+  await s.exec(command, { title, id: 'stage', stdin: await configsTar(configs) });
 }

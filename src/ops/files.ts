@@ -1,30 +1,26 @@
-import { and, cmd, type Command } from '../shell/command.js';
+import { and, cmd, sh, type Command } from '../shell/command.js';
 import { quote } from '../shell/quote.js';
-import { step, type Step } from './step.js';
+
+/** The folder a path lives in (`/` for top-level paths). */
+export function parentDir(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
 
 /**
  * Write stdin to `path` atomically: into a temp file beside it, then rename.
- * A half-written file never has the final name.
+ * A half-written file never has the final name. `mode` is octal text (`'644'`).
  */
-export function writeFileCommand(path: string, mode?: number): Command {
+export function writeFileCommand(path: string, mode?: string): Command {
   const tmp = `${path}.ferry-tmp`;
   return and(
-    cmd('mkdir', '-p', dirnameOf(path)),
-    { script: `cat > ${quote(tmp)}` },
-    ...(mode === undefined ? [] : [cmd('chmod', mode.toString(8).padStart(4, '0'), tmp)]),
+    cmd('mkdir', '-p', parentDir(path)),
+    sh(`cat > ${quote(tmp)}`),
+    ...(mode === undefined ? [] : [cmd('chmod', mode, tmp)]),
     cmd('mv', '-f', tmp, path),
   );
 }
 
-export function writeFileStep(path: string, content: string | Uint8Array, mode?: number): Step {
-  return step(`write:${path}`, `write ${path}`, writeFileCommand(path, mode), { stdin: content });
-}
-
 export function readFileCommand(path: string): Command {
   return cmd('cat', '--', path);
-}
-
-function dirnameOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
 }

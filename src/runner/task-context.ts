@@ -78,7 +78,7 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
       return out;
     },
     async put(localPath, remotePath, options = {}) {
-      const c = writeFileCommand(remotePath, options.mode);
+      const c = writeFileCommand(remotePath, options.mode === undefined ? undefined : options.mode.toString(8));
       if (dryRun) {
         session.plan(`put:${remotePath}`, `put ${localPath} → ${remotePath}`, c);
         return;

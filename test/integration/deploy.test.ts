@@ -13,7 +13,7 @@ import { checkCurrent } from '../helpers/release-check.js';
 
 const skip = fleetSkipReason();
 
-interface Report { hosts: Array<{ host: string; status: string; channels: number; error?: { message: string }; result?: Record<string, unknown>; steps: Array<{ id: string; command: string; stderr: string; stdout: string }> }> }
+interface Report { hosts: Array<{ host: string; status: string; channels: number; exitCode?: number | null; error?: { message: string }; result?: Record<string, unknown>; steps: Array<{ id: string; command: string; stderr: string; stdout: string }> }> }
 
 describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
   let fleet: Fleet;
@@ -128,6 +128,7 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const h3 = rep.hosts.find((x) => x.host === 'h3');
     expect(h3?.status).toBe('failed');
     expect(h3?.error?.message).toMatch(/nginx|emerg|invalid/i);
+    expect(h3?.exitCode).toBe(1);
     expect(r.stdout).toMatch(/\[h3\] FAILED/);
     for (const h of fleet.hosts) expect(existsSync(join(h.root, 'srv/demo/.ferry/lock'))).toBe(false);
   });

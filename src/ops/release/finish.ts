@@ -13,7 +13,7 @@ export interface FinishInput {
 }
 
 /** Keep the newest `keep` releases plus current and previous; drop cache files no release uses. */
-export function pruneScript(p: ReleasePaths, keep: number): string {
+function pruneScript(p: ReleasePaths, keep: number): string {
   const n = Math.max(1, Math.floor(keep));
   return [
     `cd ${quote(p.releases)}`,

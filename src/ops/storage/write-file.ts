@@ -1,24 +1,14 @@
 import { quote } from '../../shell/quote.js';
 import { and, cmd, sh } from '../../shell/command.js';
 import { step, type Step } from '../step.js';
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
+import { parentDir, writeFileCommand } from '../files.js';
 
 /**
  * Replace a file's content atomically: the bytes travel on stdin into a temporary file next to
  * it, which is then renamed over the original (a reader never sees half a file).
  */
 export function writeFileStep(id: string, title: string, path: string, content: string, mode = '644'): Step {
-  const tmp = `${path}.ferry-tmp`;
-  return step(
-    id,
-    title,
-    and(cmd('mkdir', '-p', dirname(path)), sh(`cat > ${quote(tmp)}`), cmd('chmod', mode, tmp), cmd('mv', '-f', tmp, path)),
-    { stdin: content },
-  );
+  return step(id, title, writeFileCommand(path, mode), { stdin: content });
 }
 
 /** Append stdin to a file unless a line containing `marker` is already there (for files that did not exist when probed). */
@@ -27,7 +17,7 @@ export function appendUnlessPresentStep(id: string, title: string, path: string,
     id,
     title,
     and(
-      cmd('mkdir', '-p', dirname(path)),
+      cmd('mkdir', '-p', parentDir(path)),
       sh(`grep -qiF ${quote(marker)} ${quote(path)} 2>/dev/null || cat >> ${quote(path)}`),
     ),
     { stdin: line.endsWith('\n') ? line : `${line}\n` },
