@@ -8,11 +8,10 @@ import { buildNodeEnv } from './env-node.js';
 import { buildPythonEnv } from './env-python.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from '../runner/run-local.js';
-import { sha256File } from './tree.js';
-import { packStaged } from './pack.js';
+import { archiveVerifies, stampVerified } from './archive-stamp.js';
 import { bundleId, bundleIdPrefix } from './bundle-id.js';
 import { MANIFEST_FORMAT, manifestJson, type ArchiveManifest, type EnvInfo, type Manifest } from './manifest.js';
-import { archivePath, builtFrom, cacheDir, manifestPath, treeDir, type BuiltBundle } from './cache.js';
+import { archivePath, builtFrom, cacheDir, manifestPath, stampPath, treeDir, type BuiltBundle } from './cache.js';
 import type { BundleDefinition, BundleSource } from './definition.js';
 
 export interface BuildOptions {
@@ -60,8 +59,7 @@ async function cached(projectDir: string, name: string, tag: string, commit: str
       m.commit === commit &&
       m.tag === tag &&
       existsSync(`${treeDir(projectDir, id)}/app`) &&
-      existsSync(archivePath(projectDir, id)) &&
-      (await sha256File(archivePath(projectDir, id))) === m.sha256;
+      (await archiveVerifies(stampPath(projectDir, id), archivePath(projectDir, id), m.sha256));
     if (ok) return builtFrom(projectDir, m);
     await removeCached(projectDir, id); // stale: damaged archive, older format
   }
@@ -149,6 +147,7 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
       env,
       definition,
     };
+    const { packStaged } = await import('./pack.js'); // tar and gzip: only when building
     const { sha256, size, inner } = await packStaged(staging, meta, tmpArchive);
     const id = bundleId(name, tag, commit, sha256);
 
@@ -160,6 +159,7 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
       for (const c of definition.configs) await cp(`${templatesRoot}/${c.template}`, `${treeDir(projectDir, id)}/bundle/${c.template}`);
     }
     await rename(tmpArchive, archivePath(projectDir, id));
+    await stampVerified(stampPath(projectDir, id), archivePath(projectDir, id), sha256);
     const manifest: Manifest = { ...inner, id, sha256, size, builtAt: new Date().toISOString(), source };
     await writeFile(`${staging}/outer.json`, manifestJson(manifest));
     await rename(`${staging}/outer.json`, manifestPath(projectDir, id)); // last: its presence marks a complete entry

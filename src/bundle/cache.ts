@@ -30,6 +30,11 @@ export function archivePath(projectDir: string, id: string): string {
   return `${cacheDir(projectDir)}/${id}.tar.gz`;
 }
 
+/** When the archive was last hashed (see archive-stamp.ts): inside the tree dir, removed with it. */
+export function stampPath(projectDir: string, id: string): string {
+  return `${treeDir(projectDir, id)}/archive.verified.json`;
+}
+
 /** `<cache>/<id>/`: app/ (the tree at the tag) and, for sources outside the project, bundle/. */
 export function treeDir(projectDir: string, id: string): string {
   return `${cacheDir(projectDir)}/${id}`;

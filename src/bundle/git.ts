@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
-import { extract } from 'tar';
 import { FailedError, UsageError, tail } from '../errors/index.js';
 import { runLocal } from '../runner/run-local.js';
 
@@ -48,6 +47,7 @@ export async function objectType(repo: string, commit: string, path: string): Pr
  */
 export async function archiveTree(repo: string, commit: string, path: string, dest: string): Promise<void> {
   const treeish = path === '' ? commit : `${commit}:${path}`;
+  const { extract } = await import('tar'); // a build only: tar is not loaded when the bundle is cached
   const child = spawn('git', ['-C', repo, 'archive', '--format=tar', treeish], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = tail(stderr + c, 4000)));

@@ -7,6 +7,7 @@ export { listBundles, loadBundle, cacheDir, type BuiltBundle } from './cache.js'
 export { MANIFEST_FORMAT, type Manifest, type ArchiveManifest, type EnvInfo } from './manifest.js';
 export type { FileRecord } from './tree.js';
 export { bundleId, isBundleId, tagSlug } from './bundle-id.js';
-export { renderConfigs, renderContext, renderTemplate, hasRole, type RenderContext, type RenderedConfig } from './render.js';
+export { renderConfigs, renderContext, renderTemplate, type RenderContext, type RenderedConfig } from './render.js';
+export { hasRole } from './has-role.js';
 export { checkRuntime, needsRuntime, nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from './runtime-check.js';
 export { TRAMPOLINE } from './relocate-venv.js';

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
 import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
 import type { BundleDefinition } from './definition.js';
@@ -67,6 +66,7 @@ async function loadYaml(file: string, display: string, expectedName?: string): P
  */
 export async function loadDefinition(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
   if (/\.ya?ml$/.test(file)) return loadYaml(file, display, expectedName);
+  const { createJiti } = await import('jiti'); // only for a bundle.ts
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true, tryNative: true, alias: aliases() });
   let value: unknown;
   try {

@@ -6,6 +6,9 @@ import { formatTaskList } from './list-tasks.js';
 import { projectDirFromArgv } from './project-dir.js';
 import { commandWord } from './command-word.js';
 
+/** Built-in commands that never look at tasks/*.ts (`help` and `check` do). */
+const NO_TASKS = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart']);
+
 /** The CLI entry: the only place that calls process.exit(Code). SSH, UI and bundle code load only when needed. */
 async function main(argv: string[]): Promise<number> {
   let exit = 0;
@@ -13,12 +16,16 @@ async function main(argv: string[]): Promise<number> {
     exit = code;
   };
   const projectDir = projectDirFromArgv(argv);
+  const word = commandWord(argv);
   let tasks: LoadedTask[] = [];
   let taskError: unknown;
-  try {
-    tasks = await loadTasks(projectDir);
-  } catch (err) {
-    taskError = err;
+  // a built-in command needs no task file: don't load (transpile) them for `run`, `deploy`, …
+  if (word === undefined || !NO_TASKS.has(word) || argv.includes('--list')) {
+    try {
+      tasks = await loadTasks(projectDir);
+    } catch (err) {
+      taskError = err;
+    }
   }
   if (argv.includes('--list') && !argv.includes('--help')) {
     if (taskError) throw taskError;
@@ -26,7 +33,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { buildProgram } = await import('./program.js');
-  const word = commandWord(argv);
   const builtin = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart', 'check', 'help']);
   if (taskError && word && !builtin.has(word)) throw taskError;
   if (taskError) process.stderr.write(`ferry: warning: ${(taskError as Error).message} (task commands unavailable)\n`);

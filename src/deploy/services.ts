@@ -1,7 +1,7 @@
 import type { Command } from '../shell/command.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
-import { hasRole } from '../bundle/render.js';
+import { hasRole } from '../bundle/has-role.js';
 import { nginxTestSiteCommand } from '../ops/nginx/check.js';
 import { nginxReloadCommand } from '../ops/nginx/reload.js';
 import { supervisorCheckCommand } from '../ops/supervisor/check.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 import { ProjectError } from '../errors/project-error.js';
 
 /** ferry's own src/ (compiled under dist/ when the CLI runs from dist, .ts under vitest). */
@@ -20,9 +20,10 @@ const loaders = new Map<string, Jiti>();
  * repo's own tasks/) go to the already-compiled library, loaded natively: only the project's own
  * .ts files are transpiled (and cached on disk).
  */
-function loader(projectDir: string): Jiti {
+async function loader(projectDir: string): Promise<Jiti> {
   let j = loaders.get(projectDir);
   if (!j) {
+    const { createJiti } = await import('jiti'); // only when there is a .ts file to load
     const alias: Record<string, string> = { ferry: entry('index'), 'ferry/storage': entry('storage') };
     if (resolve(projectDir) === OWN_ROOT) alias['../src'] = SRC;
     j = createJiti(import.meta.url, { fsCache: true, moduleCache: true, interopDefault: true, tryNative: true, alias });
@@ -34,7 +35,7 @@ function loader(projectDir: string): Jiti {
 /** Load a project .ts file (tasks/*.ts) with jiti; syntax errors name file:line:column. */
 export async function loadTsModule(file: string, projectDir = resolve(dirname(file), '..')): Promise<Record<string, unknown>> {
   try {
-    return (await loader(projectDir).import(file)) as Record<string, unknown>;
+    return (await (await loader(projectDir)).import(file)) as Record<string, unknown>;
   } catch (err) {
     const e = err as Error & { loc?: { line: number; column: number } };
     const m = /\((\d+):(\d+)\)/.exec(e.message);

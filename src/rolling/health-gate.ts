@@ -1,6 +1,6 @@
 import { FailedError } from '../errors/failed-error.js';
 import type { HostSession } from '../runner/host-session.js';
-import { httpGetOverSsh } from '../ssh/http-probe.js';
+import { httpStatusOverSsh } from '../ssh/http-probe.js';
 
 export interface HealthTarget {
   readonly address: string;
@@ -14,9 +14,9 @@ export async function waitHealthy(s: HostSession, t: HealthTarget, timeoutMs: nu
   let last = 'no answer yet';
   for (;;) {
     try {
-      const res = await httpGetOverSsh(await s.connection(), t.address, t.port, t.path, Math.min(3000, timeoutMs));
-      if (res.status >= 200 && res.status < 300) return Date.now() - started;
-      last = `HTTP ${res.status}`;
+      const status = await httpStatusOverSsh(await s.connection(), t.address, t.port, t.path, Math.min(3000, timeoutMs));
+      if (status >= 200 && status < 300) return Date.now() - started;
+      last = status === 0 ? 'not an HTTP response' : `HTTP ${status}`;
     } catch (err) {
       last = (err as Error).message;
     }

@@ -1,8 +1,8 @@
 import { FailedError } from '../errors/failed-error.js';
 import { parseShowStat, findServerStat, type StatRow } from '../facts/haproxy/stat.js';
-import { parseSetReply } from '../ops/haproxy/reply.js';
+import { parseSetReply, runtimeReplyComplete } from '../ops/haproxy/reply.js';
 import { runtimePayload } from '../ops/haproxy/socket.js';
-import { setServerState, showStat, type AdminState, type RuntimeLine } from '../ops/haproxy/runtime.js';
+import { setServerState, showStat, type AdminState } from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 
@@ -12,6 +12,8 @@ export interface LbEndpoint {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** the answer to n chained runtime commands is whole at its n-th terminating empty line */
+const replies = (n: number) => (received: Buffer) => runtimeReplyComplete(received.toString('latin1'), n);
 
 /** Every LB host's HAProxy runtime API, reached over its own SSH connection (stream-local forward). */
 export class LoadBalancers {
@@ -32,34 +34,27 @@ export class LoadBalancers {
     const line = setServerState(this.backend, server, state);
     await Promise.all(
       this.endpoints.map(async (lb) => {
-        const reply = parseSetReply(await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(line)));
+        const reply = parseSetReply(await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(line), undefined, replies(1)));
         if (!reply.ok) throw new FailedError(`[${lb.session.host.name}] haproxy refused "${line}": ${reply.message}`, lb.session.host.name);
       }),
     );
   }
 
   /**
-   * `set server … state …; show stat` in one request per LB (the runtime API chains commands with
-   * `;`): the state change and a fresh look at the server, in one round trip.
+   * `set server … state …`, then a fresh look at the server, on every LB. Two requests, not one
+   * `;`-chained line: HAProxy writes a chained reply in two pieces and sshd holds the second
+   * (Nagle) until the client's delayed ACK, ~40 ms; two single-piece replies take ~1 ms each.
    */
   async setStateAndStats(server: string, state: AdminState): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
-    const line = setServerState(this.backend, server, state);
-    return Promise.all(
-      this.endpoints.map(async (lb) => {
-        const text = await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(`${line}; ${showStat()}` as RuntimeLine));
-        const at = text.indexOf('# pxname');
-        const reply = parseSetReply(at < 0 ? text : text.slice(0, at));
-        if (!reply.ok) throw new FailedError(`[${lb.session.host.name}] haproxy refused "${line}": ${reply.message}`, lb.session.host.name);
-        return { lb: lb.session.host.name, row: at < 0 ? undefined : findServerStat(parseShowStat(text.slice(at)), this.backend, server) };
-      }),
-    );
+    await this.setState(server, state);
+    return this.stats(server);
   }
 
   /** This server's row of `show stat` on every LB. */
   async stats(server: string): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
     return Promise.all(
       this.endpoints.map(async (lb) => {
-        const text = await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(showStat()));
+        const text = await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(showStat(this.backend)), undefined, replies(1));
         return { lb: lb.session.host.name, row: findServerStat(parseShowStat(text), this.backend, server) };
       }),
     );

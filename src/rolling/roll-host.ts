@@ -1,6 +1,7 @@
 import type { HostSession } from '../runner/host-session.js';
 import { FailedError } from '../errors/failed-error.js';
 import type { LoadBalancers } from './load-balancers.js';
+import type { StatRow } from '../facts/haproxy/stat.js';
 import { waitHealthy, type HealthTarget } from './health-gate.js';
 
 export interface RollTimeouts {
@@ -27,6 +28,16 @@ export interface RollHostInput {
   readonly title: (t: string) => void;
   /** record the plan only */
   readonly dryRun?: boolean;
+}
+
+/**
+ * HAProxy has the server UP and in rotation. `UP n/m` counts too: leaving maint, HAProxy sets the
+ * server running with its health counter at `rise`, and `show stat` labels every running server
+ * whose counter is below the top as "going down" until its next check — it takes traffic all the
+ * while. A real failing check shows as a failed check_status and then DOWN, which is refused.
+ */
+export function inRotation(r: StatRow): boolean {
+  return r.state === 'UP' && (r.transition === undefined || !r.checkStatus || /OK$/.test(r.checkStatus));
 }
 
 async function timed<T>(s: HostSession, id: string, title: string, f: () => Promise<T>): Promise<T> {
@@ -58,7 +69,7 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     title('ready in haproxy');
     const rows = await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () => lbs.setStateAndStats(server, 'ready'));
     title('waiting for haproxy to see it UP');
-    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', (r) => r.state === 'UP' && r.transition === undefined, timeouts.upMs, rows));
+    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', inRotation, timeouts.upMs, rows));
   };
   if (hasLb) {
     title('drain in haproxy');

@@ -64,6 +64,9 @@ export class SshConnection {
       }
       await check.persist();
       if (!ssh.connection) throw new ConnectionError(target.name, 'connection closed during handshake');
+      // like OpenSSH: no Nagle. Every step is a small request waiting for its reply, and Nagle
+      // plus the peer's delayed ACK adds ~40 ms to each (measured on loopback: 45 ms → 3 ms per exec)
+      ssh.connection.setNoDelay(true);
       return new SshConnection(target, ssh, ssh.connection, via);
     } catch (err) {
       via?.close();

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setServerState, showServersState, showStat, type RuntimeLine } from '../../src/ops/haproxy/runtime.js';
-import { parseSetReply } from '../../src/ops/haproxy/reply.js';
+import { parseSetReply, runtimeReplyComplete } from '../../src/ops/haproxy/reply.js';
+import { inRotation } from '../../src/rolling/roll-host.js';
 import { runtimePayload, runtimeStep } from '../../src/ops/haproxy/socket.js';
 import { haproxyReloadCommand, haproxyReloadSteps } from '../../src/ops/haproxy/reload.js';
 import { saveServerStateCommand } from '../../src/ops/haproxy/save-state.js';
@@ -219,6 +220,39 @@ backend app
     await until('web1 sessions at 0', () => server('web1'), (r) => r.scur === 0);
     await set('web1', 'ready');
     await until('web1 UP', () => server('web1'), (r) => r.state === 'UP');
+  });
+
+  it('every reply ends at its terminating empty line, so ferry can stop reading there (not at EOF)', async () => {
+    const cases: Array<[RuntimeLine, number]> = [
+      [setServerState('app', 'web2', 'drain'), 1],
+      [setServerState('app', 'nope', 'drain'), 1],
+      [showStat('app'), 1],
+      [showServersState('app'), 1],
+      [`${setServerState('app', 'web2', 'ready')}; ${showStat('app')}` as RuntimeLine, 2],
+    ];
+    for (const [line, n] of cases) {
+      const reply = await runtime(socket, line);
+      expect(runtimeReplyComplete(reply, n), line).toBe(true);
+      expect(runtimeReplyComplete(reply.slice(0, -1), n), line).toBe(false);
+    }
+    // the backend filter: only that backend's servers, no frontend/backend rows
+    const rows = parseShowStat(await runtime(socket, showStat('app')));
+    expect(rows.map((r) => `${r.pxname}/${r.svname}/${r.type}`)).toEqual(['app/web1/server', 'app/web2/server', 'app/spare/server']);
+    await until('web2 UP', () => server('web2'), (r) => r.state === 'UP');
+  });
+
+  it('leaving maint, the server is in rotation at once (HAProxy may label it "UP 1/n" until its next check)', async () => {
+    await set('web2', 'maint');
+    expect(inRotation(await server('web2'))).toBe(false);
+    await set('web2', 'ready');
+    const row = await server('web2');
+    expect(row.state).toBe('UP');
+    expect(inRotation(row)).toBe(true);
+    const after = await load(40);
+    expect(after.failed).toBe(0);
+    expect(Object.keys(after.versions).sort()).toEqual(['A', 'B']); // web2 takes traffic again
+    // a server whose check fails is never in rotation
+    expect(inRotation((await stat()).find((r) => r.svname === 'spare') as StatRow)).toBe(false);
   });
 
   it('socat fallback: the line goes on stdin; a refused line fails the step with HAProxy’s message', async () => {

@@ -3,7 +3,7 @@ import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
 import { restart } from '../../rolling/restart.js';
-import { hasRole } from '../../bundle/render.js';
+import { hasRole } from '../../bundle/has-role.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';

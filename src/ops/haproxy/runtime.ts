@@ -41,9 +41,12 @@ export function setServerWeight(backend: string, server: string, weight: number 
   return line(`set server ${target(backend, server)} weight ${text}`);
 }
 
-/** `show stat`: CSV of every proxy and server (parse with facts/haproxy/stat.ts). */
-export function showStat(): RuntimeLine {
-  return line('show stat');
+/**
+ * `show stat`: CSV of every proxy and server (parse with facts/haproxy/stat.ts); with a backend,
+ * `show stat <backend> 4 -1`: only that backend's servers (type 4), a reply that stays small.
+ */
+export function showStat(backend?: string): RuntimeLine {
+  return line(backend === undefined ? 'show stat' : `show stat ${assertName('backend', backend)} 4 -1`);
 }
 
 /** `show servers state [<backend>]`: the format of the server-state file (facts/haproxy/servers-state.ts). */

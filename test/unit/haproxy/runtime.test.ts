@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   setServerAgent, setServerHealth, setServerState, setServerWeight, showServersState, showStat, type AdminState,
 } from '../../../src/ops/haproxy/runtime.js';
-import { parseSetReply } from '../../../src/ops/haproxy/reply.js';
+import { parseSetReply, runtimeReplyComplete } from '../../../src/ops/haproxy/reply.js';
 import { runtimePayload, runtimeSetCommand, runtimeStep } from '../../../src/ops/haproxy/socket.js';
 import { render } from '../../../src/shell/command.js';
 
@@ -74,5 +74,26 @@ describe('runtime step (socat fallback)', () => {
     for (const bad of ['run/admin.sock', '/run/a,fork.sock', '/run/a b.sock', "/run/a'.sock", '/run/../etc/x', '/run/a:b']) {
       expect(() => runtimeSetCommand(bad)).toThrow(/invalid haproxy socket path/);
     }
+  });
+});
+
+describe('runtime reply completeness (HAProxy ends each command output with an empty line)', () => {
+  it.each([
+    ['\n', 1, true],
+    ['', 1, false],
+    ['No such server.\n\n', 1, true],
+    ['No such server.\n', 1, false],
+    ['# pxname,svname\napp,web1\n\n', 1, true],
+    ['# pxname,svname\napp,web1\n', 1, false],
+    ['\n# pxname,svname\napp,web1\n\n', 2, true],
+    ['\n# pxname,svname\napp,web1\n', 2, false],
+    ['No such server.\n\n# pxname\n\n', 2, true],
+  ])('%j after %i command(s) → %s', (text, n, complete) => {
+    expect(runtimeReplyComplete(text, n)).toBe(complete);
+  });
+
+  it('show stat of one backend asks for its servers only', () => {
+    expect(showStat('app')).toBe('show stat app 4 -1');
+    expect(() => showStat('app 1')).toThrow();
   });
 });
