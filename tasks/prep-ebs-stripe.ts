@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { defineTask, z, type StepOutcome } from '../src/index.js';
-import { FailedError, PlanRefusedError } from '../src/errors/index.js';
-import { storageFacts } from '../src/facts/storage/index.js';
 import {
+  FailedError, PlanRefusedError, storageFacts,
   planEbsStripe, stripeProbeInput, storageReport, stepAsRoot, factAsRoot, needsSudo, type Refusal, type StoragePlan,
-} from '../src/ops/storage/index.js';
+} from '../src/storage.js';
 
 const refusalLine = (r: Refusal): string => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`;
 

@@ -1,7 +1,5 @@
 import { defineTask, z } from '../src/index.js';
-import { PlanRefusedError } from '../src/errors/index.js';
-import { swapfileFacts } from '../src/facts/storage/index.js';
-import { planSwapfile, storageReport, stepAsRoot, factAsRoot, needsSudo } from '../src/ops/storage/index.js';
+import { PlanRefusedError, swapfileFacts, planSwapfile, storageReport, stepAsRoot, factAsRoot, needsSudo } from '../src/storage.js';
 
 export default defineTask({
   name: 'prep-swapfile',

@@ -1,30 +1,22 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
-import { fileURLToPath } from 'node:url';
 import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
+import { ownEntry, ownModule } from '../project/own-entries.js';
 import type { BundleDefinition } from './definition.js';
-
-/** This module's sibling, as source (.ts under vitest/jiti) or compiled (.js under dist/). */
-function sibling(relative: string): string {
-  const js = fileURLToPath(new URL(relative, import.meta.url));
-  if (existsSync(js)) return js;
-  const ts = js.replace(/\.js$/, '.ts');
-  return existsSync(ts) ? ts : js;
-}
 
 /**
  * How a bundle file reaches defineBundle: the in-repo relative import, or the package name.
- * Aliased, so a bundle.ts taken out of its repo (from `git archive` of a tag) still loads.
+ * Aliased to the running CLI's own public entry, so a bundle.ts taken out of its repo (from
+ * `git archive` of a tag) still loads, and shares the CLI's copy of ferry.
  */
 function aliases(): Record<string, string> {
-  const define = sibling('./define-bundle.js');
-  const index = sibling('../index.js');
+  const index = ownEntry('index');
   return {
-    '../../src/bundle/define-bundle.js': define,
-    '../../src/bundle/define-bundle': define,
-    '../../src/bundle/index.js': sibling('./index.js'),
+    '../../src/bundle/define-bundle.js': index,
+    '../../src/bundle/define-bundle': index,
+    '../../src/bundle/index.js': ownModule('bundle/index'),
     '../../src/index.js': index,
     ferry: index,
   };

@@ -36,3 +36,20 @@ export function deployContext(env: RunEnv, definition: BundleDefinition, bundle:
     lockTtlMs: flags.lockTtl !== undefined ? flags.lockTtl * 60_000 : DEFAULT_LOCK_TTL_MS,
   };
 }
+
+/**
+ * Start the SSH handshakes to the hosts the flags or the working tree's definition select, while
+ * the bundle is resolved and its configs rendered: the tag's definition decides in the end (a host it does not
+ * select is never used; one it adds connects then). Best effort: any error here is left for the
+ * real steps to report.
+ */
+export async function preconnectBundleHosts(env: RunEnv, name: string): Promise<void> {
+  try {
+    const o = env.opts;
+    // hosts named by flags need no definition (its loading is not on the way to the handshakes)
+    const roles = o.hosts?.length || o.roles?.length ? undefined : (await workingDefinition(env.projectDir, name)).roles;
+    await env.preconnect(await env.select(roles ? { roles } : undefined));
+  } catch {
+    // reported by the build or the selection that follows
+  }
+}

@@ -29,9 +29,12 @@ export async function rollingSetup(env: RunEnv, def: BundleDefinition, f: Rollin
   const inventory = await env.inventory();
   const lbHosts = def.haproxy ? inventory.hosts.filter((h) => h.roles.some((r) => def.haproxy?.roles.includes(r))) : [];
   const run = await env.runOptions(lbHosts);
+  const lbSessions = openSessions(lbHosts, run);
+  // the first drain must not wait for an LB handshake: connect while the hosts are locked and probed
+  if (!env.opts.dryRun) for (const s of lbSessions.values()) s.warm();
   return {
     rollout: { batch, maxFail: f.maxFail ?? DEFAULT_MAX_FAIL, pauseMs: f.pause ?? 0 },
     timeouts: { drainMs: f.drainTimeout ?? 30_000, healthMs: f.healthTimeout ?? 30_000, upMs: Math.max(10_000, f.healthTimeout ?? 30_000) },
-    lbSessions: openSessions(lbHosts, run),
+    lbSessions,
   };
 }

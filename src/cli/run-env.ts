@@ -8,6 +8,7 @@ import type { Host, Inventory } from '../inventory/types.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { resolveTarget } from '../ssh/resolve-target.js';
 import type { SshTarget } from '../ssh/target.js';
+import { EarlyConnections } from '../ssh/early-connections.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Selection } from '../task/types.js';
 import type { GlobalOptions } from './global-options.js';
@@ -26,6 +27,10 @@ export interface RunEnv {
   targets(hosts: readonly Host[]): Promise<Map<string, SshTarget>>;
   sudoPassword(): Promise<string | undefined>;
   runOptions(hosts: readonly Host[]): Promise<RunHostsOptions>;
+  /** start the SSH handshakes to these hosts now, while the command works locally */
+  preconnect(hosts: readonly Host[]): Promise<void>;
+  /** close what preconnect opened and nothing used: call when the command ends, whatever happened */
+  close(): Promise<void>;
   readonly tty: boolean;
 }
 
@@ -36,6 +41,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
   let inv: Promise<Inventory> | undefined;
   let sshConfig: Promise<SSHConfig> | undefined;
   let sudo: Promise<string | undefined> | undefined;
+  const early = new EarlyConnections();
   const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !process.env.CI;
   const env: RunEnv = {
     opts,
@@ -84,7 +90,14 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
         sudoPassword: await env.sudoPassword(),
         tty,
         toStderr: opts.json === true,
+        early,
       };
+    },
+    async preconnect(hosts) {
+      early.start((await env.targets(hosts)).values());
+    },
+    close() {
+      return early.closeUnused();
     },
   };
   return env;

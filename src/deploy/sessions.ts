@@ -9,7 +9,7 @@ export function openSessions(hosts: readonly Host[], o: RunHostsOptions): Map<st
     hosts.map((h) => {
       const target = o.targets.get(h.name);
       if (!target) throw new Error(`no SSH target for ${h.name}`);
-      return [h.name, new HostSession(h, target, new HostLog(o.logDir, h.name), o.sudoPassword)];
+      return [h.name, new HostSession(h, target, new HostLog(o.logDir, h.name), o.sudoPassword, o.early)];
     }),
   );
 }

@@ -1,17 +1,7 @@
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Jiti } from 'jiti';
 import { ProjectError } from '../errors/project-error.js';
-
-/** ferry's own src/ (compiled under dist/ when the CLI runs from dist, .ts under vitest). */
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OWN_ROOT = resolve(SRC, SRC.endsWith('/dist/src') ? '../..' : '..');
-
-function entry(name: string): string {
-  const js = `${SRC}/${name}.js`;
-  return existsSync(js) ? js : `${SRC}/${name}.ts`;
-}
+import { OWN_ROOT, OWN_SRC, ownEntry } from './own-entries.js';
 
 const loaders = new Map<string, Jiti>();
 
@@ -24,8 +14,13 @@ async function loader(projectDir: string): Promise<Jiti> {
   let j = loaders.get(projectDir);
   if (!j) {
     const { createJiti } = await import('jiti'); // only when there is a .ts file to load
-    const alias: Record<string, string> = { ferry: entry('index'), 'ferry/storage': entry('storage') };
-    if (resolve(projectDir) === OWN_ROOT) alias['../src'] = SRC;
+    const alias: Record<string, string> = { ferry: ownEntry('index'), 'ferry/storage': ownEntry('storage') };
+    if (resolve(projectDir) === OWN_ROOT) {
+      // this repo's own tasks/ import ../src/index.js and ../src/storage.js: the public entries
+      alias['../src/index.js'] = ownEntry('index');
+      alias['../src/storage.js'] = ownEntry('storage');
+      alias['../src'] = OWN_SRC;
+    }
     j = createJiti(import.meta.url, { fsCache: true, moduleCache: true, interopDefault: true, tryNative: true, alias });
     loaders.set(projectDir, j);
   }

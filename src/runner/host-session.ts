@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from '../shell/command.js';
 import type { Host } from '../inventory/types.js';
 import { SshConnection } from '../ssh/connection.js';
+import type { EarlyConnections } from '../ssh/early-connections.js';
 import { remoteExec, type RemoteExecResult } from '../ssh/remote-exec.js';
 import type { SshTarget } from '../ssh/target.js';
 import { RemoteCommandError, tail } from '../errors/remote-error.js';
@@ -27,17 +28,24 @@ export class HostSession {
   readonly log: HostLog;
   private readonly sudoPassword: string | undefined;
   private conn: Promise<SshConnection> | undefined;
+  private readonly early: EarlyConnections | undefined;
 
-  constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string) {
+  constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string, early?: EarlyConnections) {
     this.host = host;
     this.target = target;
     this.log = log;
     this.sudoPassword = sudoPassword;
+    this.early = early;
   }
 
   connection(): Promise<SshConnection> {
-    this.conn ??= SshConnection.open(this.target);
+    this.conn ??= this.early?.take(this.target) ?? SshConnection.open(this.target);
     return this.conn;
+  }
+
+  /** Start connecting now, to use the connection later (a failure shows at that use). */
+  warm(): void {
+    this.connection().catch(() => undefined);
   }
 
   get opened(): boolean {

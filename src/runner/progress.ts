@@ -1,4 +1,4 @@
-import { Listr, ProcessOutput } from 'listr2';
+import type { Listr } from 'listr2';
 
 export interface HostUi {
   title(text: string): void;
@@ -23,7 +23,9 @@ export interface HostJob {
 /** One listr2 line per host whose title is the host's current step. */
 export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptions): Promise<void> {
   if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
-  const list = new Listr(
+  // loaded here, not at start-up: a command's SSH handshakes are under way by now
+  const { Listr: ListrClass, ProcessOutput } = await import('listr2');
+  const list = new ListrClass(
     jobs.map((job) => ({
       title: job.name,
       task: async (_ctx: unknown, task: { title: string; output: string; skip(msg?: string): void }) => {

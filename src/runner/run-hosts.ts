@@ -1,5 +1,6 @@
 import type { Host } from '../inventory/types.js';
 import type { SshTarget } from '../ssh/target.js';
+import type { EarlyConnections } from '../ssh/early-connections.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { RemoteCommandError } from '../errors/remote-error.js';
 import { HostLog } from './host-log.js';
@@ -21,6 +22,8 @@ export interface RunHostsOptions {
   readonly sessions?: ReadonlyMap<string, HostSession>;
   /** printed before the host lines (one group per phase) */
   readonly phase?: string;
+  /** connections the command started opening early (see ssh/early-connections.ts) */
+  readonly early?: EarlyConnections | undefined;
 }
 
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
@@ -53,7 +56,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
       const shared = o.sessions?.get(host.name);
       const target = o.targets.get(host.name);
       if (!shared && !target) throw new Error(`no SSH target for ${host.name}`);
-      const session = shared ?? new HostSession(host, target as SshTarget, new HostLog(o.logDir, host.name), o.sudoPassword);
+      const session = shared ?? new HostSession(host, target as SshTarget, new HostLog(o.logDir, host.name), o.sudoPassword, o.early);
       const stepsBefore = session.steps.length;
       let failure: unknown;
       let result: unknown;

@@ -36,9 +36,31 @@ function writeStdin(channel: ClientChannel, stdin: ChannelRequest['stdin']): voi
     channel.write(stdin);
     channel.end();
   } else {
-    stdin.on('error', () => channel.close());
-    stdin.pipe(channel);
+    pump(stdin, channel);
   }
+}
+
+/**
+ * Bytes handed to a channel but not yet taken by ssh2 (within the remote window) before the
+ * source is paused. `pipe()` would only pause at the channel's 2 MB high-water mark, and every
+ * byte of that sits in memory once per host: 20 MB for a 10-host push, plus the garbage.
+ */
+const STDIN_AHEAD = 256 * 1024;
+
+/** Stream `src` into the channel with a small bound on what waits in memory; end it with `src`. */
+function pump(src: Readable, channel: ClientChannel): void {
+  let ahead = 0;
+  src.on('error', () => channel.close());
+  src.on('data', (chunk: Buffer) => {
+    ahead += chunk.length;
+    channel.write(chunk, () => {
+      ahead -= chunk.length;
+      if (ahead <= STDIN_AHEAD / 2 && src.isPaused()) src.resume();
+    });
+    if (ahead > STDIN_AHEAD) src.pause();
+  });
+  src.on('end', () => channel.end());
+  channel.on('close', () => src.destroy());
 }
 
 /**

@@ -2,10 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { buildBundle } from '../../bundle/build.js';
-import { deploy } from '../../deploy/deploy.js';
-import { rollingActivation } from '../../rolling/deploy-activation.js';
-import { deployContext, type LockFlags } from '../bundle-context.js';
+import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
 
@@ -19,15 +16,24 @@ export function deployCommand(setExit: (code: number) => void): Program {
   ), 'activate').action(async (name: string, o: LockFlags & RollingFlags & { tag: string }, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
     const env = makeRunEnv(all);
-    const bundle = await buildBundle({ projectDir: env.projectDir, name, tag: o.tag, onProgress: (m) => process.stderr.write(`build: ${m}\n`) });
-    const def = bundle.manifest.definition;
-    const hosts = await env.select({ roles: def.roles });
-    const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
-    const setup = await rollingSetup(env, def, o);
-    const run = await env.runOptions(hosts);
-    const report = await withSetup(setup, () =>
-      deploy({ ctx, hosts, run, command: commandLine(), ...(setup ? { activate: rollingActivation(setup) } : {}) }),
-    );
-    setExit(await finishRun(report, all, env.logDir));
+    try {
+      await preconnectBundleHosts(env, name);
+      // the builder (templates, tar) and the deploy phases load while the handshakes run
+      const [{ buildBundle }, { deploy }, { rollingActivation }] = await Promise.all([
+        import('../../bundle/build.js'), import('../../deploy/deploy.js'), import('../../rolling/deploy-activation.js'),
+      ]);
+      const bundle = await buildBundle({ projectDir: env.projectDir, name, tag: o.tag, onProgress: (m) => process.stderr.write(`build: ${m}\n`) });
+      const def = bundle.manifest.definition;
+      const hosts = await env.select({ roles: def.roles });
+      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
+      const setup = await rollingSetup(env, def, o);
+      const run = await env.runOptions(hosts);
+      const report = await withSetup(setup, () =>
+        deploy({ ctx, hosts, run, command: commandLine(), ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+      );
+      setExit(await finishRun(report, all, env.logDir));
+    } finally {
+      await env.close();
+    }
   });
 }
