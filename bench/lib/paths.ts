@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The checkout root (this file runs as dist/bench/lib/paths.js). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const FERRY_BIN = `${REPO}dist/ferry/main.js`;
+export const FERRY_BIN = `${REPO}dist/ferry/bin.cjs`;
 export const BARE_SSH2_BIN = `${REPO}dist/bench/bare-ssh2.js`;
 export const PEERS_DIR = `${REPO}bench/peers`;
 export const RESULTS_DIR = `${REPO}bench/results`;

@@ -4,6 +4,7 @@ import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
 import { ownEntry, ownModule } from '../project/own-entries.js';
+import { loadJiti } from '../project/load-jiti.js';
 import type { BundleDefinition } from './definition.js';
 
 /**
@@ -58,7 +59,7 @@ async function loadYaml(file: string, display: string, expectedName?: string): P
  */
 export async function loadDefinition(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
   if (/\.ya?ml$/.test(file)) return loadYaml(file, display, expectedName);
-  const { createJiti } = await import('jiti'); // only for a bundle.ts
+  const { createJiti } = loadJiti(); // only when there is a .ts file to load
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true, tryNative: true, alias: aliases() });
   let value: unknown;
   try {

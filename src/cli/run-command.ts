@@ -19,21 +19,26 @@ export function runCommand(setExit: (code: number) => void): Program {
       const script = words.join(' ');
       const env = makeRunEnv(all);
       const hosts = await env.select();
-      const task = defineTask({
-        name: 'run',
-        description: script,
-        async run(ctx) {
-          const c = sh(script);
-          const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
-          if (res.stdout) ctx.log(res.stdout.trimEnd());
-          return res.stdout;
-        },
-      });
-      const report = await runTask({
-        task, params: {}, hosts, allHosts: (await env.inventory()).hosts, dryRun: Boolean(all.dryRun), runId: env.runId,
-        command: ['ferry', ...process.argv.slice(2)].join(' '),
-        options: await env.runOptions(hosts),
-      });
-      setExit(await finishRun(report, all, env.logDir));
+      if (!all.dryRun) await env.preconnect(hosts); // handshakes run while the UI loads
+      try {
+        const task = defineTask({
+          name: 'run',
+          description: script,
+          async run(ctx) {
+            const c = sh(script);
+            const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
+            if (res.stdout) ctx.log(res.stdout.trimEnd());
+            return res.stdout;
+          },
+        });
+        const report = await runTask({
+          task, params: {}, hosts, allHosts: (await env.inventory()).hosts, dryRun: Boolean(all.dryRun), runId: env.runId,
+          command: ['ferry', ...process.argv.slice(2)].join(' '),
+          options: await env.runOptions(hosts),
+        });
+        setExit(await finishRun(report, all, env.logDir));
+      } finally {
+        await env.close();
+      }
     });
 }

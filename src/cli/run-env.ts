@@ -27,7 +27,7 @@ export interface RunEnv {
   targets(hosts: readonly Host[]): Promise<Map<string, SshTarget>>;
   sudoPassword(): Promise<string | undefined>;
   runOptions(hosts: readonly Host[]): Promise<RunHostsOptions>;
-  /** start the SSH handshakes to these hosts now, while the command works locally */
+  /** start the SSH handshakes to these hosts (up to -j of them) now, while the command works locally */
   preconnect(hosts: readonly Host[]): Promise<void>;
   /** close what preconnect opened and nothing used: call when the command ends, whatever happened */
   close(): Promise<void>;
@@ -94,7 +94,9 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
       };
     },
     async preconnect(hosts) {
-      early.start((await env.targets(hosts)).values());
+      // never more at once than -j allows: the rest connect when their turn comes
+      const first = hosts.slice(0, opts.serial ? 1 : opts.parallel);
+      early.start((await env.targets(first)).values());
     },
     close() {
       return early.closeUnused();

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Jiti } from 'jiti';
+import { loadJiti } from './load-jiti.js';
 import { ProjectError } from '../errors/project-error.js';
 import { OWN_ROOT, OWN_SRC, ownEntry } from './own-entries.js';
 
@@ -13,7 +14,7 @@ const loaders = new Map<string, Jiti>();
 async function loader(projectDir: string): Promise<Jiti> {
   let j = loaders.get(projectDir);
   if (!j) {
-    const { createJiti } = await import('jiti'); // only when there is a .ts file to load
+    const { createJiti } = loadJiti(); // only when there is a .ts file to load
     const alias: Record<string, string> = { ferry: ownEntry('index'), 'ferry/storage': ownEntry('storage') };
     if (resolve(projectDir) === OWN_ROOT) {
       // this repo's own tasks/ import ../src/index.js and ../src/storage.js: the public entries

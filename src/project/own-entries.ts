@@ -15,7 +15,7 @@ function ownRoot(): string {
 
 export const OWN_ROOT = ownRoot();
 
-/** How this copy of ferry runs: the CLI bundle (dist/ferry), tsc's output (dist/src), or .ts sources (vitest). */
+/** How this copy of ferry runs: the CLI bundle (dist/ferry, CommonJS), tsc's output (dist/src), or .ts sources (vitest). */
 const BUNDLE_DIR = join(OWN_ROOT, 'dist', 'ferry');
 const running: 'bundle' | 'compiled' | 'source' =
   `${HERE}${sep}`.startsWith(`${BUNDLE_DIR}${sep}`) ? 'bundle' : `${HERE}${sep}`.startsWith(`${join(OWN_ROOT, 'dist', 'src')}${sep}`) ? 'compiled' : 'source';
@@ -29,7 +29,7 @@ export const OWN_SRC = running === 'source' ? join(OWN_ROOT, 'src') : join(OWN_R
  * bundled CLI that is the bundle's own entry file, not tsc's copy of the same code.
  */
 export function ownEntry(name: 'index' | 'storage'): string {
-  if (running === 'bundle') return join(BUNDLE_DIR, `${name}.js`);
+  if (running === 'bundle') return join(BUNDLE_DIR, `${name}.cjs`);
   return join(OWN_SRC, `${name}.${running === 'source' ? 'ts' : 'js'}`);
 }
 

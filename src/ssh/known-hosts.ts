@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export interface KnownHostEntry {
@@ -15,6 +15,7 @@ export function hostToken(host: string, port: number): string {
 }
 
 function globMatch(pattern: string, text: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === text.toLowerCase(); // the usual case
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
   return re.test(text);
 }
@@ -65,13 +66,27 @@ export function judgeHostKey(entries: readonly KnownHostEntry[], type: string, k
   return { status: 'changed', known: [...entries] };
 }
 
+/**
+ * Parsed once per file version (every host of a run checks against the same file): a stat per
+ * host instead of a read and parse per host.
+ */
+const parsed = new Map<string, { version: string; entries: Promise<KnownHostEntry[]> }>();
+
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+  let version: string;
   try {
-    return parseKnownHosts(await readFile(file, 'utf8'));
+    const st = await stat(file);
+    version = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+  const hit = parsed.get(file);
+  if (hit?.version === version) return hit.entries;
+  const entries = readFile(file, 'utf8').then(parseKnownHosts);
+  parsed.set(file, { version, entries });
+  entries.catch(() => parsed.delete(file));
+  return entries;
 }
 
 /** Record a newly accepted key (hashed, like OpenSSH's HashKnownHosts). */

@@ -11,7 +11,7 @@ function repoRoot(): string {
 }
 
 export const REPO = repoRoot();
-export const FERRY_BIN = `${REPO}dist/ferry/main.js`;
+export const FERRY_BIN = `${REPO}dist/ferry/bin.cjs`;
 
 export interface CliResult {
   readonly code: number;

@@ -1,7 +1,7 @@
 /**
  * How the VM tests run a ferry task on the VM. Two ways, same result shape:
  *  - `harness`: the task module's run() through the test-only ssh harness (ssh-task-context.ts);
- *  - `cli`: the real CLI, `node dist/ferry/main.js <task> --inventory <work>/inventory.yaml
+ *  - `cli`: the real CLI, `node dist/ferry/bin.cjs <task> --inventory <work>/inventory.yaml
  *    --known-hosts <work>/known_hosts -i <work>/id_ed25519 --hosts vm --<param> … --json <file>`,
  *    reading the task's result from the JSON report.
  * The one line choosing between them is `runTask` below (FERRY_VM_RUNNER overrides it).
@@ -24,7 +24,7 @@ export interface TaskRun {
 type Runner = (vm: Vm, task: TaskDefinition, params: Record<string, unknown>, dryRun?: boolean) => Promise<TaskRun>;
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = process.env.FERRY_CLI ?? join(REPO, 'dist/ferry/main.js');
+const CLI = process.env.FERRY_CLI ?? join(REPO, 'dist/ferry/bin.cjs');
 
 export const runTaskViaHarness: Runner = async (vm, task, params, dryRun = false) => {
   const parsed = task.params ? task.params.parse(params) : params;
