@@ -59,8 +59,11 @@ export async function fanout(ctx: SectionContext): Promise<Row[]> {
     const f = figures.get('ferry') ?? null;
     for (const [name, p] of figures) {
       if (name === 'ferry') continue;
-      add({ what: `${HOSTS} hosts uptime: wall`, unit: 's', ferry: f?.wall ?? null, peer: p.wall, peerName: name });
-      add({ what: `${HOSTS} hosts uptime: client CPU (user+sys)`, unit: 's', ferry: f?.cpu ?? null, peer: p.cpu, peerName: name });
+      // the issue's targets: wall ≤ 1.1× the bare ssh2 floor, client CPU ≤ 0.4× Fabric's
+      const wallTarget = name === 'bare ssh2' && f ? { target: '≤ 1.1×', pass: f.wall <= 1.1 * p.wall } : {};
+      const cpuTarget = name === 'Fabric 2' && f ? { target: '≤ 0.4×', pass: f.cpu <= 0.4 * p.cpu } : {};
+      add({ what: `${HOSTS} hosts uptime: wall`, unit: 's', ferry: f?.wall ?? null, peer: p.wall, peerName: name, ...wallTarget });
+      add({ what: `${HOSTS} hosts uptime: client CPU (user+sys)`, unit: 's', ferry: f?.cpu ?? null, peer: p.cpu, peerName: name, ...cpuTarget });
     }
     if (f) add({ what: `${HOSTS} hosts uptime: ferry peak RSS`, unit: 'MB', ferry: f.rssMB, peer: null, peerName: '' });
     const big = await withFleet({ hosts: BIG, readyTimeoutMs: 120_000 }, async (fleet) => {

@@ -87,7 +87,8 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
       const againS = median(again.map((x) => x.m.wallS));
       const mb = (size / MB).toFixed(0);
       add({ what: `bundle build of the ${mb} MB artifact (before the deploys)`, unit: 's', ferry: b.wallS, peer: null, peerName: '' });
-      add({ what: `first deploy, ${mb} MB to ${HOSTS} hosts: wall`, unit: 's', ferry: firstS, peer: median(pscp), peerName: 'parallel-scp' });
+      const scpS = median(pscp);
+      add({ what: `first deploy, ${mb} MB to ${HOSTS} hosts: wall`, unit: 's', ferry: firstS, peer: scpS, peerName: 'parallel-scp', target: '≤ 1.1×', pass: firstS <= 1.1 * scpS });
       add({ what: 'unchanged redeploy: wall', unit: 's', ferry: againS, peer: firstS, peerName: 'first deploy', target: '≤ 0.1×', pass: againS <= 0.1 * firstS });
       const chFirst = Math.max(...first.map((x) => x.channels));
       const chAgain = Math.max(...again.map((x) => x.channels));
