@@ -38,6 +38,6 @@ export function ensureSystemPackages(label) {
 }
 
 export function build(label) {
-  console.log(`${label}: building (tsc)`);
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  console.log(`${label}: building (npm run build: tsc, then the CLI bundle)`);
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

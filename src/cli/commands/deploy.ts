@@ -2,6 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { rollingActivation } from '../../rolling/deploy-activation.js';
+import { deploy } from '../../deploy/deploy.js';
 import { finishRun } from '../report-output.js';
 import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
@@ -19,8 +20,7 @@ export function deployCommand(setExit: (code: number) => void): Program {
     const env = makeRunEnv(all);
     try {
       await preconnectBundleHosts(env, name);
-      // the builder (templates, tar) and the deploy phases load while the handshakes run
-      const [{ buildBundle }, { deploy }] = await Promise.all([import('../../bundle/build.js'), import('../../deploy/deploy.js')]);
+      const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
       const bundle = await buildBundle({ projectDir: env.projectDir, name, tag: o.tag, onProgress: (m) => process.stderr.write(`build: ${m}\n`) });
       const def = bundle.manifest.definition;
       const hosts = await env.select({ roles: def.roles });
