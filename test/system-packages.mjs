@@ -39,5 +39,9 @@ export function ensureSystemPackages(label) {
 
 export function build(label) {
   console.log(`${label}: building (npm run build: tsc, then the CLI bundle)`);
-  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`); // tsc reports on stdout
+    throw new Error(`${label}: npm run build failed (exit ${r.status})`);
+  }
 }

@@ -3,6 +3,7 @@ import { Transform } from 'node:stream';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { DeployContext } from './deploy-context.js';
+import { streamed } from './stream-gc.js';
 
 const human = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} KB`);
 
@@ -16,6 +17,7 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       sent += chunk.length;
+      streamed(chunk.length);
       const now = Date.now();
       if (now - last > 200 || sent === size) {
         last = now;
@@ -24,7 +26,7 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
       done(null, chunk);
     },
   });
-  const stream = createReadStream(archivePath, { highWaterMark: 64 * 1024 });
+  const stream = createReadStream(archivePath, { highWaterMark: 32 * 1024 });
   stream.on('error', (err) => counter.destroy(err));
   stream.pipe(counter);
   title(`upload 0/${human(size)}`);

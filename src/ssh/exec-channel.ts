@@ -1,5 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { SUDO_OK, SUDO_PROMPT } from '../shell/command.js';
 import { maskText } from '../shell/secret.js';
 
@@ -46,18 +46,39 @@ function writeStdin(channel: ClientChannel, stdin: ChannelRequest['stdin']): voi
  * byte of that sits in memory once per host: 20 MB for a 10-host push, plus the garbage.
  */
 const STDIN_AHEAD = 256 * 1024;
+/**
+ * Encrypted bytes waiting in the connection's socket before the source is paused: ssh2 writes
+ * its packets without heeding the socket's backpressure, so up to the remote window (2 MB per
+ * channel) could queue in memory per host.
+ */
+const SOCKET_AHEAD = 256 * 1024;
+
+/** ssh2's socket (a private field, read in this one place): what its packets wait in. */
+function socketOf(channel: ClientChannel): Writable | undefined {
+  const sock = (channel as unknown as { _client?: { _sock?: unknown } })._client?._sock;
+  return sock instanceof Writable ? sock : undefined;
+}
 
 /** Stream `src` into the channel with a small bound on what waits in memory; end it with `src`. */
 function pump(src: Readable, channel: ClientChannel): void {
+  const sock = socketOf(channel);
   let ahead = 0;
+  const full = () => ahead > STDIN_AHEAD || (sock !== undefined && sock.writableLength > SOCKET_AHEAD);
+  const resumeIfRoom = () => {
+    if (src.isPaused() && !full()) src.resume();
+  };
   src.on('error', () => channel.close());
   src.on('data', (chunk: Buffer) => {
     ahead += chunk.length;
     channel.write(chunk, () => {
       ahead -= chunk.length;
-      if (ahead <= STDIN_AHEAD / 2 && src.isPaused()) src.resume();
+      resumeIfRoom();
     });
-    if (ahead > STDIN_AHEAD) src.pause();
+    if (full()) {
+      src.pause();
+      // past its high-water mark the socket emits 'drain' once it has written everything
+      if (sock && sock.writableLength > SOCKET_AHEAD) sock.once('drain', resumeIfRoom);
+    }
   });
   src.on('end', () => channel.end());
   channel.on('close', () => src.destroy());
