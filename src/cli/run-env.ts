@@ -96,7 +96,9 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
     async preconnect(hosts) {
       // never more at once than -j allows: the rest connect when their turn comes
       const first = hosts.slice(0, opts.serial ? 1 : opts.parallel);
-      early.start((await env.targets(first)).values());
+      // returns once the handshakes are under way: CPU-heavy work after this (loading the bundle
+      // definition, rendering) no longer delays their start
+      await early.start((await env.targets(first)).values());
     },
     close() {
       return early.closeUnused();

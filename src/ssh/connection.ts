@@ -33,7 +33,16 @@ export class SshConnection {
     });
   }
 
-  static async open(target: SshTarget): Promise<SshConnection> {
+  /** `connecting` is called once the handshake is under way (or the attempt failed before it). */
+  static async open(target: SshTarget, connecting?: () => void): Promise<SshConnection> {
+    try {
+      return await SshConnection.connect(target, connecting);
+    } finally {
+      connecting?.();
+    }
+  }
+
+  private static async connect(target: SshTarget, connecting?: () => void): Promise<SshConnection> {
     const via = target.jump ? await SshConnection.open(target.jump) : undefined;
     try {
       const sock = via ? await via.forwardTcp(target.host, target.port) : undefined;
@@ -45,7 +54,7 @@ export class SshConnection {
       const ssh = new NodeSSH();
       const pending: AuthMethod[] = [...methods];
       try {
-        await ssh.connect({
+        const ready = ssh.connect({
           ...(sock ? { sock } : { host: target.host }),
           port: target.port,
           username: target.user,
@@ -56,6 +65,8 @@ export class SshConnection {
           ...(check.preferredTypes.length > 0 ? { algorithms: { serverHostKey: preferred(check.preferredTypes) } } : {}),
           authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) => next(pending.shift() ?? false),
         } as Parameters<NodeSSH['connect']>[0]);
+        connecting?.();
+        await ready;
       } catch (err) {
         ssh.dispose();
         const refused = check.refusal();

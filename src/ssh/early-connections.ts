@@ -12,13 +12,18 @@ const key = (t: SshTarget) => `${t.name}\0${t.user}@${t.host}:${t.port}`;
 export class EarlyConnections {
   private readonly pending = new Map<string, Promise<SshConnection>>();
 
-  start(targets: Iterable<SshTarget>): void {
+  /** Resolves once every handshake is under way (its local files read, its TCP connect sent). */
+  async start(targets: Iterable<SshTarget>): Promise<void> {
+    const underway: Array<Promise<void>> = [];
     for (const t of targets) {
       if (this.pending.has(key(t))) continue;
-      const p = SshConnection.open(t);
-      p.catch(() => undefined); // reported when taken
-      this.pending.set(key(t), p);
+      underway.push(new Promise<void>((resolve) => {
+        const p = SshConnection.open(t, resolve);
+        p.catch(() => undefined); // reported when taken
+        this.pending.set(key(t), p);
+      }));
     }
+    await Promise.all(underway);
   }
 
   take(target: SshTarget): Promise<SshConnection> | undefined {
