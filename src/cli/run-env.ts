@@ -50,7 +50,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
     logDir,
     tty,
     inventory() {
-      inv ??= loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set: parseSetFlags(opts.set) });
+      inv ??= parseSetFlags(opts.set).then((set) => loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set }));
       return inv;
     },
     async select(defaults) {

@@ -1,11 +1,12 @@
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors/usage-error.js';
 import { deepMerge } from './merge.js';
 import type { Attrs } from './types.js';
 
 /** `--set a.b=value` flags → one attrs layer; values are YAML scalars (`3` is a number, `true` a boolean). */
-export function parseSetFlags(flags: readonly string[]): Attrs {
+export async function parseSetFlags(flags: readonly string[]): Promise<Attrs> {
   let out: Attrs = {};
+  if (flags.length === 0) return out;
+  const { parse: parseYaml } = await import('yaml'); // only when there are flags
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got "${flag}"`);

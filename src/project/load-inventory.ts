@@ -1,47 +1,87 @@
-import { readFile } from 'node:fs/promises';
-import { ProjectError } from '../errors/project-error.js';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors/usage-error.js';
-import { mergeLayers } from '../inventory/merge.js';
-import type { Attrs, Host, Inventory } from '../inventory/types.js';
-import { inventorySchema } from './inventory-schema.js';
-import { parseLocatedYaml, positionOf, syntaxError } from './yaml-position.js';
-import { issueToError } from './zod-issue.js';
+import type { Inventory } from '../inventory/types.js';
+import type { InventoryData, InventoryOptions } from './parse-inventory.js';
+import { buildInventory } from './build-inventory.js';
 
-export interface InventoryOptions {
-  /** the --set layer, highest precedence */
-  readonly set?: Attrs;
+/** This build of ferry: a cached parse is only good for the code (the schema) that made it. */
+function buildIdentity(): string {
+  try {
+    const st = statSync(fileURLToPath(import.meta.url));
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
-/** Parse and validate inventory.yaml; attrs are merged defaults < roles (listed order) < host < --set. */
-export function parseInventory(file: string, text: string, options: InventoryOptions = {}): Inventory {
-  const y = parseLocatedYaml(file, text);
-  const bad = syntaxError(y);
-  if (bad) throw new ProjectError(bad.position, bad.message);
-  const parsed = inventorySchema.safeParse(y.doc.toJS() ?? {});
-  if (!parsed.success) throw issueToError(y, parsed.error);
-  const defaults = parsed.data.defaults ?? {};
-  const roles = new Map<string, Attrs>(Object.entries(parsed.data.roles ?? {}).map(([k, v]) => [k, v?.attrs ?? {}]));
-  const hosts: Host[] = Object.entries(parsed.data.hosts).map(([name, h]) => {
-    const def = h ?? { roles: [], attrs: {} };
-    const roleLayers = def.roles.map((r) => roles.get(r) ?? {});
-    const seen = new Set<string>();
-    for (const r of def.roles) {
-      if (seen.has(r)) throw new ProjectError(positionOf(y, ['hosts', name, 'roles']), `host ${name} lists role "${r}" twice`);
-      seen.add(r);
-    }
-    return {
-      name,
-      address: def.address ?? name,
-      user: def.user,
-      port: def.port,
-      jump: def.jump,
-      roles: def.roles,
-      attrs: mergeLayers([defaults, ...roleLayers, def.attrs, options.set ?? {}]),
-    };
+/** `~/.cache/ferry/inventory`, private to this user (undefined when it cannot be). */
+function cacheDir(): string | undefined {
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ferry', 'inventory');
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+const KEEP = 64;
+
+/** JSON holds the parse exactly (no ±Infinity or NaN from `.inf`/`.nan`, which JSON would turn into null). */
+function exactJson(data: InventoryData): string | undefined {
+  let exact = true;
+  const text = JSON.stringify(data, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) exact = false;
+    return v;
   });
-  return { file, hosts, roles, defaults };
+  return exact ? text : undefined;
 }
 
+/**
+ * inventory.yaml parsed and validated, from a per-user cache keyed by the file's text and this
+ * build of ferry: parsing YAML with positions and validating it is the largest piece of a short
+ * command's start-up (~20 ms for 50 hosts) and the text rarely changes between runs. A miss (or
+ * any cache trouble) parses as usual; only valid inventories are cached, so every error still
+ * comes from a real parse, with file:line:column.
+ */
+async function inventoryData(file: string, text: string): Promise<InventoryData> {
+  const dir = cacheDir();
+  const key = createHash('sha256').update(buildIdentity()).update('\0').update(text).digest('hex').slice(0, 32);
+  const entry = dir ? join(dir, `${key}.json`) : undefined;
+  if (entry) {
+    try {
+      return JSON.parse(await readFile(entry, 'utf8')) as InventoryData;
+    } catch {
+      // not cached yet (or unreadable): parse
+    }
+  }
+  const { parseInventoryFile } = await import('./parse-inventory.js');
+  const data = parseInventoryFile(file, text);
+  const json = entry ? exactJson(data) : undefined;
+  if (dir && entry && json) {
+    try {
+      const names = readdirSync(dir);
+      if (names.length >= KEEP) {
+        const oldest = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+        for (const o of oldest.slice(0, names.length - KEEP + 1)) rmSync(join(dir, o.n), { force: true });
+      }
+      await writeFile(`${entry}.${process.pid}`, json, { mode: 0o600 });
+      await rename(`${entry}.${process.pid}`, entry);
+    } catch {
+      // a read-only or full home: next time parses again
+    }
+  }
+  return data;
+}
+
+/** Read, parse and validate inventory.yaml; attrs are merged defaults < roles (listed order) < host < --set. */
 export async function loadInventory(file: string, options: InventoryOptions = {}): Promise<Inventory> {
   let text: string;
   try {
@@ -50,5 +90,5 @@ export async function loadInventory(file: string, options: InventoryOptions = {}
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`no inventory at ${file} (use --inventory FILE or --project DIR)`);
     throw err;
   }
-  return parseInventory(file, text, options);
+  return buildInventory(file, await inventoryData(file, text), options.set);
 }

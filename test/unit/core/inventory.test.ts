@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../../src/project/load-inventory.js';
+import { parseInventory } from '../../../src/project/parse-inventory.js';
 import { parseSetFlags } from '../../../src/inventory/set-flags.js';
 import { selectHosts } from '../../../src/inventory/select.js';
 import { deepMerge } from '../../../src/inventory/merge.js';
@@ -20,8 +20,10 @@ hosts:
   lb1: { address: 10.0.0.5, user: deploy, port: 2222, roles: [lb] }
 `;
 
+const SET = await parseSetFlags(['tuning.gzip=false', 'weight=7']);
+
 describe('attribute precedence: defaults < roles (listed order) < host < --set', () => {
-  const inv = parseInventory('inventory.yaml', INV, { set: parseSetFlags(['tuning.gzip=false', 'weight=7']) });
+  const inv = parseInventory('inventory.yaml', INV, { set: SET });
   const attrs = (n: string) => inv.hosts.find((h) => h.name === n)?.attrs ?? {};
   it.each([
     ['web1', 'app_port', 8000],
@@ -85,8 +87,8 @@ describe('selection', () => {
 });
 
 describe('--set', () => {
-  it('parses YAML scalars and dotted keys', () => {
-    expect(parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e='])).toEqual({ a: 1, b: true, c: { d: 'x y' }, e: '' });
-    expect(() => parseSetFlags(['novalue'])).toThrow(/key=value/);
+  it('parses YAML scalars and dotted keys', async () => {
+    expect(await parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e='])).toEqual({ a: 1, b: true, c: { d: 'x y' }, e: '' });
+    await expect(parseSetFlags(['novalue'])).rejects.toThrow(/key=value/);
   });
 });
