@@ -34,13 +34,16 @@ export function probeCommand(i: ProbeInput): Command {
     const takeLock =
       `if mkdir ${q(p.lock)} 2>/dev/null; then printf '%s\\n' ${q(JSON.stringify(i.lockAs))} > ${q(p.owner)} && echo lock=acquired || exit 70; ` +
       `else echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; fi`;
-    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`);
     if (i.unchangedHistory && i.configHash) {
-      const live = `[ "$(readlink ${q(p.current)} 2>/dev/null)" = ${q(`releases/${i.id}`)} ] && [ "$(readlink ${q(`${p.release(i.id)}/config`)} 2>/dev/null)" = ${q(`configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
-      lines.push(`if ${live}; then printf '%s\\n' ${q(i.unchangedHistory)} >> ${q(p.history)} && echo lock=unchanged; else ${takeLock}; fi`);
-    } else {
-      lines.push(takeLock);
+      // all shell builtins (test's -ef: same file once symlinks are followed): a no-op redeploy
+      // costs the host no process but the shell, and answers with nothing more
+      const live =
+        `[ -L ${q(p.current)} ] && [ ${q(p.current)} -ef ${q(p.release(i.id))} ] && ` +
+        `[ -L ${q(`${p.release(i.id)}/config`)} ] && [ ${q(`${p.release(i.id)}/config`)} -ef ${q(`${p.release(i.id)}/configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
+      const record = `{ [ -d ${q(p.state)} ] || mkdir -p ${q(p.state)}; } && printf '%s\\n' ${q(i.unchangedHistory)} >> ${q(p.history)}`;
+      lines.push(`if ${live}; then ${record} && echo lock=unchanged && exit 0; fi`);
     }
+    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`, takeLock);
   } else {
     lines.push(`if [ -d ${q(p.lock)} ]; then echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; else echo lock=free; fi`);
   }
