@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -85,7 +85,9 @@ export function enableCompileCache(root: string): void {
       try {
         // one entry per file: drop what an older build of the same file left
         for (const old of existing) if (old.startsWith(`${name}-`)) rmSync(join(dir, old), { force: true });
-        writeFileSync(file, script.createCachedData(), { mode: 0o600 });
+        // written aside then renamed: a run starting meanwhile never reads half a file
+        writeFileSync(`${file}.${process.pid}`, script.createCachedData(), { mode: 0o600 });
+        renameSync(`${file}.${process.pid}`, file);
       } catch {
         // a full disk or a read-only home: next time compiles again
       }
