@@ -1,29 +1,15 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import vm from 'node:vm';
+import { privateCacheDir, writeCacheEntry } from '../project/user-cache.js';
 
 interface CjsModule {
   _compile(content: string, filename: string): unknown;
   exports: unknown;
 }
 type WithCache = typeof Module & { enableCompileCache?: (dir?: string) => unknown; prototype: CjsModule };
-
-/** `~/.cache/ferry/v8-<node version>`, private to this user; undefined when it cannot be made so. */
-function cacheDir(): string | undefined {
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ferry', `v8-${process.version}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    // V8 trusts cached code: never read it from a folder someone else could write to
-    if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
 
 const DYNAMIC_IMPORT = /(^|[^.\w$])import\s*\(/;
 
@@ -46,7 +32,7 @@ function safeList(dir: string): string[] {
 export function enableCompileCache(root: string): void {
   if (process.env.FERRY_NO_COMPILE_CACHE) return;
   const M = Module as WithCache;
-  const dir = cacheDir();
+  const dir = privateCacheDir(`v8-${process.version}`); // V8 trusts cached code
   if (!dir) return;
   if (typeof M.enableCompileCache === 'function') {
     M.enableCompileCache(dir);
@@ -85,9 +71,7 @@ export function enableCompileCache(root: string): void {
       try {
         // one entry per file: drop what an older build of the same file left
         for (const old of existing) if (old.startsWith(`${name}-`)) rmSync(join(dir, old), { force: true });
-        // written aside then renamed: a run starting meanwhile never reads half a file
-        writeFileSync(`${file}.${process.pid}`, script.createCachedData(), { mode: 0o600 });
-        renameSync(`${file}.${process.pid}`, file);
+        writeCacheEntry(file, script.createCachedData());
       } catch {
         // a full disk or a read-only home: next time compiles again
       }

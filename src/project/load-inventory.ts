@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors/usage-error.js';
 import type { Inventory } from '../inventory/types.js';
 import type { InventoryData, InventoryOptions } from './parse-inventory.js';
 import { buildInventory } from './build-inventory.js';
+import { privateCacheDir, writeCacheEntry } from './user-cache.js';
 
 /** This build of ferry: a cached parse is only good for the code (the schema) that made it. */
 function buildIdentity(): string {
@@ -16,19 +16,6 @@ function buildIdentity(): string {
     return `${st.size}:${st.mtimeMs}`;
   } catch {
     return 'unknown';
-  }
-}
-
-/** `~/.cache/ferry/inventory`, private to this user (undefined when it cannot be). */
-function cacheDir(): string | undefined {
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ferry', 'inventory');
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = statSync(dir);
-    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
-    return dir;
-  } catch {
-    return undefined;
   }
 }
 
@@ -52,7 +39,7 @@ function exactJson(data: InventoryData): string | undefined {
  * comes from a real parse, with file:line:column.
  */
 async function inventoryData(file: string, text: string): Promise<InventoryData> {
-  const dir = cacheDir();
+  const dir = privateCacheDir('inventory');
   const key = createHash('sha256').update(buildIdentity()).update('\0').update(text).digest('hex').slice(0, 32);
   const entry = dir ? join(dir, `${key}.json`) : undefined;
   if (entry) {
@@ -72,8 +59,7 @@ async function inventoryData(file: string, text: string): Promise<InventoryData>
         const oldest = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
         for (const o of oldest.slice(0, names.length - KEEP + 1)) rmSync(join(dir, o.n), { force: true });
       }
-      await writeFile(`${entry}.${process.pid}`, json, { mode: 0o600 });
-      await rename(`${entry}.${process.pid}`, entry);
+      writeCacheEntry(entry, json);
     } catch {
       // a read-only or full home: next time parses again
     }
