@@ -10,20 +10,9 @@ import type { ProbeResult } from '../facts/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
 import { configsTar } from './configs-tar.js';
 import { validatorFor } from './services.js';
-import { takeLockAndProbe } from './take-lock.js';
 import { uploadArtifact } from './upload-artifact.js';
 import { historyEntry } from './history-entry.js';
-
-export interface StageResult {
-  readonly probe: ProbeResult;
-  readonly locked: boolean;
-  readonly uploadedBytes: number;
-  readonly staged: boolean;
-  /** this host's rendered config set (releases/<id>/configs/<hash>) */
-  readonly configHash: string;
-  /** current is the release and its config already points at this config set */
-  readonly upToDate: boolean;
-}
+import type { HostPlan, StartHost } from './flow.js';
 
 function runtimeOf(p: ProbeResult): HostRuntime {
   return { node: p.node ?? undefined, python: p.python ?? undefined };
@@ -42,8 +31,10 @@ export function configHash(configs: readonly RenderedConfig[]): string {
  * (inventory changed) gets the new config set staged and validated beside the old one.
  * Nothing is switched. In --dry-run only the plan is recorded.
  */
-export async function stageHost(s: HostSession, d: DeployContext, title: (t: string) => void, onLocked?: (probe: ProbeResult) => void): Promise<StageResult> {
+export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPlan> {
   const { paths } = d;
+  const { session: s } = h;
+  const title = h.ui.title;
   const bundle = d.bundle;
   if (!bundle) throw new Error('stageHost needs a built bundle');
   const id = bundle.id;
@@ -51,17 +42,15 @@ export async function stageHost(s: HostSession, d: DeployContext, title: (t: str
   const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
   const hash = configHash(configs);
   const unchanged = JSON.stringify(historyEntry(d, 'deploy', id, id, 'unchanged'));
-  const probe = await takeLockAndProbe(s, d, id, bundle.sha256, title, hash, unchanged);
+  const probe = await h.lock({ id, sha256: bundle.sha256, configHash: hash, unchangedHistory: unchanged });
   if (probe.lock === 'unchanged') {
     title(`already on ${id} with these configs: nothing to do`);
-    return { probe: { ...probe, current: id }, locked: false, uploadedBytes: 0, staged: false, configHash: hash, upToDate: true };
+    return { from: id, to: id, configHash: hash, upToDate: true, staged: false, uploadedBytes: 0 };
   }
-  const locked = probe.lock === 'acquired';
-  if (locked) onLocked?.(probe);
   if (!probe.releasePresent && needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = { hash, configs: configs.map((c) => ({ target: c.target, validate: (file: string) => validatorFor(c.validate, file, d.definition.program) })) };
-  const result = (uploadedBytes: number, staged: boolean): StageResult => ({
-    probe, locked, uploadedBytes, staged, configHash: hash,
+  const result = (uploadedBytes: number, staged: boolean): HostPlan => ({
+    from: probe.current, to: id, configHash: hash, uploadedBytes, staged,
     upToDate: probe.current === id && probe.configLink === `configs/${hash}`,
   });
   if (probe.releasePresent) {

@@ -28,6 +28,13 @@ export interface RunHostsOptions {
 
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
 
+/** A host's session for a run: the one place a HostSession is made (its log, sudo, early connection). */
+export function openSession(host: Host, o: Pick<RunHostsOptions, 'targets' | 'logDir' | 'sudoPassword' | 'early'>): HostSession {
+  const target = o.targets.get(host.name);
+  if (!target) throw new Error(`no SSH target for ${host.name}`);
+  return new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword, o.early);
+}
+
 function statusOf(err: unknown): HostStatus {
   return err instanceof FerryError && (err.kind === 'connection' || err.kind === 'host-key') ? 'unreachable' : 'failed';
 }
@@ -54,9 +61,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         return;
       }
       const shared = o.sessions?.get(host.name);
-      const target = o.targets.get(host.name);
-      if (!shared && !target) throw new Error(`no SSH target for ${host.name}`);
-      const session = shared ?? new HostSession(host, target as SshTarget, new HostLog(o.logDir, host.name), o.sudoPassword, o.early);
+      const session = shared ?? openSession(host, o);
       const stepsBefore = session.steps.length;
       let failure: unknown;
       let result: unknown;

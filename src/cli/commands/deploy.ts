@@ -1,7 +1,6 @@
 import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
-import { rollingActivation } from '../../rolling/deploy-activation.js';
 import { deploy } from '../../deploy/deploy.js';
 import { finishRun } from '../report-output.js';
 import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
@@ -28,7 +27,7 @@ export function deployCommand(setExit: (code: number) => void): Program {
       const setup = await rollingSetup(env, def, o);
       const run = await env.runOptions(hosts);
       const report = await withSetup(setup, () =>
-        deploy({ ctx, hosts, run, command: commandLine(), ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+        deploy({ ctx, hosts, run, command: commandLine(), rolling: setup }),
       );
       setExit(await finishRun(report, all, env.logDir));
     } finally {

@@ -2,7 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { restart } from '../../rolling/restart.js';
+import { restart } from '../../deploy/restart.js';
 import { hasRole } from '../../bundle/has-role.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
@@ -26,7 +26,7 @@ export function restartCommand(setExit: (code: number) => void): Program {
     const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
     if (!setup) throw new Error('unreachable: restart always has a batch');
     const run = await env.runOptions(hosts);
-    const report = await withSetup(setup, () => restart({ ctx, hosts, run, command: commandLine(), setup }));
+    const report = await withSetup(setup, () => restart({ ctx, hosts, run, command: commandLine(), rolling: setup }));
     setExit(await finishRun(report, all, env.logDir));
   });
 }

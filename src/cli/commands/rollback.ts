@@ -3,7 +3,6 @@ import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
 import { rollback } from '../../deploy/rollback.js';
-import { rollingActivation } from '../../rolling/deploy-activation.js';
 import { isBundleId } from '../../bundle/bundle-id.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
@@ -27,7 +26,7 @@ export function rollbackCommand(setExit: (code: number) => void): Program {
     const setup = await rollingSetup(env, def, o);
     const run = await env.runOptions(hosts);
     const report = await withSetup(setup, () =>
-      rollback({ ctx, hosts, run, command: commandLine(), to: o.to, ...(setup ? { activate: rollingActivation(setup) } : {}) }),
+      rollback({ ctx, hosts, run, command: commandLine(), to: o.to, rolling: setup }),
     );
     setExit(await finishRun(report, all, env.logDir));
   });
