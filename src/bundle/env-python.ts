@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { FailedError, ProjectError } from '../errors/index.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from '../runner/run-local.js';
+import { PYTHON_VERSION_ARGS } from '../facts/runtime.js';
 import { relocateVenv } from './relocate-venv.js';
 import type { EnvInfo } from './manifest.js';
 
@@ -44,6 +45,6 @@ export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, '-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { env });
+  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, ...PYTHON_VERSION_ARGS], { env });
   return { kind: 'python', python: { version: stdout.trim(), interpreter: o.python } };
 }
