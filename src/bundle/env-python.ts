@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { FailedError, ProjectError } from '../errors/index.js';
+import { ProjectError } from '../errors/index.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from '../runner/run-local.js';
 import { PYTHON_VERSION_ARGS } from '../facts/runtime.js';
@@ -29,7 +29,10 @@ export interface PythonEnvOptions {
  * cannot leave build/ or *.egg-info in the artifact's app/.
  */
 export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
-  if (!existsSync(o.python)) throw new FailedError(`python env: interpreter ${o.python} not found on the control machine (it must exist at the same path on the hosts)`);
+  if (!existsSync(o.python)) {
+    const why = `env.python: interpreter ${o.python} not found on the control machine (it must exist at the same path on the hosts)`;
+    throw new ProjectError({ file: o.display }, why);
+  }
   const pkg = o.package === '.' ? o.appDir : `${o.appDir}/${o.package}`;
   if (!existsSync(`${pkg}/pyproject.toml`) && !existsSync(`${pkg}/setup.py`)) {
     throw new ProjectError({ file: `${o.display}/${o.package === '.' ? '' : `${o.package}/`}pyproject.toml` }, 'missing at this tag: env.package must be a pip-installable project');
