@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkRuntime, needsRuntime, nodeRuntimeFact, pythonRuntimeFact } from '../../../src/bundle/index.js';
+import { checkRuntime, needsRuntime } from '../../../src/bundle/index.js';
+import { nodeRuntimeFact, pythonRuntimeFact } from '../../../src/facts/runtime.js';
 import { demoBundle, host } from './fixtures.js';
 import { FailedError } from '../../../src/errors/index.js';
 import { render } from '../../../src/shell/index.js';
