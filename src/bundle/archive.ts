@@ -137,7 +137,7 @@ export async function writeArchive(root: string, entries: readonly TreeEntry[], 
     gz.end();
     await written;
   } catch (e) {
-    gz.destroy(e instanceof Error ? e : new Error(String(e)));
+    gz.destroy(e instanceof Error ? e : undefined);
     await written.catch(() => undefined);
     throw e;
   }

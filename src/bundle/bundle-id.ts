@@ -1,5 +1,5 @@
 /** A tag as it appears in an id and a file name: anything but [A-Za-z0-9._+-] becomes '_'. */
-export function tagSlug(tag: string): string {
+function tagSlug(tag: string): string {
   return tag.replace(/[^A-Za-z0-9._+-]/g, '_');
 }
 

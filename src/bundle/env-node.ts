@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { ProjectError } from '../errors/index.js';
+import { FailedError, ProjectError } from '../errors/index.js';
+import { NODE_RUNTIME_ARGV, parseNodeRuntime } from '../facts/runtime.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from '../runner/run-local.js';
 import type { EnvInfo } from './manifest.js';
@@ -17,7 +18,8 @@ export async function buildNodeEnv(appDir: string, display: string, scripts: boo
   const env = cleanEnv({ npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' });
   const argv = ['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error', ...(scripts ? [] : ['--ignore-scripts'])];
   await runLocal('node env (npm ci)', argv, { cwd: appDir, env });
-  const { stdout } = await runLocal('node env (node version)', ['node', '-p', 'JSON.stringify([process.version, process.platform, process.arch])'], { cwd: appDir, env });
-  const [version, platform, arch] = JSON.parse(stdout) as [string, string, string];
-  return { kind: 'node', node: { version, platform, arch } };
+  const { stdout } = await runLocal('node env (node version)', NODE_RUNTIME_ARGV, { cwd: appDir, env });
+  const node = parseNodeRuntime(stdout);
+  if (!node) throw new FailedError(`node env: \`node\` printed no version (${JSON.stringify(stdout)})`);
+  return { kind: 'node', node };
 }

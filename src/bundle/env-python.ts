@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { FailedError, ProjectError } from '../errors/index.js';
+import { ProjectError } from '../errors/index.js';
 import { cleanEnv } from './clean-env.js';
 import { runLocal } from '../runner/run-local.js';
+import { PYTHON_VERSION_ARGS } from '../facts/runtime.js';
 import { relocateVenv } from './relocate-venv.js';
 import type { EnvInfo } from './manifest.js';
 
@@ -28,7 +29,10 @@ export interface PythonEnvOptions {
  * cannot leave build/ or *.egg-info in the artifact's app/.
  */
 export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
-  if (!existsSync(o.python)) throw new FailedError(`python env: interpreter ${o.python} not found on the control machine (it must exist at the same path on the hosts)`);
+  if (!existsSync(o.python)) {
+    const why = `env.python: interpreter ${o.python} not found on the control machine (it must exist at the same path on the hosts)`;
+    throw new ProjectError({ file: o.display }, why);
+  }
   const pkg = o.package === '.' ? o.appDir : `${o.appDir}/${o.package}`;
   if (!existsSync(`${pkg}/pyproject.toml`) && !existsSync(`${pkg}/setup.py`)) {
     throw new ProjectError({ file: `${o.display}/${o.package === '.' ? '' : `${o.package}/`}pyproject.toml` }, 'missing at this tag: env.package must be a pip-installable project');
@@ -44,6 +48,6 @@ export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, '-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { env });
+  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, ...PYTHON_VERSION_ARGS], { env });
   return { kind: 'python', python: { version: stdout.trim(), interpreter: o.python } };
 }

@@ -1,13 +1,11 @@
+// What a bundle file may import as '../../src/bundle/index.js' (defineBundle and its types, see
+// load-definition.ts), and the build/cache/render entry points the CLI uses.
 export { defineBundle } from './define-bundle.js';
 export type { BundleDefinitionInput, BundleDefinition, BundleSource, EnvInput, ConfigInput, ConfigValidator } from './definition.js';
 export { parseBundle } from './schema.js';
 export { loadDefinition } from './load-definition.js';
-export { buildBundle, type BuildOptions } from './build.js';
-export { listBundles, loadBundle, cacheDir, type BuiltBundle } from './cache.js';
-export { MANIFEST_FORMAT, type Manifest, type ArchiveManifest, type EnvInfo } from './manifest.js';
-export type { FileRecord } from './tree.js';
-export { bundleId, isBundleId, tagSlug } from './bundle-id.js';
-export { renderConfigs, renderContext, renderTemplate, type RenderContext, type RenderedConfig } from './render.js';
-export { hasRole } from './has-role.js';
-export { checkRuntime, needsRuntime, nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from './runtime-check.js';
-export { TRAMPOLINE } from './relocate-venv.js';
+export { buildBundle } from './build.js';
+export { listBundles, loadBundle, type BuiltBundle } from './cache.js';
+export type { Manifest } from './manifest.js';
+export { renderConfigs, renderContext, renderTemplate } from './render.js';
+export { checkRuntime, needsRuntime } from './runtime-check.js';

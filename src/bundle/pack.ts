@@ -4,7 +4,7 @@ import { manifestJson, type ArchiveManifest } from './manifest.js';
 import { walkTree, type TreeEntry } from './tree.js';
 
 /** The top-level folders of a staged bundle, in archive order. */
-export const STAGED_TOPS = ['app', 'env'] as const;
+const STAGED_TOPS = ['app', 'env'] as const;
 
 /**
  * Pack a staged bundle (`staging/app`, `staging/env`) in one pass: every file is hashed as it

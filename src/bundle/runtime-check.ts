@@ -47,5 +47,3 @@ export function checkRuntime(manifest: Pick<Manifest, 'id' | 'env'>, host: strin
     }
   }
 }
-
-export { nodeRuntimeFact, pythonRuntimeFact } from '../facts/runtime.js';

@@ -36,7 +36,7 @@ const config = z.strictObject({
   validate: z.enum(['nginx', 'haproxy', 'supervisor']).optional(),
 });
 
-export const bundleSchema = z.strictObject({
+const bundleSchema = z.strictObject({
   name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
   source: z.strictObject({ repo: z.string().min(1).optional(), path: z.string().optional() }).optional(),
   env,

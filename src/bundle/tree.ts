@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { lstatSync, readdirSync } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 
 /** One entry of a staged tree, in archive order. */
@@ -14,7 +13,7 @@ export interface TreeEntry {
 }
 
 /** Byte order of UTF-8 names: the same on every machine and locale. */
-export function compareNames(a: string, b: string): number {
+function compareNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
@@ -60,15 +59,4 @@ export interface FileRecord {
   readonly mode: number;
   /** symlink target (then sha256 is of the target text, size 0) */
   readonly link?: string;
-}
-
-/** size + sha256 + normalized mode of a file or symlink entry. */
-export async function recordOf(root: string, entry: TreeEntry): Promise<FileRecord> {
-  const abs = `${root}/${entry.path}`;
-  if (entry.type === 'symlink') {
-    const link = await readlink(abs);
-    return { path: entry.path, size: 0, sha256: sha256Text(link), mode: 0o777, link };
-  }
-  const st = await lstat(abs);
-  return { path: entry.path, size: st.size, sha256: await sha256File(abs), mode: normalMode('file', st.mode) };
 }

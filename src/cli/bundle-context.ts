@@ -7,6 +7,7 @@ import { releasePaths } from '../ops/release/paths.js';
 import type { DeployContext } from '../deploy/deploy-context.js';
 import { DEFAULT_LOCK_TTL_MS, lockOwner } from '../deploy/lock-state.js';
 import type { RunEnv } from './run-env.js';
+import { commandLine } from './command-word.js';
 
 /** The bundle definition as the working tree has it (for releases/rollback/unlock/restart). */
 export async function workingDefinition(projectDir: string, name: string): Promise<BundleDefinition> {
@@ -30,7 +31,7 @@ export function deployContext(env: RunEnv, definition: BundleDefinition, bundle:
     paths: releasePaths(definition.deployPath),
     allHosts: [],
     runId: env.runId,
-    owner: lockOwner(env.runId, ['ferry', ...process.argv.slice(2)].join(' ')),
+    owner: lockOwner(env.runId, commandLine()),
     dryRun: Boolean(env.opts.dryRun),
     lockWaitS: flags.lockWait ?? 0,
     lockTtlMs: flags.lockTtl !== undefined ? flags.lockTtl * 60_000 : DEFAULT_LOCK_TTL_MS,

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command as Program } from 'commander';
 import { loadTasks } from '../project/load-tasks.js';
-import { localExec } from '../runner/local-exec.js';
+import { runLocal } from '../runner/run-local.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ProjectError } from '../errors/project-error.js';
 import type { GlobalOptions } from './global-options.js';
@@ -35,7 +35,8 @@ export function checkCommand(setExit: (code: number) => void): Program {
       if (!tsc) throw new UsageError('ferry check needs the typescript package (npm i -D typescript)');
       const config = join(env.projectDir, 'tsconfig.json');
       if (!existsSync(config)) throw new UsageError(`ferry check needs ${config}`);
-      const res = await localExec([process.execPath, tsc, '--noEmit', '--pretty', 'false', '-p', config], { cwd: env.projectDir, allowFailure: true });
+      const argv = [process.execPath, tsc, '--noEmit', '--pretty', 'false', '-p', config];
+      const res = await runLocal('type check', argv, { cwd: env.projectDir, allowFailure: true });
       if (res.code !== 0) {
         const first = /^(.+?)\((\d+),(\d+)\): (.*)$/m.exec(res.stdout);
         process.stdout.write(res.stdout);

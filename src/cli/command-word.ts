@@ -6,6 +6,9 @@ const WITH_VALUE = new Set([
 /** Flags whose value is optional: like commander, the next word is their value unless it is a flag. */
 const OPTIONAL_VALUE = new Set(['--json']);
 
+/** The command line as typed, for lock owners and reports. */
+export const commandLine = (): string => ['ferry', ...process.argv.slice(2)].join(' ');
+
 /** The command name in argv (`ferry --inventory x.yaml deploy …` → `deploy`), read before commander runs. */
 export function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {

@@ -1,7 +1,7 @@
 import { FerryError, type ErrorKind } from '../errors/ferry-error.js';
 
 /** The only place error kinds become process exit codes. */
-export const EXIT_CODES: Record<ErrorKind, number> = {
+const EXIT_CODES: Record<ErrorKind, number> = {
   remote: 1,
   failed: 1,
   usage: 2,

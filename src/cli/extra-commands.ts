@@ -1,8 +1,7 @@
 import type { Command as Program } from 'commander';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
-
-const DEPLOY_WORDS = new Set(['deploy', 'rollback', 'releases', 'unlock', 'restart']);
+import { DEPLOY_COMMANDS } from './builtin-commands.js';
 
 /**
  * Built-in commands beyond `run`: bundle, deploy, rollback, releases, unlock, restart, check.
@@ -24,7 +23,7 @@ export async function extraCommands(word: string | undefined, setExit: (code: nu
       return { dir: env.projectDir, hosts };
     }));
   }
-  if (all || (word !== undefined && DEPLOY_WORDS.has(word))) {
+  if (all || (word !== undefined && DEPLOY_COMMANDS.includes(word))) {
     const { deployCommands } = await import('./deploy-commands.js');
     out.push(...deployCommands(setExit));
   }

@@ -5,9 +5,10 @@ import { exitCodeFor } from './exit-code.js';
 import { formatTaskList } from './list-tasks.js';
 import { projectDirFromArgv } from './project-dir.js';
 import { commandWord } from './command-word.js';
+import { BUILTIN_COMMANDS } from './builtin-commands.js';
 
 /** Built-in commands that never look at tasks/*.ts (`help` and `check` do). */
-const NO_TASKS = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart']);
+const NO_TASKS = new Set(BUILTIN_COMMANDS.filter((c) => c !== 'check'));
 
 /** The CLI entry: the only place that calls process.exit(Code). SSH, UI and bundle code load only when needed. */
 async function main(argv: string[]): Promise<number> {
@@ -33,8 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { buildProgram } = await import('./program.js');
-  const builtin = new Set(['run', 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart', 'check', 'help']);
-  if (taskError && word && !builtin.has(word)) throw taskError;
+  if (taskError && word && word !== 'help' && !BUILTIN_COMMANDS.includes(word)) throw taskError;
   if (taskError) process.stderr.write(`ferry: warning: ${(taskError as Error).message} (task commands unavailable)\n`);
   const program = await buildProgram(argv, tasks, setExit);
   await program.parseAsync(argv, { from: 'user' });

@@ -6,6 +6,7 @@ import { runCommand } from './run-command.js';
 import { taskCommand } from './task-command.js';
 import { extraCommands } from './extra-commands.js';
 import { commandWord } from './command-word.js';
+import { BUILTIN_COMMANDS } from './builtin-commands.js';
 
 /** The whole command tree: global flags, built-in commands, one command per task. */
 export async function buildProgram(argv: readonly string[], tasks: readonly LoadedTask[], setExit: (code: number) => void): Promise<Program> {
@@ -17,9 +18,8 @@ export async function buildProgram(argv: readonly string[], tasks: readonly Load
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(runCommand(setExit));
   for (const c of await extraCommands(commandWord(argv), setExit, () => program.opts<GlobalOptions>())) program.addCommand(c);
-  const builtin = new Set([...program.commands.map((c) => c.name()), 'bundle', 'deploy', 'rollback', 'releases', 'unlock', 'restart', 'check']);
   for (const t of tasks) {
-    if (builtin.has(t.definition.name)) throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
+    if (BUILTIN_COMMANDS.includes(t.definition.name)) throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
     program.addCommand(taskCommand(t, setExit));
   }
   for (const c of program.commands) c.exitOverride();

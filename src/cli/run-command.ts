@@ -6,6 +6,7 @@ import { runTask } from '../runner/run-task.js';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
+import { commandLine } from './command-word.js';
 
 /** `ferry run -- WORDS…`: like `ssh host WORDS…` — joined with spaces, run by the remote shell. */
 export function runCommand(setExit: (code: number) => void): Program {
@@ -33,7 +34,7 @@ export function runCommand(setExit: (code: number) => void): Program {
         });
         const report = await runTask({
           task, params: {}, hosts, allHosts: (await env.inventory()).hosts, dryRun: Boolean(all.dryRun), runId: env.runId,
-          command: ['ferry', ...process.argv.slice(2)].join(' '),
+          command: commandLine(),
           options: await env.runOptions(hosts),
         });
         setExit(await finishRun(report, all, env.logDir));

@@ -5,6 +5,7 @@ import type { GlobalOptions } from './global-options.js';
 import { addParamOptions, paramSpecs, parseParams } from './param-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
+import { commandLine } from './command-word.js';
 
 /** `ferry <task> [params]`: one subcommand per tasks/*.ts. */
 export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Program {
@@ -23,7 +24,7 @@ export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Pro
       allHosts: (await env.inventory()).hosts,
       dryRun: Boolean(all.dryRun),
       runId: env.runId,
-      command: ['ferry', ...process.argv.slice(2)].join(' '),
+      command: commandLine(),
       options: { ...(await env.runOptions(hosts)), ...(all.dryRun ? { sudoPassword: undefined } : {}) },
     });
     setExit(await finishRun(report, all, env.logDir));

@@ -6,4 +6,5 @@ export { HostKeyError } from './host-key-error.js';
 export { RemoteCommandError, tail, TAIL_BYTES, type RemoteFailure } from './remote-error.js';
 export { LockHeldError } from './lock-error.js';
 export { FailedError } from './failed-error.js';
+export { LocalCommandError } from './local-command-error.js';
 export { PlanRefusedError } from './plan-refused-error.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const attrs = z.record(z.string(), z.unknown());
 
-export const hostSchema = z.strictObject({
+const hostSchema = z.strictObject({
   address: z.string().min(1).optional(),
   user: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).optional(),
@@ -12,12 +12,10 @@ export const hostSchema = z.strictObject({
   attrs: attrs.default({}),
 });
 
-export const roleSchema = z.strictObject({ attrs: attrs.default({}) });
+const roleSchema = z.strictObject({ attrs: attrs.default({}) });
 
 export const inventorySchema = z.strictObject({
   defaults: attrs.nullable().default({}),
   roles: z.record(z.string(), roleSchema.nullable()).nullable().default({}),
   hosts: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'host names use letters, digits, _ . -'), hostSchema.nullable()),
 });
-
-export type InventoryFile = z.output<typeof inventorySchema>;

@@ -1,9 +1,8 @@
 import { ProjectError } from '../errors/project-error.js';
-import type { Attrs, Host, Inventory } from '../inventory/types.js';
+import type { Attrs, Host } from '../inventory/types.js';
 import { inventorySchema } from './inventory-schema.js';
 import { parseLocatedYaml, positionOf, syntaxError } from './yaml-position.js';
 import { issueToError } from './zod-issue.js';
-import { buildInventory } from './build-inventory.js';
 
 export interface InventoryOptions {
   /** the --set layer, highest precedence */
@@ -46,9 +45,3 @@ export function parseInventoryFile(file: string, text: string): InventoryData {
   });
   return { defaults, roles: [...roles], hosts };
 }
-
-/** Parse, validate and merge in one step (the parse cache aside: see load-inventory.ts). */
-export function parseInventory(file: string, text: string, options: InventoryOptions = {}): Inventory {
-  return buildInventory(file, parseInventoryFile(file, text), options.set);
-}
-

@@ -7,7 +7,7 @@ import type { Fact } from '../facts/fact.js';
 import type { Host } from '../inventory/types.js';
 import type { ExecResult, RunOptions, StepOutcome, TaskContext } from '../task/types.js';
 import type { HostSession } from './host-session.js';
-import { localExec } from './local-exec.js';
+import { runLocal, showArgv } from './run-local.js';
 
 export interface ContextOptions<P> {
   readonly session: HostSession;
@@ -99,7 +99,7 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
         await new Promise((r) => out.end(r));
       }
     },
-    local: (argv, options = {}) => localExec(argv, options),
+    local: (argv, options = {}) => runLocal(`local ${showArgv(argv.slice(0, 1))}`, argv, options),
     log: (m) => o.log(m),
     title: (t) => o.setTitle(t),
   };

@@ -1,5 +1,6 @@
 import { quote } from './quote.js';
 import { isSecret, MASK, type Secret } from './secret.js';
+import { UsageError } from '../errors/usage-error.js';
 
 /** One word of an argv: plain text or a secret (masked in every rendering). */
 export type Word = string | Secret;
@@ -71,7 +72,7 @@ export function render(command: Command, options: RenderOptions): string {
   let text = core(command, masked);
   if (command.env && Object.keys(command.env).length > 0) {
     const assigns = Object.entries(command.env).map(([k, v]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name: ${k}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new UsageError(`invalid environment variable name: ${JSON.stringify(k)}`);
       return `${k}=${word(v, masked)}`;
     });
     text = 'argv' in command ? `env ${assigns.join(' ')} ${text}` : `export ${assigns.join(' ')} && ${text}`;

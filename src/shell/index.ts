@@ -1,6 +1,4 @@
+// The shell layer as the public entry (src/index.ts) offers it to task files.
 export { quote } from './quote.js';
-export { secret, isSecret, maskText, MASK, type Secret } from './secret.js';
-export {
-  cmd, sh, and, withOptions, render, secretsOf, SUDO_PROMPT, SUDO_OK,
-  type Command, type CommandOptions, type Word, type RenderOptions,
-} from './command.js';
+export { secret, type Secret } from './secret.js';
+export { cmd, sh, and, render, type Command, type Word } from './command.js';

@@ -25,5 +25,4 @@ export function lockOptions(p: Program): Program {
     .addOption(new Option('--lock-ttl <minutes>', 'report locks older than this as stale (default 60)').argParser(num('--lock-ttl')));
 }
 
-/** The command line as typed, for lock owners and reports. */
-export const commandLine = (): string => ['ferry', ...process.argv.slice(2)].join(' ');
+export { commandLine } from '../command-word.js';

@@ -15,7 +15,3 @@ export function parseOsRelease(text: string): OsRelease {
 export function isDebianLike(os: OsRelease): boolean {
   return os.id === 'debian' || os.id === 'ubuntu' || os.like.includes('debian') || os.like.includes('ubuntu');
 }
-
-export function isRedHatLike(os: OsRelease): boolean {
-  return ['rhel', 'fedora', 'centos', 'rocky', 'almalinux'].some((x) => os.id === x || os.like.includes(x));
-}

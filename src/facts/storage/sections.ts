@@ -7,7 +7,7 @@ import { and, render, sh, type Command } from '../../shell/command.js';
  * output lacks a trailing newline cannot glue onto the next marker; the splitter removes
  * exactly that one newline again, so file contents come back byte for byte.
  */
-export function sectionMarker(name: string): string {
+function sectionMarker(name: string): string {
   return `@@ferry:${name}@@`;
 }
 

@@ -1,7 +1,9 @@
+import { UsageError } from '../../errors/usage-error.js';
+
 /** 32 lowercase hex digits, whatever the spelling (`a:b:c:d` from mdadm, dashed from blkid). */
 export function normalizeUuid(uuid: string): string {
   const hex = uuid.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 32) throw new Error(`not a 128-bit UUID: ${uuid}`);
+  if (hex.length !== 32) throw new UsageError(`not a 128-bit UUID: ${uuid}`);
   return hex;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
-import { fixRecord, recordHash, relocateActivate, relocateActivateFish, relocatePyvenvCfg, relocateScript } from '../../../src/bundle/relocate-venv.js';
-import { TRAMPOLINE } from '../../../src/bundle/index.js';
+import {
+  fixRecord, recordHash, relocateActivate, relocateActivateFish, relocatePyvenvCfg, relocateScript, TRAMPOLINE,
+} from '../../../src/bundle/relocate-venv.js';
 
 const ENV = '/build/.staging-x/env';
 

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { checkRuntime, needsRuntime, nodeRuntimeFact, pythonRuntimeFact } from '../../../src/bundle/index.js';
+import { checkRuntime, needsRuntime } from '../../../src/bundle/index.js';
+import { nodeRuntimeFact, pythonRuntimeFact } from '../../../src/facts/runtime.js';
 import { demoBundle, host } from './fixtures.js';
 import { FailedError } from '../../../src/errors/index.js';
 import { render } from '../../../src/shell/index.js';
+import { localSh } from '../../helpers/local-sh.js';
 
 const nodeBundle = { id: 'demo-v1-0123456-abcdef01', env: { kind: 'node' as const, node: { version: 'v20.11.1', platform: 'linux', arch: 'x64' } } };
 const pyBundle = { id: 'py-v1-0123456-abcdef01', env: { kind: 'python' as const, python: { version: '3.11.2', interpreter: '/usr/bin/python3' } } };
@@ -41,6 +43,14 @@ describe('runtime check before staging', () => {
     expect(py.parse('3.11.2\n')).toEqual({ version: '3.11.2' });
     expect(py.parse('none\n')).toBeNull();
     expect(render(py.command, { masked: true })).toContain("sh /usr/bin/python3");
+  });
+  test('the probes run in a real sh: the node on PATH, a python by path, and a missing one', async () => {
+    const node = nodeRuntimeFact.parse((await localSh(nodeRuntimeFact.command)).stdout);
+    expect(node).toEqual({ version: process.version, platform: process.platform, arch: process.arch });
+    const py = pythonRuntimeFact('/usr/bin/python3');
+    expect(py.parse((await localSh(py.command)).stdout)?.version).toMatch(/^3\.\d+\.\d+$/);
+    const none = pythonRuntimeFact('/nonexistent/python3');
+    expect(none.parse((await localSh(none.command)).stdout)).toBeNull();
   });
 });
 

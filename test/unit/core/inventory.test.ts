@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../../src/project/parse-inventory.js';
+import { parseInventoryFile } from '../../../src/project/parse-inventory.js';
+import { buildInventory } from '../../../src/project/build-inventory.js';
 import { parseSetFlags } from '../../../src/inventory/set-flags.js';
 import { selectHosts } from '../../../src/inventory/select.js';
 import { deepMerge } from '../../../src/inventory/merge.js';
 import { ProjectError } from '../../../src/errors/index.js';
+import type { Attrs, Inventory } from '../../../src/inventory/types.js';
 
 const INV = `defaults:
   app_port: 8000
@@ -19,6 +21,10 @@ hosts:
   web3: { address: 10.0.0.13, roles: [canary, app] }
   lb1: { address: 10.0.0.5, user: deploy, port: 2222, roles: [lb] }
 `;
+
+/** What loadInventory does with inventory.yaml, its parse cache aside. */
+const parseInventory = (file: string, text: string, o: { set?: Attrs } = {}): Inventory =>
+  buildInventory(file, parseInventoryFile(file, text), o.set);
 
 const SET = await parseSetFlags(['tuning.gzip=false', 'weight=7']);
 

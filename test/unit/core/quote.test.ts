@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { and, cmd, quote, render, secret, sh } from '../../../src/shell/index.js';
+import { UsageError } from '../../../src/errors/index.js';
 import { HOSTILE_STRINGS } from '../../fixtures/hostile-strings.js';
 
 describe('quote', () => {
@@ -46,6 +47,7 @@ describe('render', () => {
 
   it('puts env on argv commands and rejects bad names', () => {
     expect(render({ argv: ['printenv', 'A'], env: { A: 'x y' } }, { masked: false })).toBe("env A='x y' printenv A");
-    expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(/invalid environment/);
+    expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(/invalid environment variable name: "A;B"/);
+    expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(UsageError);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planMdadmConf, planFstab, formatFstabLine, withNofail, parseSize } from '../../../src/ops/storage/index.js';
 import { parseFstab } from '../../../src/facts/storage/index.js';
+import { UsageError } from '../../../src/errors/index.js';
 import { fx } from './helpers.js';
 
 const U = '0123abcd:4567ef01:89abcdef:01234567';
@@ -63,6 +64,7 @@ describe('parseSize', () => {
     expect(parseSize('512MiB')).toBe(512 * 2 ** 20);
     expect(parseSize('4096')).toBe(4096);
     expect(() => parseSize('lots')).toThrow(/not a size/);
+    expect(() => parseSize('lots')).toThrow(UsageError);
     expect(() => parseSize('0G')).toThrow();
   });
 });

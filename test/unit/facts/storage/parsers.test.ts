@@ -4,6 +4,7 @@ import {
   parseLsblk, parseMdstat, parseArrayEntries, parseMdadmExamine, parseMdadmDetail, parsePvs, parseVgs, parseLvs,
   parseFindmnt, parseFstab, parseExportVars, parseProcSwaps, normalizeUuid, mdadmUuid, dashedUuid,
 } from '../../../../src/facts/storage/index.js';
+import { UsageError } from '../../../../src/errors/index.js';
 
 const fx = (name: string): string => readFileSync(new URL(`../../../fixtures/storage/${name}`, import.meta.url), 'utf8');
 
@@ -120,6 +121,6 @@ describe('uuid spellings', () => {
     expect(n).toBe(normalizeUuid('0123ABCD-4567-EF01-89AB-CDEF01234567'));
     expect(mdadmUuid(n)).toBe('0123abcd:4567ef01:89abcdef:01234567');
     expect(dashedUuid(n)).toBe('0123abcd-4567-ef01-89ab-cdef01234567');
-    expect(() => normalizeUuid('7zz363-zHeJ')).toThrow();
+    expect(() => normalizeUuid('7zz363-zHeJ')).toThrow(UsageError);
   });
 });
