@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
 import { ferry, fleetFlags } from '../helpers/ferry-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
 import { parseShowStat, findServerStat } from '../../src/facts/haproxy/stat.js';
@@ -24,13 +25,19 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     const r = await fleet.exec(lb, `printf 'show stat\\n' | socat - UNIX-CONNECT:/run/haproxy/admin.sock`);
     return parseShowStat(r.stdout);
   };
-  async function underLoad(f: () => Promise<void>): Promise<LoadResult> {
+  /**
+   * Run `f` under load: the load is answered before `f` starts, and `settle` more answers are
+   * counted after it ends (so what the rollout left behind is measured too).
+   */
+  async function underLoad(f: () => Promise<void>, settle = 30): Promise<LoadResult> {
     const load = startLoad({ url, rps: 120, maxRequests: 60_000, maxMs: 240_000 });
-    await new Promise((r) => setTimeout(r, 500));
+    const answered = () => load.progress().ok + load.progress().failed;
+    await waitFor(() => load.progress().ok >= 10, { timeoutMs: 20_000, what: 'the load to be answered' });
     try {
       await f();
     } finally {
-      await new Promise((r) => setTimeout(r, 500));
+      const after = answered() + settle;
+      await waitFor(() => answered() >= after, { timeoutMs: 20_000, what: `${settle} more answers after the run` });
     }
     const res = await load.stop();
     console.log(`load: sent ${res.sent}, ok ${res.ok}, failed ${res.failed}, versions ${JSON.stringify(res.versions)}`);
@@ -106,9 +113,8 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
       expect(r.code, r.stdout + r.stderr).toBe(0);
     });
     expect(res.failed).toBe(0);
-    const after = await underLoad(async () => {
-      await new Promise((r) => setTimeout(r, 1500));
-    });
+    // a sample of answers once the deploy is done: every one is the new version
+    const after = await underLoad(async () => undefined, 150);
     expect(Object.keys(after.versions)).toEqual(['1.1.0']);
     for (const a of APPS) expect(current(a)).toMatch(/^demo-v1\.1\.0-/);
   });

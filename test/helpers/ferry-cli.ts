@@ -19,25 +19,43 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+export interface RunningCli {
+  /** resolves when the process has exited */
+  readonly done: Promise<CliResult>;
+  /** stdout + stderr so far, to wait on what the process shows while it runs */
+  output(): string;
+  exited(): boolean;
+}
+
+type CliOptions = { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
+
 /** Run the built ferry CLI as a real process (no TTY), like an operator's shell would. */
-export function ferry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FERRY_BIN, ...args], {
-      cwd: options.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+export function ferry(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return startFerry(args, options).done;
+}
+
+/** Start the built ferry CLI and return at once: its output can be watched while it runs. */
+export function startFerry(args: readonly string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [FERRY_BIN, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let exited = false;
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      exited = true;
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+  return { done, output: () => stdout + stderr, exited: () => exited };
 }
 
 /** Common connection flags for a test fleet. */

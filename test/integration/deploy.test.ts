@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../fleet/fleet.js';
-import { ferry, fleetFlags, FERRY_BIN } from '../helpers/ferry-cli.js';
+import { ferry, fleetFlags, startFerry, FERRY_BIN } from '../helpers/ferry-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
 import { checkCurrent } from '../helpers/release-check.js';
@@ -151,21 +152,39 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     await proj.setVersion('1.2.0');
     proj.tag('v1.2.0');
     const first = run('deploy', 'demo', '--tag', 'v1.2.0', '--roles', 'app');
-    for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((res) => setTimeout(res, 50));
+    await waitFor(() => existsSync(lock), { timeoutMs: 30_000, what: 'the first deploy to take the lock' });
     const second = await run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
     expect(second.code).toBe(4);
     expect(second.stdout + second.stderr).toMatch(/held by .*ferry .*deploy demo --tag v1\.2\.0/);
     const firstR = await first;
     expect(firstR.code, firstR.stdout).toBe(0);
-    // --lock-wait: a deploy waits for a held lock and goes ahead once it is released
+    // a lock held by a live foreign deploy: without --lock-wait the deploy is refused at once
     await mkdir(lock, { recursive: true });
     await writeFile(join(lock, 'owner.json'), JSON.stringify({ ...owner, pid: process.pid }));
-    const waiting = run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app', '--lock-wait', '20');
-    await new Promise((res) => setTimeout(res, 2000));
+    const before = fleet.hosts.map(current);
+    expect(before.every((c) => c.startsWith('demo-v1.2.0-'))).toBe(true);
+    const refused = await run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
+    expect(refused.code).toBe(4);
+    expect(refused.stdout + refused.stderr).toMatch(/held by alice@/);
+    expect(refused.stdout + refused.stderr).not.toMatch(/waiting for lock|STALE/);
+    // --lock-wait: the same deploy waits, probing again while the lock stays held, and switches nothing
+    const deployArgs = ['deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app', '--lock-wait', '60'];
+    const waiting = startFerry(['--project', proj.dir, ...flags, ...deployArgs], { timeoutMs: 240_000 });
+    const waitLine = new RegExp(`\\[${h.name}\\] waiting for lock held by alice@`, 'g');
+    const waits = () => waiting.output().match(waitLine)?.length ?? 0;
+    await waitFor(() => {
+      if (waiting.exited()) throw new Error(`--lock-wait deploy exited while the lock was held:\n${waiting.output()}`);
+      return waits() >= 2; // it saw the lock held, waited, probed again and is still waiting
+    }, { timeoutMs: 30_000, what: 'the --lock-wait deploy to wait for the lock twice' });
+    expect(waiting.exited()).toBe(false);
+    expect(JSON.parse(readFileSync(join(lock, 'owner.json'), 'utf8'))).toMatchObject({ user: 'alice', runId: 'x' });
+    expect(fleet.hosts.map(current)).toEqual(before);
+    // released: the waiting deploy goes ahead and switches every host
     await rm(lock, { recursive: true, force: true });
-    const waited = await waiting;
+    const waited = await waiting.done;
     expect(waited.code, waited.stdout + waited.stderr).toBe(0);
     expect(fleet.hosts.map(current).every((c) => c.startsWith('demo-v1.0.0-'))).toBe(true);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('--dry-run changes nothing on any host', async () => {

@@ -1,7 +1,6 @@
 // The HAProxy building blocks against a REAL haproxy (Debian 12: 2.6.12) on 127.0.0.1: runtime
 // lines over the admin socket (node net.connect, one command per connection, as the SSH
 // stream-local forward does), the socat fallback, server-state save + graceful reload.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -16,29 +15,15 @@ import { haproxyReloadCommand, haproxyReloadSteps } from '../../src/ops/haproxy/
 import { saveServerStateCommand } from '../../src/ops/haproxy/save-state.js';
 import { findServerStat, parseShowStat, showStatFact, type StatRow } from '../../src/facts/haproxy/stat.js';
 import { findServerState, parseServersState, serversStateFact, type ServerState } from '../../src/facts/haproxy/servers-state.js';
-import { render, type Command } from '../../src/shell/command.js';
+import { render } from '../../src/shell/command.js';
 import { startLoad, type LoadResult } from '../e2e/load/load.js';
+import { localSh } from '../helpers/local-sh.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const canRun = existsSync(HAPROXY) && existsSync('/usr/bin/socat');
 
-/** Run a rendered command as the remote shell would, stdin optional. Bounded by a kill timer. */
-function sh(command: Command, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', render(command, { masked: false })], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
+/** Run a rendered command as the remote shell would, stdin optional. */
+const sh = localSh;
 
 /** One runtime command per connection: write the line + '\n', read to EOF (what the lead does over SSH). */
 function runtime(socket: string, line: RuntimeLine): Promise<string> {

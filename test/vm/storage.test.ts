@@ -2,7 +2,8 @@
  * The EBS-stripe prep on a real kernel: a qemu VM (TCG unless FERRY_VM_ACCEL=kvm works) with
  * four virtio data disks for the stripe and a fifth holding ext4. The tests run in order on one
  * VM: dry-run → prep → re-run (0 changes) → reboot (array, mount, data, readahead back) →
- * re-run → the ext4 disk refused and untouched → swap file.
+ * re-run → the ext4 disk refused and untouched → swap file. Each task runs through the real, built
+ * CLI (`ferry prep-ebs-stripe …`, run-task.ts) over the VM's sshd, forwarded to a loopback port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import prepEbsStripe from '../../tasks/prep-ebs-stripe.js';
 import prepSwapfile from '../../tasks/prep-swapfile.js';
-import type { TaskDefinition } from '../../src/task/types.js';
 import { render } from '../../src/shell/command.js';
 import { parseMdstat, parseLvs, parseFindmnt, parseFstab, parseArrayEntries, parseMdadmDetail, parseExportVars, parseProcSwaps, storageFacts } from '../../src/facts/storage/index.js';
 import { stripeProbeInput } from '../../src/ops/storage/index.js';
 import { buildImage, startVm, vmUnavailable, type Vm } from './vm.js';
-import { runTask, runnerName } from './run-task.js';
+import { assertBuilt, runTask } from './run-task.js';
 
 const unavailable = vmUnavailable();
 if (unavailable) console.log(`[test/vm] skipped: ${unavailable}`);
@@ -24,15 +24,13 @@ if (unavailable) console.log(`[test/vm] skipped: ${unavailable}`);
 const T = 300_000;
 const STRIPE = ['/dev/vdb', '/dev/vdc', '/dev/vdd', '/dev/vde'];
 const PARAMS = { devices: STRIPE, size: '800M', mount: '/mnt/lvm0' };
-const stripeTask = prepEbsStripe as unknown as TaskDefinition;
-const swapTask = prepSwapfile as unknown as TaskDefinition;
 
 describe.skipIf(unavailable !== undefined)('prep-ebs-stripe on a real kernel (qemu VM)', () => {
   let vm: Vm;
   let work: string;
   const timings: Record<string, number | string> = {};
   let dataSha = '';
-  const prep = (extra: Record<string, unknown> = {}, dryRun = false) => runTask(vm, stripeTask, { ...PARAMS, ...extra }, dryRun);
+  const prep = (extra: Record<string, unknown> = {}, dryRun = false) => runTask(vm, prepEbsStripe, { ...PARAMS, ...extra }, dryRun);
 
   /** FERRY_CAPTURE_FIXTURES=dir saves the storage probe's real output in each state. */
   async function capture(state: string): Promise<void> {
@@ -46,6 +44,7 @@ describe.skipIf(unavailable !== undefined)('prep-ebs-stripe on a real kernel (qe
   }
 
   beforeAll(async () => {
+    assertBuilt();
     const t0 = Date.now();
     const image = await buildImage();
     timings[image.cached ? 'image build (cached) ms' : 'image build (first) ms'] = image.ms;
@@ -54,7 +53,6 @@ describe.skipIf(unavailable !== undefined)('prep-ebs-stripe on a real kernel (qe
     vm = started.vm;
     timings['boot to ssh ms'] = started.bootMs;
     timings['setup total ms'] = Date.now() - t0;
-    timings.runner = runnerName;
   }, 900_000);
 
   afterAll(async () => {
@@ -149,13 +147,13 @@ describe.skipIf(unavailable !== undefined)('prep-ebs-stripe on a real kernel (qe
   }, T);
 
   it('swap file: created once, one fstab line, active; a second run changes nothing', async () => {
-    const first = await runTask(vm, swapTask, { size: '64M', path: '/swapfile' });
+    const first = await runTask(vm, prepSwapfile, { size: '64M', path: '/swapfile' });
     expect(first.report.steps.map((s) => s.id)).toEqual(['swapfile-create', 'fstab', 'swapon']);
     const swaps = parseProcSwaps(await vm.ssh('cat /proc/swaps'));
     expect(swaps).toEqual([{ filename: '/swapfile', type: 'file', sizeKb: 64 * 1024 - 4 }]);
     expect(parseFstab(await vm.ssh('cat /etc/fstab')).filter((e) => e.spec === '/swapfile')).toHaveLength(1);
     expect((await vm.ssh("stat -c '%a %s' /swapfile")).trim()).toBe(`600 ${64 * 2 ** 20}`);
-    const second = await runTask(vm, swapTask, { size: '64M', path: '/swapfile' });
+    const second = await runTask(vm, prepSwapfile, { size: '64M', path: '/swapfile' });
     expect(second.report.changes).toBe(0);
     expect(second.report.steps).toEqual([]);
   }, T);

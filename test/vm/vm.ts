@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SshTarget } from './ssh-task-context.js';
 
 const SCRIPT = fileURLToPath(new URL('./vm.sh', import.meta.url));
 
@@ -53,7 +52,6 @@ export async function buildImage(): Promise<{ dir: string; cached: boolean; ms: 
 export interface Vm {
   readonly work: string;
   readonly port: number;
-  readonly target: SshTarget;
   /** run a shell command in the VM as root; throws on nonzero exit */
   ssh(script: string): Promise<string>;
   reboot(): Promise<void>;
@@ -65,15 +63,9 @@ export async function startVm(work: string): Promise<{ vm: Vm; bootMs: number }>
   const t0 = Date.now();
   await sh(['start', work, String(port)], 300_000);
   const bootMs = Date.now() - t0;
-  const target: SshTarget = {
-    host: { name: 'vm', address: '127.0.0.1', port, user: 'root', roles: ['db'], attrs: {} },
-    identity: join(work, 'id_ed25519'),
-    knownHosts: join(work, 'known_hosts'),
-  };
   const vm: Vm = {
     work,
     port,
-    target,
     ssh: (script) => sh(['ssh', work, script], 300_000),
     reboot: async () => void (await sh(['reboot', work], 300_000)),
     stop: async () => void (await sh(['stop', work], 120_000)),

@@ -44,6 +44,8 @@ export interface LoadResult {
 }
 
 export interface Load {
+  /** the tally so far, while the load runs */
+  progress(): { readonly sent: number; readonly ok: number; readonly failed: number };
   /** stop starting requests, wait for those in flight, return the tally */
   stop(): Promise<LoadResult>;
   /** resolves when the load stops by itself (maxRequests or maxMs) or through stop() */
@@ -159,5 +161,5 @@ export function startLoad(options: LoadOptions): Load {
   const timer = setInterval(tick, TICK_MS);
   tick();
 
-  return { stop: finish, done };
+  return { stop: finish, done, progress: () => ({ sent, ok, failed }) };
 }

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { buildBundle, listBundles, loadBundle, type BuiltBundle } from '../../../src/bundle/index.js';
 import { FailedError, UsageError } from '../../../src/errors/index.js';
 import { cloneProject, demoProject, git } from './demo-repo.js';
 import { extractWithTar, listWithTar, readlink, sha256Of } from './archive-check.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let project: string;
 let v110: BuiltBundle;
@@ -198,15 +200,12 @@ describe('the demo app from the artifact', () => {
     cleanup.push(x);
     const child = spawn(process.execPath, [`${x}/app/app/server.js`, '--host', '127.0.0.1', '--port', '0'], { cwd: `${x}/app`, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => {
-        out += c;
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.on('exit', () => reject(new Error(`server exited: ${out}`)));
-    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const port = Number(await waitFor(() => {
+      if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+      return /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+    }, { timeoutMs: 20_000, what: 'the demo server to listen' }));
     const base = `http://127.0.0.1:${port}`;
     const check = await fetch(`${base}/check.html`);
     expect(check.status).toBe(200);
@@ -216,14 +215,47 @@ describe('the demo app from the artifact', () => {
     expect(root.work).toMatch(/^[0-9a-f]{16}$/);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
 
-    const slow = fetch(`${base}/?delay=1500`, { headers: { connection: 'close' } });
-    await new Promise((r) => setTimeout(r, 300)); // the slow request is in flight
+    const slow = slowRequest(`${base}/?delay=1500`);
+    const clientPort = await slow.sent;
+    const inFlight = { timeoutMs: 10_000, what: 'the slow request to be in flight' };
+    await waitFor(() => serverHasRead(port, clientPort), inFlight);
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    // printed just before server.close(): from here on no new connection is accepted
+    const stopping = { timeoutMs: 10_000, what: 'the server to stop accepting' };
+    await waitFor(() => out.includes('demo: SIGTERM, finishing requests in flight'), stopping);
     await expect(fetch(`${base}/check.html`, { headers: { connection: 'close' } })).rejects.toThrow(); // no longer accepting
-    const finished = await slow;
+    const finished = await slow.answer;
     expect(finished.status).toBe(200);
-    expect(((await finished.json()) as { version: string }).version).toBe('1.1.0');
+    expect((JSON.parse(finished.body) as { version: string }).version).toBe('1.1.0');
     expect(await exited).toBe(0);
   });
 });
+
+/** A GET on its own connection: `sent` gives the client's port once the whole request is written. */
+function slowRequest(url: string): { sent: Promise<number>; answer: Promise<{ status: number; body: string }> } {
+  let sent: (port: number) => void = () => undefined;
+  const sentP = new Promise<number>((resolve) => (sent = resolve));
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('finish', () => sent(req.socket?.localPort ?? 0));
+  });
+  return { sent: sentP, answer };
+}
+
+/**
+ * The server process has read what 127.0.0.1:`clientPort` sent it: its end of that connection is
+ * established with an empty receive queue (/proc/net/tcp, ports in hex).
+ */
+function serverHasRead(serverPort: number, clientPort: number): boolean {
+  const hex = (p: number) => `:${p.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').some((line) => {
+    const [, local, remote, state, queues] = line.trim().split(/\s+/);
+    const established = state === '01';
+    return established && local?.endsWith(hex(serverPort)) && remote?.endsWith(hex(clientPort)) && queues?.endsWith(':00000000');
+  });
+}

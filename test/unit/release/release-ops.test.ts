@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync, mkdtempSync, mkdirSync, readlinkSync, readdirSync, writeFileSync, existsSync, readFileSync, utimesSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { render } from '../../../src/shell/command.js';
+import { render, sh as script } from '../../../src/shell/command.js';
+import { localSh } from '../../helpers/local-sh.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
 import { switchCommand } from '../../../src/ops/release/switch.js';
 import { finishCommand } from '../../../src/ops/release/finish.js';
@@ -15,7 +16,6 @@ import { parseReleases } from '../../../src/facts/release/releases.js';
 import { listReleasesCommand } from '../../../src/ops/release/list.js';
 
 // The builders are pure; their scripts are also run here by a local sh against a temp folder.
-const sh = (script: string, input?: string) => spawnSync('sh', ['-c', script], { input, encoding: 'utf8' });
 const fresh = () => mkdtempSync(join(tmpdir(), 'ferry-rel-'));
 
 function withReleases(root: string, ids: string[]): void {
@@ -40,43 +40,43 @@ describe('release paths', () => {
 });
 
 describe('switch', () => {
-  it('moves current by rename and remembers previous', () => {
+  it('moves current by rename and remembers previous', async () => {
     const root = fresh();
     withReleases(root, ['app-v1', 'app-v2']);
     const p = releasePaths(root);
-    expect(sh(render(switchCommand({ paths: p, id: 'app-v1', links: [], after: [] }), { masked: false })).status).toBe(0);
+    expect((await localSh(switchCommand({ paths: p, id: 'app-v1', links: [], after: [] }))).code).toBe(0);
     expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
     expect(existsSync(join(root, 'previous'))).toBe(false);
-    const r = sh(render(switchCommand({ paths: p, id: 'app-v2', links: [], after: [] }), { masked: false }));
-    expect(r.status, r.stderr).toBe(0);
+    const r = await localSh(switchCommand({ paths: p, id: 'app-v2', links: [], after: [] }));
+    expect(r.code, r.stderr).toBe(0);
     expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v2');
     expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
     // switching to the same release keeps previous
-    sh(render(switchCommand({ paths: p, id: 'app-v2', links: [], after: [] }), { masked: false }));
+    await localSh(switchCommand({ paths: p, id: 'app-v2', links: [], after: [] }));
     expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
   });
 
-  it('refuses a release that is not staged, leaving current alone', () => {
+  it('refuses a release that is not staged, leaving current alone', async () => {
     const root = fresh();
     withReleases(root, ['app-v1']);
     const p = releasePaths(root);
-    sh(render(switchCommand({ paths: p, id: 'app-v1', links: [], after: [] }), { masked: false }));
-    const r = sh(render(switchCommand({ paths: p, id: 'app-v9', links: [], after: [] }), { masked: false }));
-    expect(r.status).not.toBe(0);
+    await localSh(switchCommand({ paths: p, id: 'app-v1', links: [], after: [] }));
+    const r = await localSh(switchCommand({ paths: p, id: 'app-v9', links: [], after: [] }));
+    expect(r.code).not.toBe(0);
     expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
   });
 
-  it('links service configs into current/config and keeps a regular file as .ferry-orig', () => {
+  it('links service configs into current/config and keeps a regular file as .ferry-orig', async () => {
     const root = fresh();
     const etc = fresh();
     writeFileSync(join(etc, 'site.conf'), 'operator wrote this');
     const p = releasePaths(root);
-    const r = sh(linkConfigScript(p, { target: 'nginx/site.conf', link: join(etc, 'site.conf') }));
-    expect(r.status, r.stderr).toBe(0);
+    const r = await localSh(script(linkConfigScript(p, { target: 'nginx/site.conf', link: join(etc, 'site.conf') })));
+    expect(r.code, r.stderr).toBe(0);
     expect(readlinkSync(join(etc, 'site.conf'))).toBe(`${root}/current/config/nginx/site.conf`);
     expect(readFileSync(join(etc, 'site.conf.ferry-orig'), 'utf8')).toBe('operator wrote this');
     // a second run replaces the link and keeps the original
-    expect(sh(linkConfigScript(p, { target: 'nginx/site.conf', link: join(etc, 'site.conf') })).status).toBe(0);
+    expect((await localSh(script(linkConfigScript(p, { target: 'nginx/site.conf', link: join(etc, 'site.conf') })))).code).toBe(0);
     expect(readFileSync(join(etc, 'site.conf.ferry-orig'), 'utf8')).toBe('operator wrote this');
   });
 
@@ -89,7 +89,7 @@ describe('switch', () => {
 });
 
 describe('finish: history, prune, unlock', () => {
-  it('keeps the newest N plus current and previous, drops unused cache files and the lock', () => {
+  it('keeps the newest N plus current and previous, drops unused cache files and the lock', async () => {
     const root = fresh();
     const ids = ['app-1', 'app-2', 'app-3', 'app-4', 'app-5', 'app-6'];
     withReleases(root, ids);
@@ -104,8 +104,8 @@ describe('finish: history, prune, unlock', () => {
     writeFileSync(p.cacheFile(dropped), 'x');
     mkdirSync(p.lock, { recursive: true });
     const history = { at: 'now', action: 'deploy' as const, user: 'u', controlHost: 'c', runId: 'r', bundle: 'app', result: 'ok' as const, from: 'app-2', to: 'app-1' };
-    const r = sh(render(finishCommand({ paths: p, history, keep: 2, unlock: true }), { masked: false }));
-    expect(r.status, r.stderr).toBe(0);
+    const r = await localSh(finishCommand({ paths: p, history, keep: 2, unlock: true }));
+    expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(root, 'releases')).sort()).toEqual(['app-1', 'app-2', 'app-5', 'app-6']);
     expect(existsSync(p.cacheFile(kept))).toBe(true);
     expect(existsSync(p.cacheFile(dropped))).toBe(false);
@@ -115,20 +115,20 @@ describe('finish: history, prune, unlock', () => {
 });
 
 describe('probe and upload', () => {
-  it('takes the lock once: a second probe reports it held with the owner', () => {
+  it('takes the lock once: a second probe reports it held with the owner', async () => {
     const root = fresh();
     const p = releasePaths(root);
     const owner = { user: 'alice', host: 'ctl', pid: 1, started: '2026-01-01T00:00:00Z', command: "ferry deploy app --tag 'v1'", runId: 'r1' };
-    const first = parseProbe(sh(render(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), lockAs: owner }), { masked: false })).stdout);
+    const first = parseProbe((await localSh(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), lockAs: owner }))).stdout);
     expect(first).toMatchObject({ lock: 'acquired', releasePresent: false, cachedSha256: undefined, releases: [] });
-    const second = parseProbe(sh(render(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), lockAs: owner }), { masked: false })).stdout);
+    const second = parseProbe((await localSh(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), lockAs: owner }))).stdout);
     expect(second.lock).toBe('held');
     expect(second.owner).toEqual(owner);
-    const ro = parseProbe(sh(render(probeCommand({ paths: p, id: 'app-v1' }), { masked: false })).stdout);
+    const ro = parseProbe((await localSh(probeCommand({ paths: p, id: 'app-v1' }))).stdout);
     expect(ro.lock).toBe('held');
   });
 
-  it('a host already on the release with the same configs records "unchanged" and takes no lock', () => {
+  it('a host already on the release with the same configs records "unchanged" and takes no lock', async () => {
     const root = fresh();
     withReleases(root, ['app-v1']);
     mkdirSync(join(root, 'releases/app-v1/configs/0123456789abcdef'), { recursive: true });
@@ -137,42 +137,42 @@ describe('probe and upload', () => {
     symlinkSync('releases/app-v1', join(root, 'current'));
     const p = releasePaths(root);
     const owner = { user: 'u', host: 'h', pid: 1, started: 's', command: 'c', runId: 'r' };
-    const raw = (hash: string) =>
-      sh(render(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), configHash: hash, lockAs: owner, unchangedHistory: '{"result":"unchanged"}' }), { masked: false })).stdout;
-    const probe = (hash: string) => parseProbe(raw(hash));
+    const raw = async (hash: string) =>
+      (await localSh(probeCommand({ paths: p, id: 'app-v1', sha256: 'a'.repeat(64), configHash: hash, lockAs: owner, unchangedHistory: '{"result":"unchanged"}' }))).stdout;
+    const probe = async (hash: string) => parseProbe(await raw(hash));
     // the no-op answers at once: no other probing (each would be a process on the host)
-    expect(raw('0123456789abcdef')).toBe('lock=unchanged\n');
+    expect(await raw('0123456789abcdef')).toBe('lock=unchanged\n');
     expect(existsSync(p.lock)).toBe(false);
     expect(readFileSync(p.history, 'utf8')).toBe('{"result":"unchanged"}\n');
     // other configs (the inventory changed): a real deploy, with the lock
-    expect(probe('fedcba9876543210').lock).toBe('acquired');
+    expect((await probe('fedcba9876543210')).lock).toBe('acquired');
     expect(existsSync(p.lock)).toBe(true);
   });
 
-  it('reports the cached artifact\'s real sha256, so a corrupt cache is seen', () => {
+  it('reports the cached artifact\'s real sha256, so a corrupt cache is seen', async () => {
     const root = fresh();
     const p = releasePaths(root);
     const content = 'artifact bytes';
     const sha = execFileSync('sha256sum', { input: content, encoding: 'utf8' }).split(' ')[0]!;
-    const up = sh(render(uploadCommand(p, sha, 'run-1'), { masked: false }), content);
-    expect(up.status, up.stderr).toBe(0);
-    expect(parseProbe(sh(render(probeCommand({ paths: p, id: 'x1', sha256: sha }), { masked: false })).stdout).cachedSha256).toBe(sha);
+    const up = await localSh(uploadCommand(p, sha, 'run-1'), content);
+    expect(up.code, up.stderr).toBe(0);
+    expect(parseProbe((await localSh(probeCommand({ paths: p, id: 'x1', sha256: sha }))).stdout).cachedSha256).toBe(sha);
     writeFileSync(p.cacheFile(sha), 'corrupted');
-    expect(parseProbe(sh(render(probeCommand({ paths: p, id: 'x1', sha256: sha }), { masked: false })).stdout).cachedSha256).not.toBe(sha);
+    expect(parseProbe((await localSh(probeCommand({ paths: p, id: 'x1', sha256: sha }))).stdout).cachedSha256).not.toBe(sha);
   });
 
-  it('an upload whose bytes do not match never gets the final name', () => {
+  it('an upload whose bytes do not match never gets the final name', async () => {
     const root = fresh();
     const p = releasePaths(root);
-    const r = sh(render(uploadCommand(p, 'b'.repeat(64), 'run-2'), { masked: false }), 'truncated');
-    expect(r.status).toBe(65);
+    const r = await localSh(uploadCommand(p, 'b'.repeat(64), 'run-2'), 'truncated');
+    expect(r.code).toBe(65);
     expect(r.stderr).toMatch(/sha256 mismatch/);
     expect(readdirSync(p.cacheDir)).toEqual([]);
   });
 });
 
 describe('releases listing', () => {
-  it('lists complete releases newest first, partials, lock and history', () => {
+  it('lists complete releases newest first, partials, lock and history', async () => {
     const root = fresh();
     withReleases(root, ['app-1', 'app-2']);
     mkdirSync(join(root, 'releases', 'app-3.partial'));
@@ -180,7 +180,7 @@ describe('releases listing', () => {
     symlinkSync('releases/app-2', join(root, 'current'));
     mkdirSync(p.state, { recursive: true });
     writeFileSync(p.history, '{"action":"deploy","result":"ok","to":"app-2"}\n{torn');
-    const r = parseReleases(sh(render(listReleasesCommand(p), { masked: false })).stdout);
+    const r = parseReleases((await localSh(listReleasesCommand(p))).stdout);
     expect(r.current).toBe('app-2');
     expect(r.releases.map((x) => x.id)).toEqual(['app-2', 'app-1']);
     expect(r.partial).toEqual(['app-3.partial']);
