@@ -1,8 +1,8 @@
 import { FailedError } from '../errors/failed-error.js';
-import { parseShowStat, findServerStat, type StatRow } from '../facts/haproxy/stat.js';
-import { parseSetReply, runtimeReplyComplete } from '../ops/haproxy/reply.js';
-import { runtimePayload } from '../ops/haproxy/socket.js';
-import { setServerState, showStat, type AdminState } from '../ops/haproxy/runtime.js';
+import {
+  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
+  type AdminState, type StatRow,
+} from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 

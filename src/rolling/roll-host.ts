@@ -1,7 +1,7 @@
 import type { HostSession } from '../runner/host-session.js';
 import { FailedError } from '../errors/failed-error.js';
 import type { LoadBalancers } from './load-balancers.js';
-import type { StatRow } from '../facts/haproxy/stat.js';
+import type { StatRow } from '../ops/haproxy/runtime.js';
 import { waitHealthy, type HealthTarget } from './health-gate.js';
 
 export interface RollTimeouts {

@@ -6,7 +6,7 @@ import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
 import { ferry, fleetFlags } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
-import { parseShowStat, findServerStat } from '../../src/facts/haproxy/stat.js';
+import { parseShowStat, findServerStat } from '../../src/ops/haproxy/runtime.js';
 import { startLoad, type LoadResult } from './load/load.js';
 
 const skip = fleetSkipReason();
