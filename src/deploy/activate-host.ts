@@ -1,7 +1,7 @@
 import { switchCommand } from '../ops/release/switch.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { DeployContext } from './deploy-context.js';
-import { afterSwitch } from './services.js';
+import { afterSwitch } from '../ops/services.js';
 
 /**
  * Point `current` at release `id` (atomic rename), link service configs into current/config,

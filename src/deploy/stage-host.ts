@@ -9,7 +9,7 @@ import type { HostSession } from '../runner/host-session.js';
 import type { ProbeResult } from '../facts/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
 import { configsTar } from './configs-tar.js';
-import { validatorFor } from './services.js';
+import { validatorFor } from '../ops/services.js';
 import { uploadArtifact } from './upload-artifact.js';
 import { historyEntry } from './history-entry.js';
 import type { HostPlan, StartHost } from './flow.js';

@@ -1,10 +1,9 @@
 import { FailedError } from '../errors/failed-error.js';
-import { parseShowStat, findServerStat, type StatRow } from '../facts/haproxy/stat.js';
-import { parseSetReply, runtimeReplyComplete } from '../ops/haproxy/reply.js';
-import { runtimePayload } from '../ops/haproxy/socket.js';
-import { setServerState, showStat, type AdminState } from '../ops/haproxy/runtime.js';
+import {
+  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
+  type AdminState, type RuntimeLine, type StatRow,
+} from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
-import { unixRequestOverSsh } from '../ssh/unix-request.js';
 
 export interface LbEndpoint {
   readonly session: HostSession;
@@ -12,30 +11,59 @@ export interface LbEndpoint {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** the answer to n chained runtime commands is whole at its n-th terminating empty line */
-const replies = (n: number) => (received: Buffer) => runtimeReplyComplete(received.toString('latin1'), n);
+/** the answer to one runtime command is whole at its terminating empty line */
+const whole = (received: Buffer) => runtimeReplyComplete(received.toString('latin1'), 1);
 
-/** Every LB host's HAProxy runtime API, reached over its own SSH connection (stream-local forward). */
+/**
+ * Every LB host's HAProxy runtime API, reached over its own SSH connection (stream-local forward).
+ * Each runtime line is a step on the LB's session; bound to an app host (`about`), the step lands
+ * in that host's report too.
+ */
 export class LoadBalancers {
   readonly endpoints: readonly LbEndpoint[];
   readonly backend: string;
+  /** the app host whose report gets the runtime lines too */
+  private readonly host: HostSession | undefined;
 
-  constructor(endpoints: readonly LbEndpoint[], backend: string) {
+  constructor(endpoints: readonly LbEndpoint[], backend: string, host?: HostSession) {
     this.endpoints = endpoints;
     this.backend = backend;
+    this.host = host;
   }
 
   get empty(): boolean {
     return this.endpoints.length === 0;
   }
 
+  /** The same LBs, recording their runtime lines in `host`'s report as well. */
+  about(host: HostSession): LoadBalancers {
+    return new LoadBalancers(this.endpoints, this.backend, host);
+  }
+
+  private step(lb: LbEndpoint, line: RuntimeLine, id: string, report = true) {
+    const about = report && this.host ? { about: this.host } : {};
+    return { id, title: `haproxy on ${lb.session.host.name}: ${line}`, kind: 'haproxy', ...about };
+  }
+
+  /** Dry-run: the `set server … state …` line each LB would get, as a planned step. */
+  plan(server: string, state: AdminState): void {
+    const line = setServerState(this.backend, server, state);
+    for (const lb of this.endpoints) {
+      lb.session.planRequest(lb.socket, runtimePayload(line), this.step(lb, line, `haproxy-${state}`));
+    }
+  }
+
   /** `set server <backend>/<server> state …` on every LB; a refusal names the LB and HAProxy's words. */
   async setState(server: string, state: AdminState): Promise<void> {
     const line = setServerState(this.backend, server, state);
+    const refusal = (reply: string) => {
+      const r = parseSetReply(reply);
+      return r.ok ? undefined : `haproxy refused "${line}": ${r.message}`;
+    };
     await Promise.all(
-      this.endpoints.map(async (lb) => {
-        const reply = parseSetReply(await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(line), undefined, replies(1)));
-        if (!reply.ok) throw new FailedError(`[${lb.session.host.name}] haproxy refused "${line}": ${reply.message}`, lb.session.host.name);
+      this.endpoints.map((lb) => {
+        const opts = { ...this.step(lb, line, `haproxy-${state}`), complete: whole, status: 'changed' as const, refusal };
+        return lb.session.request(lb.socket, runtimePayload(line), opts);
       }),
     );
   }
@@ -50,12 +78,18 @@ export class LoadBalancers {
     return this.stats(server);
   }
 
-  /** This server's row of `show stat` on every LB. */
-  async stats(server: string): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
+  /**
+   * This server's row of `show stat` on every LB. A poll (`report` false) is in the LB's log and
+   * steps only: a wait may poll hundreds of times, and the host's report has the wait as one step.
+   */
+  async stats(server: string, report = true): Promise<Array<{ lb: string; row: StatRow | undefined }>> {
     return Promise.all(
       this.endpoints.map(async (lb) => {
-        const text = await unixRequestOverSsh(await lb.session.connection(), lb.socket, runtimePayload(showStat(this.backend)), undefined, replies(1));
-        return { lb: lb.session.host.name, row: findServerStat(parseShowStat(text), this.backend, server) };
+        const line = showStat(this.backend);
+        const opts = { ...this.step(lb, line, 'haproxy-stat', report), complete: whole };
+        const text = await lb.session.request(lb.socket, runtimePayload(line), opts);
+        const name = lb.session.host.name;
+        return { lb: name, row: findServerStat(parseShowStat(text, name), this.backend, server) };
       }),
     );
   }
@@ -65,7 +99,7 @@ export class LoadBalancers {
     const deadline = Date.now() + timeoutMs;
     let known = first;
     for (;;) {
-      const rows = known ?? (await this.stats(server));
+      const rows = known ?? (await this.stats(server, false));
       known = undefined;
       const missing = rows.filter((r) => !r.row);
       if (missing.length) throw new FailedError(`server ${this.backend}/${server} is not in haproxy on ${missing.map((m) => m.lb).join(', ')}`);

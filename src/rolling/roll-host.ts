@@ -1,7 +1,7 @@
 import type { HostSession } from '../runner/host-session.js';
 import { FailedError } from '../errors/failed-error.js';
 import type { LoadBalancers } from './load-balancers.js';
-import type { StatRow } from '../facts/haproxy/stat.js';
+import type { StatRow } from '../ops/haproxy/runtime.js';
 import { waitHealthy, type HealthTarget } from './health-gate.js';
 
 export interface RollTimeouts {
@@ -54,14 +54,23 @@ async function timed<T>(s: HostSession, id: string, title: string, f: () => Prom
 
 /** Take one host out of rotation on every LB, act, prove it healthy, put it back, wait for HAProxy to see it UP. */
 export async function rollHost(i: RollHostInput): Promise<void> {
-  const { session: s, lbs, server, timeouts, title } = i;
+  const { session: s, server, timeouts, title } = i;
+  // the LBs' runtime lines are steps of this host's report too
+  const lbs = i.lbs.about(s);
   const hasLb = !lbs.empty;
   if (i.dryRun) {
     const on = lbs.endpoints.map((e) => e.session.host.name).join(', ');
-    if (hasLb) s.planNote('lb-drain', `haproxy on ${on}: set server ${lbs.backend}/${server} state drain; wait until scur = 0 (≤ ${timeouts.drainMs} ms)`);
+    if (hasLb) {
+      lbs.plan(server, 'drain');
+      s.planNote('lb-drained', `haproxy on ${on}: wait until scur = 0 (≤ ${timeouts.drainMs} ms)`);
+      lbs.plan(server, 'maint');
+    }
     await i.action(title);
     s.planNote('health', `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`);
-    if (hasLb) s.planNote('lb-ready', `haproxy on ${on}: set server ${lbs.backend}/${server} state ready; wait for UP`);
+    if (hasLb) {
+      lbs.plan(server, 'ready');
+      s.planNote('lb-up', `haproxy on ${on}: wait for UP`);
+    }
     return;
   }
   const readyAndUp = async () => {

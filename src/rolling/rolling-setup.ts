@@ -1,6 +1,6 @@
 import type { BundleDefinition } from '../bundle/definition.js';
 import type { HostSession } from '../runner/host-session.js';
-import { haproxyPaths } from '../deploy/services.js';
+import { haproxyPaths } from '../ops/services.js';
 import { LoadBalancers } from './load-balancers.js';
 import type { RolloutOptions } from './rollout.js';
 import type { RollTimeouts } from './roll-host.js';

@@ -6,6 +6,8 @@ import type { EarlyConnections } from '../ssh/early-connections.js';
 import { remoteExec, type RemoteExecResult } from '../ssh/remote-exec.js';
 import type { SshTarget } from '../ssh/target.js';
 import { RemoteCommandError, tail } from '../errors/remote-error.js';
+import { FailedError } from '../errors/failed-error.js';
+import { unixRequestOverSsh } from '../ssh/unix-request.js';
 import type { StepOutcome } from '../task/types.js';
 import { render } from '../shell/command.js';
 import type { HostLog } from './host-log.js';
@@ -18,6 +20,31 @@ export interface SessionExec {
   readonly timeoutMs?: number;
   readonly status?: StepOutcome['status'];
   readonly onStdout?: (chunk: Buffer) => void;
+}
+
+export interface SessionRequest {
+  readonly title?: string;
+  readonly id?: string;
+  readonly status?: StepOutcome['status'];
+  /** who listens on the socket, the first word of the step's command (default `unix`) */
+  readonly kind?: string;
+  /** says when the answer is whole (else: when the remote end closes) */
+  readonly complete?: (received: Buffer) => boolean;
+  /** the reply's refusal, if it is one: the step fails with this (HAProxy answers errors as text) */
+  readonly refusal?: (reply: string) => string | undefined;
+  readonly timeoutMs?: number;
+  /**
+   * The host the request is about, when it is another one (an LB drains an app host): the step
+   * lands in that host's report and log too, since a rollout reports per app host.
+   */
+  readonly about?: HostSession;
+}
+
+export type PlannedRequest = Pick<SessionRequest, 'title' | 'id' | 'kind' | 'about'>;
+
+/** How a socket request shows as a step's command: `haproxy /run/haproxy/admin.sock: set server …`. */
+function requestShown(socketPath: string, payload: string, kind = 'unix'): string {
+  return `${kind} ${socketPath}: ${payload.trimEnd().split('\n').join('; ')}`;
 }
 
 /** One host's side of a run: a lazily opened connection, every exec recorded for the report. */
@@ -88,6 +115,52 @@ export class HostSession {
       }
       throw err;
     }
+  }
+
+  /**
+   * One request over a unix socket on this host (an SSH stream-local forward on this session's
+   * connection: no process on the host), recorded like exec. Returns the reply.
+   */
+  async request(socketPath: string, payload: string, opts: SessionRequest = {}): Promise<string> {
+    const shown = requestShown(socketPath, payload, opts.kind);
+    const title = opts.title ?? shown;
+    const id = opts.id ?? title;
+    const mirror = opts.about && opts.about !== this ? opts.about : undefined;
+    this.log.line(`$ ${shown}`);
+    const conn = await this.connection();
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    let reply: string;
+    try {
+      reply = await unixRequestOverSsh(conn, socketPath, payload, opts.timeoutMs, opts.complete);
+    } catch (err) {
+      const o = this.record(id, title, shown, 'failed', null, ms(), '', (err as Error).message);
+      mirror?.adopt(this.host.name, o);
+      throw err;
+    }
+    const refused = opts.refusal?.(reply);
+    const status = refused === undefined ? (opts.status ?? 'ok') : 'failed';
+    const o = this.record(id, title, shown, status, null, ms(), reply, refused ?? '');
+    mirror?.adopt(this.host.name, o);
+    if (refused !== undefined) throw new FailedError(`[${this.host.name}] ${refused}`, this.host.name);
+    return reply;
+  }
+
+  /** Record a socket request that did not run (dry-run), like plan. */
+  planRequest(socketPath: string, payload: string, opts: PlannedRequest = {}): StepOutcome {
+    const shown = requestShown(socketPath, payload, opts.kind);
+    const title = opts.title ?? shown;
+    this.log.line(`(dry-run) $ ${shown}`);
+    const o = this.record(opts.id ?? title, title, shown, 'planned', null, 0, '', '');
+    if (opts.about && opts.about !== this) opts.about.adopt(this.host.name, o);
+    return o;
+  }
+
+  /** A step another host ran for this one (an LB's runtime line): in this report and log, marked with that host. */
+  private adopt(from: string, outcome: StepOutcome): void {
+    const failed = outcome.status === 'failed' ? ` FAILED: ${outcome.stderr}` : '';
+    this.log.line(`[${from}] ${outcome.status === 'planned' ? '(dry-run) ' : ''}$ ${outcome.command}${failed}`);
+    this.steps.push(outcome);
   }
 
   /** Record something done without a remote command (a runtime API call, a health gate) for the report. */

@@ -7,7 +7,7 @@ import { ferry, fleetFlags } from '../helpers/ferry-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
-import { parseShowStat, findServerStat } from '../../src/facts/haproxy/stat.js';
+import { parseShowStat, findServerStat } from '../../src/ops/haproxy/runtime.js';
 import { startLoad, type LoadResult } from './load/load.js';
 
 const skip = fleetSkipReason();
@@ -80,7 +80,9 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('== batch 1/2: web1, web2 ==');
     expect(r.stdout).toContain('== batch 2/2: web3, web4 ==');
-    expect(r.stdout).toMatch(/\[web3\] +# haproxy on lb1: set server demo\/web3 state drain/);
+    // the LB's runtime lines are planned steps of the host they drain
+    expect(r.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state drain/);
+    expect(r.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state ready/);
     expect(r.stdout).toMatch(/\[web3\] +\$ .*mv -Tf \/srv\/demo\/current\.tmp \/srv\/demo\/current/);
     expect(APPS.map(current)).toEqual(before);
   });
@@ -89,12 +91,24 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     const pids = async () => Promise.all(APPS.map(async (a) => (await fleet.exec(fleet.host(a), 'supervisorctl -c /etc/supervisor/supervisord.conf pid demo')).stdout.trim()));
     const before = await pids();
     let code = -1;
+    const json = join(proj.dir, 'restart-report.json');
     const res = await underLoad(async () => {
-      const r = await run('restart', 'demo', '--batch', '1');
+      const r = await run('--json', json, 'restart', 'demo', '--batch', '1');
       code = r.code;
       expect(r.code, r.stdout + r.stderr).toBe(0);
     });
     expect(code).toBe(0);
+    // every HAProxy runtime line is a step: in the report of the host it drains, and in the LB's log
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { runId: string; hosts: Array<{ host: string; steps: Array<{ title: string; command: string; status: string }> }> };
+    const web2 = report.hosts.find((h) => h.host === 'web2')?.steps ?? [];
+    const lines = web2.filter((st) => st.command.startsWith('haproxy /run/haproxy/admin.sock: ')).map((st) => `${st.status} ${st.command.slice(33)}`);
+    expect(lines).toEqual([
+      'changed set server demo/web2 state drain', 'ok show stat demo 4 -1', 'changed set server demo/web2 state maint',
+      'changed set server demo/web2 state ready', 'ok show stat demo 4 -1',
+    ]);
+    expect(web2.find((st) => st.command.endsWith('state drain'))?.title).toBe('haproxy on lb1: set server demo/web2 state drain');
+    const lbLog = readFileSync(join(proj.dir, '.ferry/logs', report.runId, 'lb1.log'), 'utf8');
+    expect(lbLog).toContain('$ haproxy /run/haproxy/admin.sock: set server demo/web2 state drain');
     expect(res.failed).toBe(0);
     expect(res.ok).toBeGreaterThan(100);
     const after = await pids();

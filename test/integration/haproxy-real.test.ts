@@ -1,26 +1,34 @@
 // The HAProxy building blocks against a REAL haproxy (Debian 12: 2.6.12) on 127.0.0.1: runtime
 // lines over the admin socket (node net.connect, one command per connection, as the SSH
-// stream-local forward does), the socat fallback, server-state save + graceful reload.
+// stream-local forward does), and the apply that ships: server-state save + graceful reload.
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setServerState, showServersState, showStat, type RuntimeLine } from '../../src/ops/haproxy/runtime.js';
-import { parseSetReply, runtimeReplyComplete } from '../../src/ops/haproxy/reply.js';
+import {
+  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
+  type RuntimeLine, type StatRow,
+} from '../../src/ops/haproxy/runtime.js';
 import { inRotation } from '../../src/rolling/roll-host.js';
-import { runtimePayload, runtimeStep } from '../../src/ops/haproxy/socket.js';
-import { haproxyReloadCommand, haproxyReloadSteps } from '../../src/ops/haproxy/reload.js';
-import { saveServerStateCommand } from '../../src/ops/haproxy/save-state.js';
-import { findServerStat, parseShowStat, showStatFact, type StatRow } from '../../src/facts/haproxy/stat.js';
-import { findServerState, parseServersState, serversStateFact, type ServerState } from '../../src/facts/haproxy/servers-state.js';
-import { render } from '../../src/shell/command.js';
+import { haproxyApplyCommand, haproxyReloadCommand, saveServerStateCommand } from '../../src/ops/haproxy/config.js';
 import { startLoad, type LoadResult } from '../e2e/load/load.js';
 import { localSh } from '../helpers/local-sh.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const canRun = existsSync(HAPROXY) && existsSync('/usr/bin/socat');
+
+/**
+ * The admin state a server-state file (`show servers state` format) records for a server:
+ * what the next haproxy process starts the server in. Flags: 0x01 forced maint, 0x08 forced drain.
+ */
+function savedAdminState(text: string, server: string): number | undefined {
+  const lines = text.split('\n');
+  const names = (lines.find((l) => l.startsWith('# be_id ')) ?? '').slice(2).split(' ');
+  const row = lines.map((l) => l.split(' ')).find((v) => v[names.indexOf('srv_name')] === server);
+  return row ? Number(row[names.indexOf('srv_admin_state')]) : undefined;
+}
 
 /** Run a rendered command as the remote shell would, stdin optional. */
 const sh = localSh;
@@ -68,7 +76,6 @@ describe.skipIf(!canRun)('HAProxy runtime API, state file and reload against a r
   const allPids = new Set<number>();
 
   const stat = async (): Promise<StatRow[]> => parseShowStat(await runtime(socket, showStat()));
-  const states = async (): Promise<ServerState[]> => parseServersState(await runtime(socket, showServersState('app')));
   const server = async (name: string): Promise<StatRow> => {
     const row = findServerStat(await stat(), 'app', name);
     if (!row) throw new Error(`no app/${name} in show stat`);
@@ -135,8 +142,8 @@ backend app
 	server spare 127.0.0.1:${spare} check inter 200ms
 `,
     );
-    // the reload command starts haproxy when no live pid is recorded
-    const started = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket, binary: HAPROXY }));
+    // apply starts haproxy when no live pid is recorded
+    const started = await sh(haproxyApplyCommand({ config: cfg, pidFile, socket, stateFile }));
     expect(started.code, started.stderr).toBe(0);
     pids().forEach((p) => allPids.add(p));
     // a server starts UP until its checks fail: wait for spare (nothing listening) to go DOWN too
@@ -156,25 +163,6 @@ backend app
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('show stat and show servers state from the live socket agree, and match the socat facts', async () => {
-    const rows = await stat();
-    const st = await states();
-    for (const name of ['web1', 'web2']) {
-      expect(findServerStat(rows, 'app', name)?.state).toBe('UP');
-      expect(findServerState(st, 'app', name)).toMatchObject({ opState: 'running', admin: 'READY' });
-      expect(findServerStat(rows, 'app', name)?.addr).toBe(`127.0.0.1:${findServerState(st, 'app', name)?.port}`);
-    }
-    expect(findServerStat(rows, 'app', 'spare')?.state).toBe('DOWN');
-    expect(findServerState(st, 'app', 'spare')?.opState).toBe('stopped');
-    // the same replies through the fact commands (printf | socat), as they run on an LB host
-    const viaSocat = await sh(showStatFact(socket).command);
-    expect(viaSocat.code).toBe(0);
-    const socatRows = parseShowStat(viaSocat.stdout);
-    expect(socatRows.map((r) => `${r.pxname}/${r.svname}:${r.state}`)).toEqual(rows.map((r) => `${r.pxname}/${r.svname}:${r.state}`));
-    const socatStates = parseServersState((await sh(serversStateFact(socket, 'app').command)).stdout);
-    expect(socatStates.map((s) => `${s.server}:${s.opState}:${s.admin}`)).toEqual(st.map((s) => `${s.server}:${s.opState}:${s.admin}`));
-  });
-
   it('drain takes web1 out of new traffic; ready brings it back', async () => {
     const before = await load(40);
     expect(before.failed).toBe(0);
@@ -182,7 +170,6 @@ backend app
 
     await set('web1', 'drain');
     expect((await server('web1')).state).toBe('DRAIN');
-    expect(findServerState(await states(), 'app', 'web1')).toMatchObject({ admin: 'DRAIN', adminFlags: ['FDRAIN'] });
     const drained = await load(60);
     expect(drained).toMatchObject({ sent: 60, ok: 60, failed: 0, versions: { B: 60 } });
 
@@ -212,7 +199,6 @@ backend app
       [setServerState('app', 'web2', 'drain'), 1],
       [setServerState('app', 'nope', 'drain'), 1],
       [showStat('app'), 1],
-      [showServersState('app'), 1],
       [`${setServerState('app', 'web2', 'ready')}; ${showStat('app')}` as RuntimeLine, 2],
     ];
     for (const [line, n] of cases) {
@@ -240,43 +226,31 @@ backend app
     expect(inRotation((await stat()).find((r) => r.svname === 'spare') as StatRow)).toBe(false);
   });
 
-  it('socat fallback: the line goes on stdin; a refused line fails the step with HAProxy’s message', async () => {
-    const s = runtimeStep(socket, setServerState('app', 'spare', 'maint'));
-    expect(render(s.command, { masked: false })).not.toContain('spare');
-    const r = await sh(s.command, typeof s.stdin === 'string' ? s.stdin : '');
-    expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(findServerState(await states(), 'app', 'spare')?.admin).toBe('MAINT');
-    const bad = runtimeStep(socket, setServerState('app', 'nope', 'drain'));
-    const refused = await sh(bad.command, typeof bad.stdin === 'string' ? bad.stdin : '');
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr.trim()).toBe('No such server.');
-  });
-
   it('control: a reload WITHOUT saved state re-enables a drained server', async () => {
     await set('web1', 'drain');
     if (existsSync(stateFile)) unlinkSync(stateFile);
     const old = pids();
-    const r = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket, binary: HAPROXY }));
+    const r = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket }));
     expect(r.code, r.stderr).toBe(0);
     const now = pids();
     now.forEach((p) => allPids.add(p));
     expect(now).not.toEqual(old);
     await until('old haproxy gone', async () => old.filter(alive), (l) => l.length === 0);
-    expect(findServerState(await states(), 'app', 'web1')?.admin).toBe('READY');
+    expect((await server('web1')).state).not.toBe('DRAIN');
     await until('web1 UP', () => server('web1'), (row) => row.state === 'UP');
   });
 
-  it('server-state save + graceful reload keeps drained servers drained and maint in maint, under load', async () => {
+  it('apply (server-state save + graceful reload) keeps drained servers drained and maint in maint, under load', async () => {
     await set('web1', 'drain');
     await set('spare', 'maint');
     const old = pids();
     const running = startLoad({ url, rps: 100, maxRequests: 10_000, maxMs: 20_000 });
-    for (const s of haproxyReloadSteps({ config: cfg, pidFile, socket, stateFile, transferSocket: socket, binary: HAPROXY })) {
-      const r = await sh(s.command);
-      expect(r.code, `${s.id}: ${r.stderr}`).toBe(0);
-    }
-    const saved = findServerState(parseServersState(readFileSync(stateFile, 'utf8')), 'app', 'web1');
-    expect(saved?.admin).toBe('DRAIN');
+    const r = await sh(haproxyApplyCommand({ config: cfg, pidFile, socket, stateFile }));
+    expect(r.code, r.stderr).toBe(0);
+    const saved = readFileSync(stateFile, 'utf8');
+    expect(savedAdminState(saved, 'web1')).toBe(0x08);
+    expect(savedAdminState(saved, 'spare')).toBe(0x01);
+    expect(savedAdminState(saved, 'web2')).toBe(0);
     const now = pids();
     now.forEach((p) => allPids.add(p));
     expect(now).not.toEqual(old);
@@ -284,11 +258,10 @@ backend app
     await new Promise((r) => setTimeout(r, 300)); // a few more requests on the new process
     const during = await running.stop();
 
-    const after = await states();
-    expect(findServerState(after, 'app', 'web1')).toMatchObject({ admin: 'DRAIN', adminFlags: ['FDRAIN'] });
-    expect(findServerState(after, 'app', 'spare')).toMatchObject({ admin: 'MAINT' });
-    expect(findServerState(after, 'app', 'web2')?.admin).toBe('READY');
+    // the new process started each server in its saved admin state
     expect((await server('web1')).state).toBe('DRAIN');
+    expect((await server('spare')).state).toBe('MAINT');
+    expect((await server('web2')).state).toBe('UP');
     // no request failed across the reload (listeners handed over with -x), and none reached web1
     expect(during.errors).toEqual([]);
     expect(during.sent).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { quote } from '../../shell/quote.js';
 import { cmd, sh, type Command } from '../../shell/command.js';
-import { assertProgramName } from './names.js';
+import { assertProgramName } from './ctl.js';
 
 /**
  * supervisord has no `-t`. This runs supervisor's own parser on the candidate files: a minimal

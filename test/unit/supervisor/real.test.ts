@@ -1,19 +1,30 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supervisorCheckCommand } from '../../../src/ops/supervisor/check.js';
-import { supervisorRestart, supervisorStatus, supervisorStop } from '../../../src/ops/supervisor/ctl.js';
-import { supervisorStatusFact, parseSupervisorStatus } from '../../../src/facts/supervisor/status.js';
+import { supervisorctl, supervisorRestart } from '../../../src/ops/supervisor/ctl.js';
+import { supervisorApplyCommand } from '../../../src/ops/supervisor/apply.js';
 import { localSh } from '../../helpers/local-sh.js';
-import { render } from '../../../src/shell/command.js';
 
 const run = promisify(execFile);
 
-
 const sh = localSh;
+
+/** `supervisorctl pid <name>`: the program's pid, or 0 when it is not running. */
+async function pidOf(conf: string, name: string): Promise<number> {
+  return Number((await sh(supervisorctl({ conf }, 'pid', [name]))).stdout.trim()) || 0;
+}
+
+async function until(what: string, ok: () => Promise<boolean>, tries = 100, everyMs = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 const GOOD = `[program:web]
 command=/bin/sleep 1000
@@ -65,13 +76,11 @@ serverurl=unix://${dir}/s.sock
 files = ${dir}/programs.conf
 `);
     await run('supervisord', ['-c', conf]);
-    // wait (bounded: 50 polls) until web and pool are RUNNING (STARTING also exits 0)
-    for (let i = 0; i < 50; i++) {
-      const r = await sh(supervisorStatus({ conf }, ['web', 'pool:*']));
-      if (r.code === 0 && parseSupervisorStatus(r.stdout).every((p) => p.state === 'RUNNING')) return;
-      await new Promise((res) => setTimeout(res, 200));
-    }
-    throw new Error('supervisord did not start web');
+    // status exits 0 only when every listed process is RUNNING
+    await until('web and pool RUNNING', async () => {
+      const r = await sh(supervisorctl({ conf }, 'status', ['web', 'pool:*']));
+      return r.code === 0 && r.stdout.trim().split('\n').every((l) => /\sRUNNING\s/.test(l));
+    });
   });
 
   afterAll(async () => {
@@ -80,29 +89,47 @@ files = ${dir}/programs.conf
   });
 
   it('restart gives a new pid; a program that cannot start fails the restart (exit 7)', async () => {
-    const fact = supervisorStatusFact({ conf }, ['web']);
-    const before = parseSupervisorStatus((await sh(fact.command)).stdout)[0];
-    expect(before?.state).toBe('RUNNING');
+    const before = await pidOf(conf, 'web');
+    expect(before).toBeGreaterThan(0);
     const restarted = await sh(supervisorRestart({ conf }, ['web']));
     expect(restarted.code).toBe(0);
-    const after = parseSupervisorStatus((await sh(fact.command)).stdout)[0];
-    expect(after?.state).toBe('RUNNING');
-    expect(after?.pid).not.toBe(before?.pid);
+    const after = await pidOf(conf, 'web');
+    expect(after).toBeGreaterThan(0);
+    expect(after).not.toBe(before);
     const crashy = await sh(supervisorRestart({ conf }, ['crashy']));
     expect(crashy.code).toBe(7);
     expect(crashy.stdout).toContain('crashy: ERROR (spawn error)');
   });
 
-  it('the status fact accepts "not running" (exit 3) and fails on an unknown program (exit 4 → fails)', async () => {
-    expect((await sh(supervisorStop({ conf }, ['pool:pool_01']))).code).toBe(0);
-    const all = await sh(supervisorStatusFact({ conf }).command);
-    expect(all.code).toBe(0);
-    const rows = parseSupervisorStatus(all.stdout);
-    expect(rows.find((p) => p.name === 'pool:pool_01')?.state).toBe('STOPPED');
-    expect(rows.find((p) => p.name === 'web')?.state).toBe('RUNNING');
-    const unknown = await sh(supervisorStatusFact({ conf }, ['nosuch']).command);
-    expect(unknown.code).not.toBe(0);
-    expect(unknown.stdout).toContain('nosuch: ERROR (no such process)');
+  it('apply with supervisord running: a changed program config is applied and the program restarted', async () => {
+    const programs = join(dir, 'programs.conf');
+    const text = readFileSync(programs, 'utf8');
+    writeFileSync(programs, text.replace('NODE_ENV="production"', 'NODE_ENV="staging"'));
+    const before = await pidOf(conf, 'web');
+    const r = await sh(supervisorApplyCommand('web', { conf }));
+    expect(r.code, r.stderr).toBe(0);
+    const after = await pidOf(conf, 'web');
+    expect(after).toBeGreaterThan(0);
+    expect(after).not.toBe(before);
+    const env = readFileSync(`/proc/${after}/environ`, 'utf8').split('\0');
+    expect(env).toContain('NODE_ENV=staging');
+  });
+
+  it('apply with supervisord stopped: starts it and returns once the program is RUNNING', async () => {
+    const daemon = Number(readFileSync(join(dir, 'supervisord.pid'), 'utf8'));
+    expect((await sh(supervisorctl({ conf }, 'shutdown'))).code).toBe(0);
+    await until('supervisord gone', async () => {
+      try {
+        process.kill(daemon, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const r = await sh(supervisorApplyCommand('web', { conf }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^web\s+RUNNING\s/m);
+    expect(await pidOf(conf, 'web')).toBeGreaterThan(0);
   });
 
   it('config check passes a good program file and names its groups', async () => {

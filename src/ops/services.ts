@@ -1,13 +1,15 @@
 import type { Command } from '../shell/command.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
-import { hasRole } from '../bundle/has-role.js';
-import { nginxTestSiteCommand } from '../ops/nginx/check.js';
-import { nginxReloadCommand } from '../ops/nginx/reload.js';
-import { supervisorCheckCommand } from '../ops/supervisor/check.js';
-import { supervisorApplyCommand } from '../ops/supervisor/apply.js';
-import { haproxyCheckCommand } from '../ops/haproxy/check.js';
-import { haproxyApplyCommand } from '../ops/haproxy/apply.js';
+import { nginxReloadCommand, nginxTestSiteCommand } from './nginx/config.js';
+import { supervisorCheckCommand } from './supervisor/check.js';
+import { supervisorApplyCommand } from './supervisor/apply.js';
+import { haproxyApplyCommand, haproxyCheckCommand } from './haproxy/config.js';
+
+/**
+ * The services a release configures (nginx, haproxy, supervisor), chosen by the kind of config
+ * file the bundle declares: how a staged file is validated, and what runs after `current` moved.
+ */
 
 export const HAPROXY_PID_FILE = '/run/haproxy.pid';
 
@@ -15,7 +17,9 @@ export const HAPROXY_PID_FILE = '/run/haproxy.pid';
 export function validatorFor(kind: string | undefined, file: string, program?: string): Command | undefined {
   if (kind === 'nginx') return nginxTestSiteCommand({ sites: [file], httpIncludes: ['/etc/nginx/mime.types'] });
   if (kind === 'haproxy') return haproxyCheckCommand(file);
-  if (kind === 'supervisor') return supervisorCheckCommand({ files: [file], ...(program ? { expect: [program] } : {}) });
+  if (kind === 'supervisor') {
+    return supervisorCheckCommand({ files: [file], ...(program ? { expect: [program] } : {}) });
+  }
   return undefined;
 }
 
@@ -30,10 +34,13 @@ export function haproxyPaths(def: BundleDefinition, host: Host): { socket: strin
 
 /** What to reload/restart on a host after `current` moved, from the configs it gets. */
 export function afterSwitch(def: BundleDefinition, host: Host): Command[] {
-  const mine = def.configs.filter((c) => hasRole(host, c.roles));
+  const mine = def.configs.filter((c) => host.roles.some((r) => c.roles.includes(r)));
   const out: Command[] = [];
   const lb = mine.find((c) => c.validate === 'haproxy');
-  if (lb) out.push(haproxyApplyCommand({ ...haproxyPaths(def, host), pidFile: HAPROXY_PID_FILE, config: lb.link ?? `${def.deployPath}/current/config/${lb.target}` }));
+  if (lb) {
+    const config = lb.link ?? `${def.deployPath}/current/config/${lb.target}`;
+    out.push(haproxyApplyCommand({ ...haproxyPaths(def, host), pidFile: HAPROXY_PID_FILE, config }));
+  }
   if (mine.some((c) => c.validate === 'nginx')) out.push(nginxReloadCommand());
   if (mine.some((c) => c.validate === 'supervisor')) out.push(supervisorApplyCommand(def.program));
   return out;

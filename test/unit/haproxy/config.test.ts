@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { haproxyReloadCommand, haproxyReloadSteps, haproxyReloadWithStateCommand } from '../../../src/ops/haproxy/reload.js';
-import { saveServerStateCommand, saveServerStateStep } from '../../../src/ops/haproxy/save-state.js';
-import { haproxyCheckCommand } from '../../../src/ops/haproxy/check.js';
-import { nginxReloadCommand } from '../../../src/ops/nginx/reload.js';
-import { nginxTestCommand, nginxTestSiteCommand } from '../../../src/ops/nginx/check.js';
+import {
+  haproxyApplyCommand, haproxyCheckCommand, haproxyReloadCommand, saveServerStateCommand,
+} from '../../../src/ops/haproxy/config.js';
+import { nginxReloadCommand, nginxTestSiteCommand } from '../../../src/ops/nginx/config.js';
+import { UsageError } from '../../../src/errors/usage-error.js';
 import { render, type Command } from '../../../src/shell/command.js';
 
 const r = (c: Command): string => render(c, { masked: true });
@@ -18,15 +18,7 @@ describe('haproxy reload (daemon mode, -sf, as Debian’s init script)', () => {
     const withX = r(haproxyReloadCommand({ config: ['/a.cfg', '/b dir/c.cfg'], pidFile: '/run/h.pid', transferSocket: '/run/haproxy/admin.sock' }));
     expect(withX).toContain("haproxy -D -f /a.cfg -f '/b dir/c.cfg' -p /run/h.pid -x /run/haproxy/admin.sock -sf $(cat /run/h.pid)");
     expect(withX).toContain("else haproxy -D -f /a.cfg -f '/b dir/c.cfg' -p /run/h.pid; fi");
-    expect(() => haproxyReloadCommand({ config: '/a.cfg', pidFile: '/p', transferSocket: '/run/x,fork' })).toThrow();
-  });
-
-  it('check, save state, reload: in that order', () => {
-    const steps = haproxyReloadSteps({ config: '/etc/haproxy/haproxy.cfg', pidFile: '/run/haproxy.pid', socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' });
-    expect(steps.map((s) => s.id)).toEqual(['haproxy-check', 'haproxy-save-state', 'haproxy-reload']);
-    expect(r(steps[0]!.command)).toBe(r(haproxyCheckCommand('/etc/haproxy/haproxy.cfg')));
-    const one = r(haproxyReloadWithStateCommand({ config: '/c', pidFile: '/p', socket: '/s.sock', stateFile: '/st' }));
-    expect(one.startsWith('haproxy -c -f /c && ( printf')).toBe(true);
+    expect(() => haproxyReloadCommand({ config: '/a.cfg', pidFile: '/p', transferSocket: '/run/x,fork' })).toThrow(UsageError);
   });
 
   it('save state: temp file, version check, atomic mv, cleanup on failure', () => {
@@ -36,16 +28,34 @@ describe('haproxy reload (daemon mode, -sf, as Debian’s init script)', () => {
         ' && mv -f /var/lib/haproxy/server-state.ferry-tmp /var/lib/haproxy/server-state' +
         ' || { rm -f /var/lib/haproxy/server-state.ferry-tmp; false; }',
     );
-    expect(saveServerStateStep({ socket: '/s.sock', stateFile: '/st' }).id).toBe('haproxy-save-state');
-    expect(() => saveServerStateCommand({ socket: '/s.sock', stateFile: 'relative' })).toThrow();
+    expect(() => saveServerStateCommand({ socket: '/s.sock', stateFile: 'relative' })).toThrow(UsageError);
     expect(r(saveServerStateCommand({ socket: '/s.sock', stateFile: "/st'x" }))).toContain("'/st'\\''x.ferry-tmp'");
+    for (const bad of ['run/admin.sock', '/run/a,fork.sock', '/run/a b.sock', "/run/a'.sock", '/run/../etc/x', '/run/a:b']) {
+      expect(() => saveServerStateCommand({ socket: bad, stateFile: '/st' }), bad).toThrow(/invalid haproxy socket path/);
+    }
+  });
+
+  it('apply: folders first; when running, save state then reload with -x; else start without -x', () => {
+    const o = { config: '/etc/haproxy/haproxy.cfg', pidFile: '/run/haproxy.pid', socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' };
+    const text = r(haproxyApplyCommand(o));
+    const save = r(saveServerStateCommand(o));
+    const reload = r(haproxyReloadCommand({ config: o.config, pidFile: o.pidFile, transferSocket: o.socket }));
+    const start = r(haproxyReloadCommand({ config: o.config, pidFile: o.pidFile }));
+    expect(text).toBe(
+      'mkdir -p /run/haproxy /var/lib/haproxy && if [ -s /run/haproxy.pid ] && kill -0 $(cat /run/haproxy.pid) 2>/dev/null;' +
+        ` then ${save} && ${reload}; else ${start}; fi`,
+    );
+    expect(() => haproxyApplyCommand({ ...o, socket: '/run/a b.sock' })).toThrow(UsageError);
+  });
+
+  it('check: one -f per file, in order', () => {
+    expect(r(haproxyCheckCommand('/srv/app/releases/x/config/haproxy.cfg'))).toBe('haproxy -c -f /srv/app/releases/x/config/haproxy.cfg');
+    expect(r(haproxyCheckCommand(['/g.cfg', '/f.cfg']))).toBe('haproxy -c -f /g.cfg -f /f.cfg');
   });
 });
 
 describe('nginx', () => {
-  it('test and reload commands', () => {
-    expect(r(nginxTestCommand())).toBe('nginx -t -q');
-    expect(r(nginxTestCommand({ conf: '/srv/app/current/config/nginx/nginx.conf' }))).toBe('nginx -t -q -c /srv/app/current/config/nginx/nginx.conf');
+  it('site test and reload commands', () => {
     expect(r(nginxReloadCommand())).toBe(
       'nginx -t -q && if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else nginx; fi',
     );
