@@ -142,7 +142,7 @@ export class HostSession {
     const status = refused === undefined ? (opts.status ?? 'ok') : 'failed';
     const o = this.record(id, title, shown, status, null, ms(), reply, refused ?? '');
     mirror?.adopt(this.host.name, o);
-    if (refused !== undefined) throw new FailedError(`[${this.host.name}] ${refused}`, this.host.name);
+    if (refused !== undefined) throw new FailedError(refused, this.host.name);
     return reply;
   }
 

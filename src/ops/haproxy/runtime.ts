@@ -123,7 +123,7 @@ function parseStatus(status: string): Pick<StatRow, 'state' | 'transition'> {
  * such as "Permission denied.") fails, naming the LB host when given.
  */
 export function parseShowStat(stdout: string, host?: string): StatRow[] {
-  const fail = (why: string) => new FailedError(`${host ? `[${host}] ` : ''}${why}`, host);
+  const fail = (why: string) => new FailedError(why, host);
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   const head = lines[0];
   if (head === undefined || !head.startsWith('# ')) {
