@@ -3,7 +3,7 @@ import type { HostReport, RunReport } from '../runner/report.js';
 import { runOnHosts, type RunHostsOptions } from '../runner/run-hosts.js';
 import { mergeHostReports } from '../runner/merge-reports.js';
 import { FailedError } from '../errors/failed-error.js';
-import type { ProbeResult } from '../facts/release/probe.js';
+import type { ProbeResult } from '../ops/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
 import { closeSessions, openSessions } from './sessions.js';
 import { takeLockAndProbe } from './take-lock.js';

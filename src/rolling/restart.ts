@@ -7,7 +7,7 @@ import { closeSessions, openSessions } from '../deploy/sessions.js';
 import { takeLockAndProbe } from '../deploy/take-lock.js';
 import { finishHost } from '../deploy/finish-host.js';
 import { historyEntry } from '../deploy/history-entry.js';
-import type { ProbeResult } from '../facts/release/probe.js';
+import type { ProbeResult } from '../ops/release/probe.js';
 import { supervisorRestart } from '../ops/supervisor/ctl.js';
 import { SUPERVISOR_CONF } from '../ops/supervisor/apply.js';
 import { healthTarget } from './health-gate.js';

@@ -4,10 +4,21 @@ import { render, type Command } from '../../src/shell/command.js';
 
 const run = promisify(execFile);
 
-/** Run a rendered Command with a local /bin/sh, the way the remote shell does (pure builders, real tools). */
-export async function localSh(command: Command): Promise<{ code: number; stdout: string; stderr: string }> {
+export interface LocalShResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Run a rendered Command with a local /bin/sh, the way the remote shell does (pure builders, real tools).
+ * `stdin`, when given, is written to the command's stdin and closed, as the session's exec does.
+ */
+export async function localSh(command: Command, stdin?: string | Uint8Array): Promise<LocalShResult> {
   try {
-    const { stdout, stderr } = await run('/bin/sh', ['-c', render(command, { masked: false })], { timeout: 30_000 });
+    const pending = run('/bin/sh', ['-c', render(command, { masked: false })], { timeout: 30_000 });
+    if (stdin !== undefined) pending.child.stdin?.end(stdin);
+    const { stdout, stderr } = await pending;
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };

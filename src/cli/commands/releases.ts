@@ -2,9 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { formatReleases } from '../../deploy/releases.js';
-import { listReleasesCommand } from '../../ops/release/list.js';
-import { parseReleases, type HostReleases } from '../../facts/release/releases.js';
+import { formatReleases, releasesFact, type HostReleases } from '../../ops/release/list.js';
 import { runOnHosts } from '../../runner/run-hosts.js';
 import type { RunReport } from '../../runner/report.js';
 import { deployContext, workingDefinition } from '../bundle-context.js';
@@ -21,10 +19,11 @@ export function releasesCommand(setExit: (code: number) => void): Program {
       const def = await workingDefinition(env.projectDir, name);
       const hosts = await env.select({ roles: def.roles });
       const ctx = deployContext(env, def, undefined, {});
+      const fact = releasesFact(ctx.paths);
       const found = new Map<string, HostReleases>();
       const reports = await runOnHosts({ ...(await env.runOptions(hosts)), silent: true }, async (s) => {
-        const res = await s.exec(listReleasesCommand(ctx.paths), { title: 'list releases', id: 'releases' });
-        const r = parseReleases(res.stdout);
+        const res = await s.exec(fact.command, { title: 'list releases', id: 'releases' });
+        const r = fact.parse(res.stdout);
         found.set(s.host.name, r);
         return r;
       });

@@ -2,10 +2,8 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { describeOwner } from '../../deploy/lock-state.js';
-import { listReleasesCommand } from '../../ops/release/list.js';
-import { unlockCommand as removeLock } from '../../ops/release/finish.js';
-import { parseReleases } from '../../facts/release/releases.js';
+import { describeOwner, unlockCommand as removeLock } from '../../ops/release/lock.js';
+import { releasesFact } from '../../ops/release/list.js';
 import { runOnHosts } from '../../runner/run-hosts.js';
 import type { RunReport } from '../../runner/report.js';
 import { UsageError } from '../../errors/usage-error.js';
@@ -24,10 +22,11 @@ export function unlockCommand(setExit: (code: number) => void): Program {
       const def = await workingDefinition(env.projectDir, name);
       const hosts = await env.select();
       const ctx = deployContext(env, def, undefined, {});
+      const fact = releasesFact(ctx.paths, 0);
       const report: RunReport = {
         runId: env.runId, command: commandLine(), dryRun: Boolean(all.dryRun), startedAt: new Date().toISOString(), durationMs: 0,
         hosts: await runOnHosts(await env.runOptions(hosts), async (s, ui) => {
-          const r = parseReleases((await s.exec(listReleasesCommand(ctx.paths, 0), { title: 'read lock', id: 'read-lock' })).stdout);
+          const r = fact.parse((await s.exec(fact.command, { title: 'read lock', id: 'read-lock' })).stdout);
           if (!r.lock) {
             ui.log('no lock held');
             return { removed: false };

@@ -34,7 +34,3 @@ export function finishCommand(i: FinishInput): Command {
   if (i.unlock) steps.push(`rm -rf ${quote(p.lock)}`);
   return { script: steps.length ? steps.join(' && ') : 'true' };
 }
-
-export function unlockCommand(p: ReleasePaths): Command {
-  return { script: `rm -rf ${quote(p.lock)}` };
-}

@@ -53,3 +53,8 @@ export function releasePaths(root: string): ReleasePaths {
     },
   };
 }
+
+/** The release id a `current`/`previous` link target names (`releases/<id>`, relative or absolute). */
+export function releaseIdOf(target: string | undefined): string | undefined {
+  return target?.replace(/^(?:.*\/)?releases\//, '');
+}
