@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors/usage-error.js';
 import { and, cmd, render, sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import type { ReleasePaths } from './paths.js';
@@ -23,8 +24,11 @@ export interface StageInput {
   readonly configSet: ConfigSet;
 }
 
+/** Shared dirs and config targets come from a bundle definition: a path leaving the release is the user's mistake. */
 function assertRelative(kind: string, p: string): void {
-  if (!p || p.startsWith('/') || p.split('/').some((s) => s === '..' || s === '')) throw new Error(`invalid ${kind} path "${p}"`);
+  if (!p || p.startsWith('/') || p.split('/').some((s) => s === '..' || s === '')) {
+    throw new UsageError(`invalid ${kind} path "${p}": must be relative, without "..", "//" or a trailing "/"`);
+  }
 }
 
 /** ferry computes the hash itself: anything else is a bug. */

@@ -1,6 +1,7 @@
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors/usage-error.js';
 import { sh } from '../../../src/shell/command.js';
 import { linkConfigScript } from '../../../src/ops/release/config-link.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
@@ -26,7 +27,9 @@ describe('config link', () => {
   it('refuses a link that is not an absolute path', () => {
     const p = releasePaths('/srv/app');
     for (const link of ['etc/a.conf', '/etc/../a.conf']) {
-      expect(() => linkConfigScript(p, { target: 'a.conf', link })).toThrow(/config link must be an absolute path/);
+      const script = () => linkConfigScript(p, { target: 'a.conf', link });
+      expect(script).toThrow(UsageError);
+      expect(script).toThrow(/config link must be an absolute path/);
     }
   });
 });

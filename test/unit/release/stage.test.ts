@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, readdirSync, statSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configsTar } from '../../../src/deploy/configs-tar.js';
+import { UsageError } from '../../../src/errors/usage-error.js';
 import { cmd, type Command } from '../../../src/shell/command.js';
 import { releasePaths, type ReleasePaths } from '../../../src/ops/release/paths.js';
 import { stageCommand, stageConfigsCommand, type ConfigSet } from '../../../src/ops/release/stage.js';
@@ -85,11 +86,17 @@ describe('stage', () => {
   it('refuses shared dirs and config targets that leave the release', () => {
     const p = releasePaths('/srv/app');
     const sha = 'a'.repeat(64);
+    // a user's mistake (exit 2), not a crash
     for (const bad of ['../etc', '/var/log', 'a//b', 'log/']) {
-      expect(() => stageCommand(input(p, sha, set('0123456789abcdef'), [bad]))).toThrow(/invalid shared path/);
+      const stage = () => stageCommand(input(p, sha, set('0123456789abcdef'), [bad]));
+      expect(stage).toThrow(UsageError);
+      expect(stage).toThrow(/invalid shared path/);
     }
     const target = { hash: '0123456789abcdef', configs: [{ target: '../../etc/passwd' }] };
-    expect(() => stageCommand(input(p, sha, target))).toThrow(/invalid config target path/);
+    expect(() => stageCommand(input(p, sha, target))).toThrow(UsageError);
     expect(() => stageConfigsCommand(p, 'app-v1', target)).toThrow(/invalid config target path/);
+    // the config hash is ferry's own: a bad one is a bug, not a usage error
+    expect(() => stageCommand(input(p, sha, set('NOT-HEX')))).toThrow(/invalid config hash/);
+    expect(() => stageCommand(input(p, sha, set('NOT-HEX')))).not.toThrow(UsageError);
   });
 });
