@@ -20,7 +20,7 @@ export interface ReleasePaths {
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 /** Ids and names end up in paths: only a safe alphabet is accepted. */
-export function assertSafeName(kind: string, value: string): void {
+function assertSafeName(kind: string, value: string): void {
   if (!SAFE.test(value) || value.includes('..')) throw new UsageError(`invalid ${kind} "${value}"`);
 }
 
