@@ -5,8 +5,9 @@ import type { ReleasePaths } from './paths.js';
 
 /**
  * The deploy lock of one app on a host: the directory .ferry/lock (mkdir is atomic) holding
- * owner.json. Acquire and status are script fragments the probe and the listing run in their one
- * round trip; release is its own command.
+ * owner.json. Acquire, status and the owner line are script fragments that the probe and the
+ * listing run in their one round trip; release is its own command. The stale check asks this
+ * control host (hostname, pid alive), injectable for tests.
  */
 
 /** Who holds a deploy lock: written to .ferry/lock/owner.json. */
