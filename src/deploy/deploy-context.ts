@@ -2,7 +2,7 @@ import type { BuiltBundle } from '../bundle/cache.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
 import type { ReleasePaths } from '../ops/release/paths.js';
-import type { LockOwner } from '../ops/release/lock-owner.js';
+import type { LockOwner } from '../ops/release/lock.js';
 
 /** What every phase of a deploy/rollback/restart shares. */
 export interface DeployContext {

@@ -5,7 +5,7 @@ import { mergeHostReports } from '../runner/merge-reports.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { HostUi } from '../runner/progress.js';
 import type { HistoryEntry } from '../ops/release/history.js';
-import type { ProbeResult } from '../facts/release/probe.js';
+import type { ProbeResult } from '../ops/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
 import { closeSessions, openSessions } from './sessions.js';
 import { takeLockAndProbe } from './take-lock.js';

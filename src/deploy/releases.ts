@@ -1,32 +1,47 @@
-import type { HostReleases } from '../facts/release/releases.js';
+import { describeOwner, unlockCommand } from '../ops/release/lock.js';
+import { releasesFact, type HostReleases, type ReleasesRow } from '../ops/release/list.js';
+import type { RunReport } from '../runner/report.js';
+import { runOnHosts, type RunHostsOptions } from '../runner/run-hosts.js';
+import type { DeployContext } from './deploy-context.js';
 
-/** The `ferry releases` table: per host current, previous, other staged ids, dates; flags disagreement. */
-export function formatReleases(perHost: ReadonlyArray<{ host: string; releases?: HostReleases; error?: string }>): string {
-  const lines: string[] = [];
-  const date = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  for (const h of perHost) {
-    if (!h.releases) {
-      lines.push(`${h.host}: ERROR ${h.error ?? ''}`);
-      continue;
+export interface StoreInput {
+  readonly ctx: DeployContext;
+  readonly run: RunHostsOptions;
+  readonly command: string;
+}
+
+function report(i: StoreInput, startedAt: string, dryRun: boolean, hosts: RunReport['hosts']): RunReport {
+  return { runId: i.ctx.runId, command: i.command, dryRun, startedAt, durationMs: 0, hosts };
+}
+
+/** `ferry releases`: read every host's release store (read-only, no progress lines); one row per host. */
+export async function listReleases(i: StoreInput): Promise<{ report: RunReport; rows: ReleasesRow[] }> {
+  const fact = releasesFact(i.ctx.paths);
+  const found = new Map<string, HostReleases>();
+  const hosts = await runOnHosts({ ...i.run, silent: true }, async (s) => {
+    const r = fact.parse((await s.exec(fact.command, { title: 'list releases', id: 'releases' })).stdout);
+    found.set(s.host.name, r);
+    return r;
+  });
+  const rows = hosts.map((h) => ({ host: h.host, releases: found.get(h.host), error: h.error?.message }));
+  return { report: report(i, new Date().toISOString(), false, hosts), rows };
+}
+
+/** `ferry unlock`: show each host's lock owner, then remove the lock (only planned in --dry-run). */
+export async function unlockHosts(i: StoreInput): Promise<RunReport> {
+  const { paths, dryRun } = i.ctx;
+  const fact = releasesFact(paths, 0);
+  const startedAt = new Date().toISOString();
+  const hosts = await runOnHosts(i.run, async (s, ui) => {
+    const r = fact.parse((await s.exec(fact.command, { title: 'read lock', id: 'read-lock' })).stdout);
+    if (!r.lock) {
+      ui.log('no lock held');
+      return { removed: false };
     }
-    const r = h.releases;
-    const when = (id: string | undefined) => r.releases.find((x) => x.id === id)?.mtime;
-    const cur = r.current ? `${r.current}${when(r.current) ? ` (${date(when(r.current) as Date)})` : ''}` : '(none)';
-    lines.push(`${h.host}:`);
-    lines.push(`  current   ${cur}`);
-    lines.push(`  previous  ${r.previous ?? '(none)'}`);
-    const others = r.releases.filter((x) => x.id !== r.current && x.id !== r.previous);
-    for (const o of others) lines.push(`  staged    ${o.id} (${date(o.mtime)})`);
-    if (r.lock) lines.push(`  LOCKED    by ${typeof r.lock === 'string' ? r.lock : `${r.lock.user}@${r.lock.host} pid ${r.lock.pid} since ${r.lock.started}`}`);
-    const last = r.history[r.history.length - 1];
-    if (last) lines.push(`  last      ${last.action} ${last.result} ${last.from ?? '-'} → ${last.to ?? '-'} by ${last.user}@${last.controlHost} at ${last.at}`);
-  }
-  const currents = new Map<string, string[]>();
-  for (const h of perHost) if (h.releases) currents.set(h.releases.current ?? '(none)', [...(currents.get(h.releases.current ?? '(none)') ?? []), h.host]);
-  if (currents.size > 1) {
-    lines.push(`WARNING: hosts disagree on current: ${[...currents].map(([id, hs]) => `${hs.join(',')} → ${id}`).join('; ')}`);
-  } else if (currents.size === 1) {
-    lines.push(`all ${perHost.length} host(s) on ${[...currents.keys()][0]}`);
-  }
-  return `${lines.join('\n')}\n`;
+    ui.log(`lock held by ${describeOwner(r.lock)}`);
+    if (dryRun) s.plan('unlock', 'remove lock', unlockCommand(paths));
+    else await s.exec(unlockCommand(paths), { title: 'remove lock', id: 'unlock', status: 'changed' });
+    return { removed: !dryRun, owner: r.lock };
+  });
+  return report(i, startedAt, dryRun, hosts);
 }

@@ -6,7 +6,7 @@ import type { Command } from '../shell/command.js';
 import type { RenderedConfig } from '../bundle/render.js';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
-import type { ProbeResult } from '../facts/release/probe.js';
+import type { ProbeResult } from '../ops/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
 import { configsTar } from './configs-tar.js';
 import { validatorFor } from '../ops/services.js';

@@ -1,9 +1,8 @@
 import { LockHeldError } from '../errors/lock-error.js';
-import { parseProbe, type ProbeResult } from '../facts/release/probe.js';
-import { probeCommand } from '../ops/release/probe.js';
+import { describeOwner, heldLockMessage } from '../ops/release/lock.js';
+import { releaseProbe, type ProbeResult } from '../ops/release/probe.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { DeployContext } from './deploy-context.js';
-import { describeOwner, staleReason } from './lock-state.js';
 
 /**
  * Probe the host and take its deploy lock in the same round trip; with --lock-wait, retry while
@@ -13,22 +12,18 @@ export async function takeLockAndProbe(
   s: HostSession, d: DeployContext, id: string, sha256: string | undefined, title: (t: string) => void, configHash?: string, unchangedHistory?: string,
 ): Promise<ProbeResult> {
   const deadline = Date.now() + d.lockWaitS * 1000;
+  const env = d.definition.env;
+  const python = env.kind === 'python' ? env.python : undefined;
+  const lockAs = d.dryRun ? {} : { lockAs: d.owner };
+  const fact = releaseProbe({ paths: d.paths, id, sha256, python, configHash, unchangedHistory, ...lockAs });
   for (;;) {
     title('lock + probe');
-    const env = d.definition.env;
-    const python = env.kind === 'python' ? env.python : undefined;
-    const command = probeCommand({ paths: d.paths, id, sha256, python, configHash, unchangedHistory, ...(d.dryRun ? {} : { lockAs: d.owner }) });
-    const res = await s.exec(command, { title: d.dryRun ? 'probe' : 'lock + probe', id: 'probe' });
-    const probe = parseProbe(res.stdout);
+    const res = await s.exec(fact.command, { title: d.dryRun ? 'probe' : 'lock + probe', id: 'probe' });
+    const probe = fact.parse(res.stdout);
     if (probe.lock !== 'held' || d.dryRun) return probe;
     if (Date.now() >= deadline) {
-      const stale = staleReason(probe.owner, d.lockTtlMs);
-      throw new LockHeldError(
-        s.host.name,
-        `${d.paths.lock} is held by ${describeOwner(probe.owner)}` +
-          (stale ? ` — STALE (${stale}); inspect, then remove it with \`ferry unlock ${d.label.name} --hosts ${s.host.name}\`` : ''),
-        probe.owner,
-      );
+      const hint = `ferry unlock ${d.label.name} --hosts ${s.host.name}`;
+      throw new LockHeldError(s.host.name, heldLockMessage(d.paths, probe.owner, d.lockTtlMs, hint), probe.owner);
     }
     title(`waiting for lock held by ${describeOwner(probe.owner)}`);
     await new Promise((r) => setTimeout(r, 1000));

@@ -2,11 +2,8 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { formatReleases } from '../../deploy/releases.js';
-import { listReleasesCommand } from '../../ops/release/list.js';
-import { parseReleases, type HostReleases } from '../../facts/release/releases.js';
-import { runOnHosts } from '../../runner/run-hosts.js';
-import type { RunReport } from '../../runner/report.js';
+import { listReleases } from '../../deploy/releases.js';
+import { formatReleases } from '../../ops/release/list.js';
 import { deployContext, workingDefinition } from '../bundle-context.js';
 import { commandLine } from './shared.js';
 
@@ -21,15 +18,7 @@ export function releasesCommand(setExit: (code: number) => void): Program {
       const def = await workingDefinition(env.projectDir, name);
       const hosts = await env.select({ roles: def.roles });
       const ctx = deployContext(env, def, undefined, {});
-      const found = new Map<string, HostReleases>();
-      const reports = await runOnHosts({ ...(await env.runOptions(hosts)), silent: true }, async (s) => {
-        const res = await s.exec(listReleasesCommand(ctx.paths), { title: 'list releases', id: 'releases' });
-        const r = parseReleases(res.stdout);
-        found.set(s.host.name, r);
-        return r;
-      });
-      const rows = reports.map((r) => ({ host: r.host, releases: found.get(r.host), error: r.error?.message }));
-      const report: RunReport = { runId: env.runId, command: commandLine(), dryRun: false, startedAt: new Date().toISOString(), durationMs: 0, hosts: reports };
+      const { report, rows } = await listReleases({ ctx, run: await env.runOptions(hosts), command: commandLine() });
       if (all.json !== true) process.stdout.write(formatReleases(rows));
       setExit(await finishRun(report, { ...all, verbose: false }, env.logDir));
     });

@@ -2,12 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { describeOwner } from '../../deploy/lock-state.js';
-import { listReleasesCommand } from '../../ops/release/list.js';
-import { unlockCommand as removeLock } from '../../ops/release/finish.js';
-import { parseReleases } from '../../facts/release/releases.js';
-import { runOnHosts } from '../../runner/run-hosts.js';
-import type { RunReport } from '../../runner/report.js';
+import { unlockHosts } from '../../deploy/releases.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition } from '../bundle-context.js';
 import { commandLine } from './shared.js';
@@ -24,20 +19,7 @@ export function unlockCommand(setExit: (code: number) => void): Program {
       const def = await workingDefinition(env.projectDir, name);
       const hosts = await env.select();
       const ctx = deployContext(env, def, undefined, {});
-      const report: RunReport = {
-        runId: env.runId, command: commandLine(), dryRun: Boolean(all.dryRun), startedAt: new Date().toISOString(), durationMs: 0,
-        hosts: await runOnHosts(await env.runOptions(hosts), async (s, ui) => {
-          const r = parseReleases((await s.exec(listReleasesCommand(ctx.paths, 0), { title: 'read lock', id: 'read-lock' })).stdout);
-          if (!r.lock) {
-            ui.log('no lock held');
-            return { removed: false };
-          }
-          ui.log(`lock held by ${describeOwner(r.lock)}`);
-          if (all.dryRun) s.plan('unlock', 'remove lock', removeLock(ctx.paths));
-          else await s.exec(removeLock(ctx.paths), { title: 'remove lock', id: 'unlock', status: 'changed' });
-          return { removed: !all.dryRun, owner: r.lock };
-        }),
-      };
+      const report = await unlockHosts({ ctx, run: await env.runOptions(hosts), command: commandLine() });
       setExit(await finishRun(report, all, env.logDir));
     });
 }

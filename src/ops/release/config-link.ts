@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors/usage-error.js';
 import { quote } from '../../shell/quote.js';
 import type { ReleasePaths } from './paths.js';
 
@@ -13,7 +14,10 @@ export interface ConfigLink {
  * there before is kept as <link>.ferry-orig, never lost.
  */
 export function linkConfigScript(paths: ReleasePaths, c: ConfigLink): string {
-  if (!c.link.startsWith('/') || c.link.includes('..')) throw new Error(`config link must be an absolute path: "${c.link}"`);
+  // the link comes from a bundle definition: a relative or escaping path is the user's mistake
+  if (!c.link.startsWith('/') || c.link.includes('..')) {
+    throw new UsageError(`config link must be an absolute path without "..": "${c.link}"`);
+  }
   const link = quote(c.link);
   const tmp = quote(`${c.link}.ferry-tmp`);
   const dir = quote(c.link.slice(0, c.link.lastIndexOf('/')) || '/');

@@ -1,6 +1,7 @@
+import { and, cmd, sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import type { Command } from '../../shell/command.js';
-import type { HistoryEntry } from './history.js';
+import { appendHistoryScript, type HistoryEntry } from './history.js';
+import { unlockCommand } from './lock.js';
 import type { ReleasePaths } from './paths.js';
 
 export interface FinishInput {
@@ -15,26 +16,25 @@ export interface FinishInput {
 /** Keep the newest `keep` releases plus current and previous; drop cache files no release uses. */
 function pruneScript(p: ReleasePaths, keep: number): string {
   const n = Math.max(1, Math.floor(keep));
+  const q = quote;
+  const target = (link: string) => `$(readlink ${q(link)} 2>/dev/null | sed 's|^releases/||')`;
   return [
-    `cd ${quote(p.releases)}`,
-    `keepers=" $(readlink ${quote(p.current)} 2>/dev/null | sed 's|^releases/||') $(readlink ${quote(p.previous)} 2>/dev/null | sed 's|^releases/||') "`,
+    `cd ${q(p.releases)}`,
+    `keepers=" ${target(p.current)} ${target(p.previous)} "`,
     `{ for d in *.partial; do if [ -d "$d" ]; then rm -rf "$d"; fi; done; }`,
     `{ ls -1t | awk -v n=${n} 'NR>n' | while read -r r; do case "$keepers" in *" $r "*) ;; *) rm -rf "./$r" ;; esac; done; }`,
-    `{ for f in ${quote(p.cacheDir)}/*.tar.gz; do [ -e "$f" ] || continue; s="$(basename "$f" .tar.gz)"; cat ./*/.ferry-sha256 2>/dev/null | grep -qx "$s" || rm -f "$f"; done; }`,
-    `{ find ${quote(p.cacheDir)} -name '*.part-*' -mmin +60 -delete 2>/dev/null || true; }`,
+    `{ for f in ${q(p.cacheDir)}/*.tar.gz; do [ -e "$f" ] || continue; s="$(basename "$f" .tar.gz)"; ` +
+      `cat ./*/.ferry-sha256 2>/dev/null | grep -qx "$s" || rm -f "$f"; done; }`,
+    `{ find ${q(p.cacheDir)} -name '*.part-*' -mmin +60 -delete 2>/dev/null || true; }`,
   ].join(' && ');
 }
 
 /** Append the history line, prune, release the lock: the last round trip of a deploy/rollback/restart. */
 export function finishCommand(i: FinishInput): Command {
   const p = i.paths;
-  const steps: string[] = [];
-  if (i.history) steps.push(`mkdir -p ${quote(p.state)}`, `printf '%s\\n' ${quote(JSON.stringify(i.history))} >> ${quote(p.history)}`);
-  if (i.keep !== undefined) steps.push(`( ${pruneScript(p, i.keep)} )`);
-  if (i.unlock) steps.push(`rm -rf ${quote(p.lock)}`);
-  return { script: steps.length ? steps.join(' && ') : 'true' };
-}
-
-export function unlockCommand(p: ReleasePaths): Command {
-  return { script: `rm -rf ${quote(p.lock)}` };
+  const steps: Command[] = [];
+  if (i.history) steps.push(sh(appendHistoryScript(p, JSON.stringify(i.history))));
+  if (i.keep !== undefined) steps.push(sh(pruneScript(p, i.keep)));
+  if (i.unlock) steps.push(unlockCommand(p));
+  return steps.length ? and(...steps) : cmd('true');
 }

@@ -20,7 +20,7 @@ export interface ReleasePaths {
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 /** Ids and names end up in paths: only a safe alphabet is accepted. */
-export function assertSafeName(kind: string, value: string): void {
+function assertSafeName(kind: string, value: string): void {
   if (!SAFE.test(value) || value.includes('..')) throw new UsageError(`invalid ${kind} "${value}"`);
 }
 
@@ -52,4 +52,9 @@ export function releasePaths(root: string): ReleasePaths {
       return `${state}/bundles/${sha}.tar.gz`;
     },
   };
+}
+
+/** The release id a `current`/`previous` link target names (`releases/<id>`, relative or absolute). */
+export function releaseIdOf(target: string | undefined): string | undefined {
+  return target?.replace(/^(?:.*\/)?releases\//, '');
 }

@@ -1,8 +1,11 @@
+import type { Fact } from '../../facts/fact.js';
+import { nodeRuntimeFact, pythonRuntimeFact, type HostRuntime } from '../../facts/runtime.js';
+import { render } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import { render, type Command } from '../../shell/command.js';
-import { nodeRuntimeFact, pythonRuntimeFact } from '../../facts/runtime.js';
-import type { LockOwner } from './lock-owner.js';
-import type { ReleasePaths } from './paths.js';
+import { appendHistoryScript } from './history.js';
+import { first, keyValues } from './key-values.js';
+import { acquireLockScript, lockStatusScript, parseOwner, type LockOwner, type OwnerSeen } from './lock.js';
+import { releaseIdOf, type ReleasePaths } from './paths.js';
 
 export interface ProbeInput {
   readonly paths: ReleasePaths;
@@ -22,55 +25,109 @@ export interface ProbeInput {
   readonly unchangedHistory?: string | undefined;
 }
 
+export interface ProbeResult {
+  /** unchanged: the host already ran this release and configs, so no lock was taken (a no-op deploy) */
+  readonly lock: 'acquired' | 'held' | 'free' | 'unchanged';
+  /** owner.json of a held lock (unparseable text kept as-is) */
+  readonly owner?: OwnerSeen;
+  /** release id `current` points to */
+  readonly current?: string | undefined;
+  readonly previous?: string | undefined;
+  readonly releasePresent: boolean;
+  /** releases/<id>/configs/<hash> exists for the probed config hash */
+  readonly configsPresent: boolean;
+  /** where releases/<id>/config points (configs/<hash>) */
+  readonly configLink?: string | undefined;
+  /** sha256 of the cached artifact as the host computed it, if the file exists */
+  readonly cachedSha256?: string | undefined;
+  readonly node?: HostRuntime['node'] | null;
+  readonly python?: HostRuntime['python'] | null;
+  readonly releases: readonly string[];
+}
+
 /**
- * One round trip: (optionally) take the lock, then report what the host has:
- * lock, current, previous, the release, the cached artifact's real sha256, node and arch.
+ * The release probe, one round trip: (optionally) take the lock, then report what the host has —
+ * lock, current, previous, the release, the cached artifact's real sha256, node and python.
+ * Unlike most facts it may write: with `lockAs` it takes the lock (or records a no-op deploy).
  */
-export function probeCommand(i: ProbeInput): Command {
+export function releaseProbe(i: ProbeInput): Fact<ProbeResult> {
+  return { name: 'release-probe', command: { script: probeScript(i) }, parse: parseProbe };
+}
+
+function probeScript(i: ProbeInput): string {
   const p = i.paths;
   const q = quote;
+  const release = p.release(i.id);
   const lines: string[] = [];
   if (i.lockAs) {
-    const takeLock =
-      `if mkdir ${q(p.lock)} 2>/dev/null; then printf '%s\\n' ${q(JSON.stringify(i.lockAs))} > ${q(p.owner)} && echo lock=acquired || exit 70; ` +
-      `else echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; fi`;
     if (i.unchangedHistory && i.configHash) {
       // all shell builtins (test's -ef: same file once symlinks are followed): a no-op redeploy
       // costs the host no process but the shell, and answers with nothing more
+      const config = q(`${release}/config`);
       const live =
-        `[ -L ${q(p.current)} ] && [ ${q(p.current)} -ef ${q(p.release(i.id))} ] && ` +
-        `[ -L ${q(`${p.release(i.id)}/config`)} ] && [ ${q(`${p.release(i.id)}/config`)} -ef ${q(`${p.release(i.id)}/configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
-      const record = `{ [ -d ${q(p.state)} ] || mkdir -p ${q(p.state)}; } && printf '%s\\n' ${q(i.unchangedHistory)} >> ${q(p.history)}`;
-      lines.push(`if ${live}; then ${record} && echo lock=unchanged && exit 0; fi`);
+        `[ -L ${q(p.current)} ] && [ ${q(p.current)} -ef ${q(release)} ] && ` +
+        `[ -L ${config} ] && [ ${config} -ef ${q(`${release}/configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
+      lines.push(`if ${live}; then ${appendHistoryScript(p, i.unchangedHistory)} && echo lock=unchanged && exit 0; fi`);
     }
-    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`, takeLock);
+    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`, acquireLockScript(p, i.lockAs));
   } else {
-    lines.push(`if [ -d ${q(p.lock)} ]; then echo lock=held && printf 'owner=%s\\n' "$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null)"; else echo lock=free; fi`);
+    lines.push(lockStatusScript(p));
   }
+  const cache = i.sha256 ? p.cacheFile(i.sha256) : undefined;
   lines.push(
     `printf 'current=%s\\n' "$(readlink ${q(p.current)} 2>/dev/null)"`,
     `printf 'previous=%s\\n' "$(readlink ${q(p.previous)} 2>/dev/null)"`,
     // the cached artifact is hashed only when the release still has to be staged from it
-    `if [ -d ${q(p.release(i.id))} ]; then echo release=present${
-      i.sha256
-        ? `; elif [ -f ${q(p.cacheFile(i.sha256))} ]; then echo release=absent && printf 'cache=%s\\n' "$(sha256sum < ${q(p.cacheFile(i.sha256))} | cut -d' ' -f1)"`
+    `if [ -d ${q(release)} ]; then echo release=present${
+      cache
+        ? `; elif [ -f ${q(cache)} ]; then echo release=absent && ` +
+          `printf 'cache=%s\\n' "$(sha256sum < ${q(cache)} | cut -d' ' -f1)"`
         : ''
     }; else echo release=absent; fi`,
     ...(i.configHash
       ? [
-          `if [ -d ${q(`${p.release(i.id)}/configs/${i.configHash}`)} ]; then echo configs=present; else echo configs=absent; fi`,
-          `printf 'config=%s\\n' "$(readlink ${q(`${p.release(i.id)}/config`)} 2>/dev/null)"`,
+          `if [ -d ${q(`${release}/configs/${i.configHash}`)} ]; then echo configs=present; ` +
+            'else echo configs=absent; fi',
+          `printf 'config=%s\\n' "$(readlink ${q(`${release}/config`)} 2>/dev/null)"`,
         ]
       : []),
     // the runtime matters only when a release is about to be staged (deploy, release not there yet)
-    ...(i.sha256
-      ? [
-          `if [ ! -d ${q(p.release(i.id))} ]; then printf 'node=%s\\n' "$(${render(nodeRuntimeFact.command, { masked: false })})"${
-            i.python ? ` && printf 'python=%s\\n' "$(${render(pythonRuntimeFact(i.python).command, { masked: false })})"` : ''
-          }; fi`,
-        ]
-      : []),
+    ...(i.sha256 ? [`if [ ! -d ${q(release)} ]; then ${runtimeScript(i.python)}; fi`] : []),
     `printf 'releases=%s\\n' "$(cd ${q(p.releases)} 2>/dev/null && ls -1 | grep -v '\\.partial$' | tr '\\n' ' ')"`,
   );
-  return { script: lines.join('\n') };
+  return lines.join('\n');
+}
+
+/** `node=…` and (python bundles) `python=…`, from the runtime facts' own commands. */
+function runtimeScript(python: string | undefined): string {
+  const of = (c: Fact<unknown>) => render(c.command, { masked: false });
+  const node = `printf 'node=%s\\n' "$(${of(nodeRuntimeFact)})"`;
+  return python ? `${node} && printf 'python=%s\\n' "$(${of(pythonRuntimeFact(python))})"` : node;
+}
+
+function safe<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch {
+    return null;
+  }
+}
+
+function parseProbe(stdout: string): ProbeResult {
+  const kv = keyValues(stdout);
+  const lock = first(kv, 'lock');
+  const cache = first(kv, 'cache');
+  return {
+    lock: lock === 'acquired' || lock === 'held' || lock === 'unchanged' ? lock : 'free',
+    owner: parseOwner(first(kv, 'owner')),
+    current: releaseIdOf(first(kv, 'current')),
+    previous: releaseIdOf(first(kv, 'previous')),
+    releasePresent: first(kv, 'release') === 'present',
+    configsPresent: first(kv, 'configs') === 'present',
+    configLink: first(kv, 'config'),
+    cachedSha256: cache && cache !== 'absent' ? cache : undefined,
+    node: safe(() => nodeRuntimeFact.parse(first(kv, 'node') ?? 'null')),
+    python: kv.has('python') ? pythonRuntimeFact('').parse(first(kv, 'python') ?? 'none') : undefined,
+    releases: (first(kv, 'releases') ?? '').split(' ').filter(Boolean),
+  };
 }

@@ -1,5 +1,6 @@
+import { UsageError } from '../../errors/usage-error.js';
+import { and, cmd, render, sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import { render, type Command } from '../../shell/command.js';
 import type { ReleasePaths } from './paths.js';
 
 export interface StagedConfig {
@@ -23,22 +24,30 @@ export interface StageInput {
   readonly configSet: ConfigSet;
 }
 
-export function assertRelative(kind: string, p: string): void {
-  if (!p || p.startsWith('/') || p.split('/').some((s) => s === '..' || s === '')) throw new Error(`invalid ${kind} path "${p}"`);
+/** Shared dirs and config targets come from a bundle definition: a path leaving the release is the user's mistake. */
+function assertRelative(kind: string, p: string): void {
+  if (!p || p.startsWith('/') || p.split('/').some((s) => s === '..' || s === '')) {
+    throw new UsageError(`invalid ${kind} path "${p}": must be relative, without "..", "//" or a trailing "/"`);
+  }
 }
 
+/** ferry computes the hash itself: anything else is a bug. */
 function assertHash(hash: string): string {
   if (!/^[0-9a-f]{8,64}$/.test(hash)) throw new Error(`invalid config hash "${hash}"`);
   return hash;
 }
 
+/** Every file read-only: a release is never edited in place. */
+const freeze = (dir: string): Command => cmd('find', dir, '-type', 'f', '-exec', 'chmod', 'a-w', '{}', '+');
+
 /** Unpack the configs tar (stdin) into `dir` and validate every config there. */
-function configSteps(dir: string, set: ConfigSet): string[] {
-  const steps = [`mkdir -p ${quote(dir)}`, `tar -xf - -C ${quote(dir)}`];
+function configSteps(dir: string, set: ConfigSet): Command[] {
+  const steps = [cmd('mkdir', '-p', dir), cmd('tar', '-xf', '-', '-C', dir)];
   for (const c of set.configs) {
     assertRelative('config target', c.target);
     const v = c.validate?.(`${dir}/${c.target}`);
-    if (v) steps.push(`{ ${render(v, { masked: false })}; } </dev/null`);
+    // stdin is the configs tar: a validator never reads it
+    if (v) steps.push(sh(`{ ${render(v, { masked: false })}; } </dev/null`));
   }
   return steps;
 }
@@ -51,21 +60,23 @@ function configSteps(dir: string, set: ConfigSet): string[] {
 export function stageCommand(i: StageInput): Command {
   const { paths } = i;
   const part = paths.partial(i.id);
-  const q = quote;
   const hash = assertHash(i.configSet.hash);
-  const steps: string[] = [`rm -rf ${q(part)}`, `mkdir -p ${q(part)}`, `tar -xzf ${q(paths.cacheFile(i.sha256))} -C ${q(part)}`];
+  const steps = [cmd('rm', '-rf', part), cmd('mkdir', '-p', part)];
+  steps.push(cmd('tar', '-xzf', paths.cacheFile(i.sha256), '-C', part));
   // shared dirs first: configs may name files in them (logs), and validators open those
   for (const s of i.shared) {
     assertRelative('shared', s);
-    steps.push(`mkdir -p ${q(`${paths.shared}/${s}`)}`, `rm -rf ${q(`${part}/${s}`)}`, `ln -s ${q(`${paths.shared}/${s}`)} ${q(`${part}/${s}`)}`);
+    const dir = `${paths.shared}/${s}`;
+    steps.push(cmd('mkdir', '-p', dir), cmd('rm', '-rf', `${part}/${s}`), cmd('ln', '-s', dir, `${part}/${s}`));
   }
-  steps.push(...configSteps(`${part}/configs/${hash}`, i.configSet), `ln -sfn ${q(`configs/${hash}`)} ${q(`${part}/config`)}`);
+  steps.push(...configSteps(`${part}/configs/${hash}`, i.configSet));
+  steps.push(cmd('ln', '-sfn', `configs/${hash}`, `${part}/config`));
   steps.push(
-    `printf '%s\\n' ${q(i.sha256)} > ${q(part)}/.ferry-sha256`,
-    `find ${q(part)} -type f -exec chmod a-w {} +`,
-    `mv -T ${q(part)} ${q(paths.release(i.id))}`,
+    sh(`printf '%s\\n' ${quote(i.sha256)} > ${quote(`${part}/.ferry-sha256`)}`),
+    freeze(part),
+    cmd('mv', '-T', part, paths.release(i.id)),
   );
-  return { script: steps.join(' && ') };
+  return and(...steps);
 }
 
 /**
@@ -75,7 +86,6 @@ export function stageCommand(i: StageInput): Command {
 export function stageConfigsCommand(paths: ReleasePaths, id: string, set: ConfigSet): Command {
   const dir = `${paths.release(id)}/configs/${assertHash(set.hash)}`;
   const part = `${dir}.partial`;
-  return {
-    script: [`rm -rf ${quote(part)}`, ...configSteps(part, set), `find ${quote(part)} -type f -exec chmod a-w {} +`, `rm -rf ${quote(dir)}`, `mv -T ${quote(part)} ${quote(dir)}`].join(' && '),
-  };
+  const swap = [cmd('rm', '-rf', dir), cmd('mv', '-T', part, dir)];
+  return and(cmd('rm', '-rf', part), ...configSteps(part, set), freeze(part), ...swap);
 }

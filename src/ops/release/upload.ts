@@ -1,5 +1,5 @@
+import { and, cmd, sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import type { Command } from '../../shell/command.js';
 import type { ReleasePaths } from './paths.js';
 
 /**
@@ -8,12 +8,14 @@ import type { ReleasePaths } from './paths.js';
  */
 export function uploadCommand(paths: ReleasePaths, sha256: string, runId: string): Command {
   const final = paths.cacheFile(sha256);
-  const part = `${final}.part-${runId.replace(/[^A-Za-z0-9-]/g, '')}`;
-  return {
-    script: [
-      `mkdir -p ${quote(paths.cacheDir)} && cat > ${quote(part)}`,
-      `&& got="$(sha256sum < ${quote(part)} | cut -d' ' -f1)"`,
-      `&& if [ "$got" = ${quote(sha256)} ]; then mv -f ${quote(part)} ${quote(final)}; else rm -f ${quote(part)} && echo "sha256 mismatch after upload: got $got, want ${sha256}" >&2 && exit 65; fi`,
-    ].join(' '),
-  };
+  const part = quote(`${final}.part-${runId.replace(/[^A-Za-z0-9-]/g, '')}`);
+  const mismatch = `echo "sha256 mismatch after upload: got $got, want ${sha256}" >&2 && exit 65`;
+  return and(
+    cmd('mkdir', '-p', paths.cacheDir),
+    sh(`cat > ${part}`),
+    sh(
+      `got="$(sha256sum < ${part} | cut -d' ' -f1)" && ` +
+        `if [ "$got" = ${quote(sha256)} ]; then mv -f ${part} ${quote(final)}; else rm -f ${part} && ${mismatch}; fi`,
+    ),
+  );
 }

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { render } from '../../../src/shell/command.js';
+import { releasePaths } from '../../../src/ops/release/paths.js';
+import { switchCommand, type SwitchInput } from '../../../src/ops/release/switch.js';
+import { localSh } from '../../helpers/local-sh.js';
+import { fresh, withReleases } from './fixtures.js';
+
+const to = (root: string, id: string): SwitchInput => ({ paths: releasePaths(root), id, links: [], after: [] });
+
+describe('switch', () => {
+  it('moves current by rename and remembers previous', async () => {
+    const root = fresh();
+    withReleases(root, ['app-v1', 'app-v2']);
+    expect((await localSh(switchCommand(to(root, 'app-v1')))).code).toBe(0);
+    expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
+    expect(existsSync(join(root, 'previous'))).toBe(false);
+    const r = await localSh(switchCommand(to(root, 'app-v2')));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v2');
+    expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
+    // switching to the same release keeps previous
+    expect((await localSh(switchCommand(to(root, 'app-v2')))).code).toBe(0);
+    expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
+  });
+
+  it('refuses a release that is not staged, leaving current alone', async () => {
+    const root = fresh();
+    withReleases(root, ['app-v1']);
+    await localSh(switchCommand(to(root, 'app-v1')));
+    expect((await localSh(switchCommand(to(root, 'app-v9')))).code).not.toBe(0);
+    expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
+  });
+
+  it('points the release at this host\'s config set first, and refuses a set that is not staged', async () => {
+    const root = fresh();
+    withReleases(root, ['app-v1']);
+    // as staged: config -> configs/<hash>, one set per inventory change
+    const rel = join(root, 'releases/app-v1');
+    rmSync(join(rel, 'config'), { recursive: true });
+    mkdirSync(join(rel, 'configs/0123456789abcdef'), { recursive: true });
+    mkdirSync(join(rel, 'configs/fedcba9876543210'), { recursive: true });
+    symlinkSync('configs/fedcba9876543210', join(rel, 'config'));
+    const bad = await localSh(switchCommand({ ...to(root, 'app-v1'), configHash: '00000000deadbeef' }));
+    expect(bad.code).not.toBe(0);
+    expect(existsSync(join(root, 'current'))).toBe(false);
+    expect(readlinkSync(join(rel, 'config'))).toBe('configs/fedcba9876543210');
+    const ok = await localSh(switchCommand({ ...to(root, 'app-v1'), configHash: '0123456789abcdef' }));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readlinkSync(join(rel, 'config'))).toBe('configs/0123456789abcdef');
+    expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
+  });
+
+  it('chains the after-switch commands with && (a failing reload fails the switch step)', async () => {
+    const reload = switchCommand({ ...to('/srv/app', 'app-v1'), after: [{ argv: ['nginx', '-s', 'reload'] }] });
+    const text = render(reload, { masked: false });
+    expect(text).toContain('mv -Tf /srv/app/current.tmp /srv/app/current && { nginx -s reload; }');
+    expect(text).not.toMatch(/; *nginx/);
+    const root = fresh();
+    withReleases(root, ['app-v1']);
+    expect((await localSh(switchCommand({ ...to(root, 'app-v1'), after: [{ argv: ['false'] }] }))).code).not.toBe(0);
+  });
+});
