@@ -4,7 +4,7 @@ import type { BundleDefinition } from '../bundle/definition.js';
 import type { BuiltBundle } from '../bundle/cache.js';
 import { UsageError } from '../errors/usage-error.js';
 import { releasePaths } from '../ops/release/paths.js';
-import type { DeployContext } from '../deploy/deploy-context.js';
+import type { DeployContext } from '../lifecycle/deploy-context.js';
 import { DEFAULT_LOCK_TTL_MS, lockOwner } from '../ops/release/lock.js';
 import type { RunEnv } from './run-env.js';
 import { commandLine } from './command-word.js';

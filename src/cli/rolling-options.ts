@@ -2,7 +2,7 @@ import { Option, type Command as Program } from 'commander';
 import { parseBatch, parseDuration, parseMaxFail, DEFAULT_MAX_FAIL, type Amount } from '../rolling/batches.js';
 import type { RollingSetup } from '../rolling/rolling-setup.js';
 import type { BundleDefinition } from '../bundle/definition.js';
-import { openSessions } from '../deploy/sessions.js';
+import { openSessions } from '../lifecycle/sessions.js';
 import type { RunEnv } from './run-env.js';
 
 export interface RollingFlags {

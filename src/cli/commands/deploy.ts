@@ -1,7 +1,7 @@
 import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
-import { deploy } from '../../deploy/deploy.js';
+import { deploy } from '../../lifecycle/deploy.js';
 import { finishRun } from '../report-output.js';
 import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';

@@ -2,7 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { listReleases } from '../../deploy/releases.js';
+import { listReleases } from '../../lifecycle/releases.js';
 import { formatReleases } from '../../ops/release/list.js';
 import { deployContext, workingDefinition } from '../bundle-context.js';
 import { commandLine } from './shared.js';

@@ -2,7 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { restart } from '../../deploy/restart.js';
+import { restart } from '../../lifecycle/restart.js';
 import { hasRole } from '../../bundle/has-role.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';

@@ -2,7 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { rollback } from '../../deploy/rollback.js';
+import { rollback } from '../../lifecycle/rollback.js';
 import { isBundleId } from '../../bundle/bundle-id.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';

@@ -1,6 +1,6 @@
 import { Option, type Command as Program } from 'commander';
 import { UsageError } from '../../errors/usage-error.js';
-import { closeSessions } from '../../deploy/sessions.js';
+import { closeSessions } from '../../lifecycle/sessions.js';
 import type { RollingSetup } from '../../rolling/rolling-setup.js';
 
 /** Run with the LB sessions of a rolling setup, closing them whatever happens. */

@@ -2,7 +2,7 @@ import { Command as Program } from 'commander';
 import type { GlobalOptions } from '../global-options.js';
 import { makeRunEnv } from '../run-env.js';
 import { finishRun } from '../report-output.js';
-import { unlockHosts } from '../../deploy/releases.js';
+import { unlockHosts } from '../../lifecycle/releases.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition } from '../bundle-context.js';
 import { commandLine } from './shared.js';

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { streamed } from '../../../src/deploy/stream-gc.js';
+import { streamed } from '../../../src/lifecycle/stream-gc.js';
 
 describe('streamed(): a collection every 8 MB streamed', () => {
   it('collects when 8 MB have gone by, not before', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configsTar } from '../../../src/deploy/configs-tar.js';
+import { configsTar } from '../../../src/lifecycle/configs-tar.js';
 import { UsageError } from '../../../src/errors/usage-error.js';
 import { cmd, type Command } from '../../../src/shell/command.js';
 import { releasePaths, type ReleasePaths } from '../../../src/ops/release/paths.js';
