@@ -25,7 +25,14 @@ function runOn(t: Target, key: Buffer, command: string): Promise<string> {
       });
     });
     c.on('error', reject);
-    c.connect({ host: t.address, port: t.port, username: 'root', privateKey: key, hostVerifier: () => true, readyTimeout: 30_000 });
+    c.connect({
+      host: t.address,
+      port: t.port,
+      username: 'root',
+      privateKey: key,
+      hostVerifier: () => true,
+      readyTimeout: 30_000,
+    });
   });
 }
 

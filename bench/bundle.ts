@@ -54,8 +54,14 @@ async function ensureTree(log: (s: string) => void): Promise<string> {
     log(`installing the bench tree into ${app} (once)…`);
     await rm(base, { recursive: true, force: true });
     await mkdir(app, { recursive: true });
-    await writeFile(`${app}/package.json`, JSON.stringify({ name: 'ferry-bench-tree', version: '1.0.0', private: true, dependencies: PACKAGES }, null, 2));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, maxBuffer: 16 * 1024 * 1024 });
+    await writeFile(
+      `${app}/package.json`,
+      JSON.stringify({ name: 'ferry-bench-tree', version: '1.0.0', private: true, dependencies: PACKAGES }, null, 2),
+    );
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+      cwd: app,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     await writeFile(`${base}/.complete`, '');
   }
   return `${base}/stage`;
@@ -74,11 +80,15 @@ function timed(cmd: string, args: string[], cwd?: string): Promise<{ ms: number;
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, stdout }) : reject(new Error(`${cmd} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ ms: performance.now() - t0, stdout }) : reject(new Error(`${cmd} exited ${code}`)),
+    );
   });
 }
 
-export async function benchBundle(options: { runs?: number; log?: (line: string) => void } = {}): Promise<BundleBenchResult> {
+export async function benchBundle(
+  options: { runs?: number; log?: (line: string) => void } = {},
+): Promise<BundleBenchResult> {
   const runs = options.runs ?? 3;
   const log = options.log ?? ((s: string) => process.stdout.write(`${s}\n`));
   const root = await ensureTree(log);
@@ -100,7 +110,9 @@ export async function benchBundle(options: { runs?: number; log?: (line: string)
     rss.push(child.maxRssKB / 1024);
     shas.add(child.sha256);
     tar.push((await timed('tar', ['czf', `${out}/tar.tar.gz`, '-C', root, 'app'])).ms);
-    log(`  run ${i + 1}: ferry ${f.ms.toFixed(0)} ms (peak RSS ${(child.maxRssKB / 1024).toFixed(0)} MB), tar czf ${tar[i]!.toFixed(0)} ms`);
+    log(
+      `  run ${i + 1}: ferry ${f.ms.toFixed(0)} ms (peak RSS ${(child.maxRssKB / 1024).toFixed(0)} MB), tar czf ${tar[i]!.toFixed(0)} ms`,
+    );
   }
   const result: BundleBenchResult = {
     files,

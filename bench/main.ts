@@ -15,7 +15,11 @@ const RUNS = 3;
 
 class SectionTimeout extends Error {}
 
-async function runSection(name: string, run: (ctx: SectionContext) => Promise<unknown>, timeoutMs: number): Promise<SectionResult> {
+async function runSection(
+  name: string,
+  run: (ctx: SectionContext) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<SectionResult> {
   const notes: string[] = [];
   const sink: Row[] = [];
   const ctx: SectionContext = {
@@ -40,7 +44,15 @@ async function runSection(name: string, run: (ctx: SectionContext) => Promise<un
   } catch (e) {
     const status = e instanceof SectionTimeout ? 'timeout' : 'error';
     process.stdout.write(`[${name}] ${status.toUpperCase()}: ${(e as Error).message}\n`);
-    return { section: name, status, seconds: seconds(), rows: [...sink], notes, taken, error: (e as Error).message.split('\n').slice(0, 4).join(' / ') };
+    return {
+      section: name,
+      status,
+      seconds: seconds(),
+      rows: [...sink],
+      notes,
+      taken,
+      error: (e as Error).message.split('\n').slice(0, 4).join(' / '),
+    };
   } finally {
     clearTimeout(timer);
     await releaseAll();
@@ -61,7 +73,9 @@ async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
   if (unknown.length) {
-    process.stderr.write(`unknown section(s): ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}\n`);
+    process.stderr.write(
+      `unknown section(s): ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}\n`,
+    );
     return 2;
   }
   const chosen = wanted.length ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS;
@@ -72,7 +86,9 @@ async function main(): Promise<number> {
     done.push(await runSection(s.name, s.run, s.timeoutMs));
   }
   const kept = (await previous()).filter((p) => !done.some((d) => d.section === p.section));
-  const all = SECTIONS.map((s) => done.find((d) => d.section === s.name) ?? kept.find((k) => k.section === s.name)).filter((x): x is SectionResult => x !== undefined);
+  const all = SECTIONS.map(
+    (s) => done.find((d) => d.section === s.name) ?? kept.find((k) => k.section === s.name),
+  ).filter((x): x is SectionResult => x !== undefined);
   process.stdout.write(`\n${textTable(done)}\n`);
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(`${RESULTS_DIR}/latest.json`, `${JSON.stringify({ machine: info, sections: all }, null, 2)}\n`);

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { defineTask, z, type StepOutcome } from '../src/index.js';
 import {
-  FailedError, PlanRefusedError, storageFacts,
-  planEbsStripe, stripeProbeInput, storageReport, stepAsRoot, factAsRoot, needsSudo, type Refusal, type StoragePlan,
+  FailedError,
+  PlanRefusedError,
+  storageFacts,
+  planEbsStripe,
+  stripeProbeInput,
+  storageReport,
+  stepAsRoot,
+  factAsRoot,
+  needsSudo,
+  type Refusal,
+  type StoragePlan,
 } from '../src/storage.js';
 
-const refusalLine = (r: Refusal): string => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`;
+const refusalLine = (r: Refusal): string =>
+  `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`;
 
 export default defineTask({
   name: 'prep-ebs-stripe',

@@ -1,5 +1,13 @@
 import { defineTask, z } from '../src/index.js';
-import { PlanRefusedError, swapfileFacts, planSwapfile, storageReport, stepAsRoot, factAsRoot, needsSudo } from '../src/storage.js';
+import {
+  PlanRefusedError,
+  swapfileFacts,
+  planSwapfile,
+  storageReport,
+  stepAsRoot,
+  factAsRoot,
+  needsSudo,
+} from '../src/storage.js';
 
 export default defineTask({
   name: 'prep-swapfile',
@@ -14,7 +22,10 @@ export default defineTask({
     const facts = await ctx.fact(factAsRoot(swapfileFacts(ctx.params.path), sudo));
     const plan = planSwapfile(ctx.params, facts);
     if (plan.refusals.length > 0) {
-      throw new PlanRefusedError(ctx.host.name, plan.refusals.map((r) => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to replace it)' : ''}`));
+      throw new PlanRefusedError(
+        ctx.host.name,
+        plan.refusals.map((r) => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to replace it)' : ''}`),
+      );
     }
     const outcomes = await ctx.apply(plan.steps.map((s) => stepAsRoot(s, sudo)));
     const report = storageReport([plan], outcomes);

@@ -2,7 +2,7 @@ import { defineTask } from '../src/index.js';
 
 export default defineTask({
   name: 'uptime',
-  description: 'Show each host\'s uptime and load',
+  description: "Show each host's uptime and load",
   async run(ctx) {
     const { stdout } = await ctx.run(['uptime']);
     ctx.log(stdout.trim());

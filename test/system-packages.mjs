@@ -24,7 +24,13 @@ const NEEDED = {
 };
 
 export function ensureSystemPackages(label) {
-  const missing = [...new Set(Object.entries(NEEDED).filter(([f]) => !existsSync(f)).map(([, p]) => p))];
+  const missing = [
+    ...new Set(
+      Object.entries(NEEDED)
+        .filter(([f]) => !existsSync(f))
+        .map(([, p]) => p),
+    ),
+  ];
   if (spawnSync('sh', ['-c', 'ls /boot/vmlinuz-* >/dev/null 2>&1']).status !== 0) missing.push('linux-image-amd64');
   if (missing.length === 0) return;
   if (process.getuid?.() === 0 && !process.env.FERRY_NO_APT) {

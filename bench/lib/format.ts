@@ -9,7 +9,14 @@ function num(x: number | null, unit = ''): string {
 
 function cells(r: Row): string[] {
   const target = r.target ? `${r.target}${r.pass === undefined ? '' : r.pass ? ' ✓' : ' ✗'}` : '';
-  return [r.section, r.what, num(r.ferry, r.unit), r.peerName ? `${num(r.peer, r.unit)} (${r.peerName})` : '', r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`, target];
+  return [
+    r.section,
+    r.what,
+    num(r.ferry, r.unit),
+    r.peerName ? `${num(r.peer, r.unit)} (${r.peerName})` : '',
+    r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`,
+    target,
+  ];
 }
 
 const HEAD = ['section', 'what', 'ferry', 'peer', 'ferry/peer', 'target'];
@@ -18,7 +25,11 @@ const HEAD = ['section', 'what', 'ferry', 'peer', 'ferry/peer', 'target'];
 export function textTable(results: readonly SectionResult[]): string {
   const lines = [HEAD, ...results.flatMap((s) => s.rows.map(cells))];
   const widths = HEAD.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const fmt = (l: string[]) =>
+    l
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [fmt(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(fmt)];
   for (const s of results) {
     if (s.status !== 'ok') out.push(`[${s.section}] ${s.status.toUpperCase()}: ${s.error ?? ''}`);
@@ -33,7 +44,9 @@ export function markdownTable(results: readonly SectionResult[], machine: Record
   const out = [
     '# ferry bench',
     '',
-    Object.entries(machine).map(([k, v]) => `- **${k}**: ${v}`).join('\n'),
+    Object.entries(machine)
+      .map(([k, v]) => `- **${k}**: ${v}`)
+      .join('\n'),
     '',
     md(HEAD),
     md(HEAD.map(() => '---')),
@@ -41,7 +54,10 @@ export function markdownTable(results: readonly SectionResult[], machine: Record
     '',
   ];
   for (const s of results) {
-    if (s.taken) out.push(`- ${s.section}: taken ${s.taken.date}, 1-min load average ${s.taken.load1} on ${machine.nproc} cores, ${s.seconds.toFixed(0)} s`);
+    if (s.taken)
+      out.push(
+        `- ${s.section}: taken ${s.taken.date}, 1-min load average ${s.taken.load1} on ${machine.nproc} cores, ${s.seconds.toFixed(0)} s`,
+      );
     if (s.status !== 'ok') out.push(`- **${s.section}**: ${s.status}: ${s.error ?? ''}`);
     for (const n of s.notes) out.push(`- ${s.section}: ${n}`);
   }

@@ -36,7 +36,8 @@ export function rowsFor(
   return {
     rows,
     add(r) {
-      const ratio = r.ratio !== undefined ? r.ratio : r.ferry !== null && r.peer !== null && r.peer !== 0 ? r.ferry / r.peer : null;
+      const ratio =
+        r.ratio !== undefined ? r.ratio : r.ferry !== null && r.peer !== null && r.peer !== 0 ? r.ferry / r.peer : null;
       rows.push({ section, ...r, ratio });
     },
   };

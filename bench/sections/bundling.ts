@@ -27,8 +27,24 @@ export async function bundling(ctx: SectionContext): Promise<Row[]> {
   }
   const r = await mod.benchBundle({ runs: ctx.runs, log: ctx.log });
   const what = `pack ${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`;
-  add({ what: `${what}: wall`, unit: 's', ferry: r.ferryMs / 1000, peer: r.tarMs / 1000, peerName: 'tar czf', target: '≤ 1.5×', pass: r.ratio <= 1.5 });
-  add({ what: `${what}: peak RSS`, unit: 'MB', ferry: r.peakRssMB, peer: null, peerName: '', target: '≤ 150 MB', pass: r.peakRssMB <= 150 });
+  add({
+    what: `${what}: wall`,
+    unit: 's',
+    ferry: r.ferryMs / 1000,
+    peer: r.tarMs / 1000,
+    peerName: 'tar czf',
+    target: '≤ 1.5×',
+    pass: r.ratio <= 1.5,
+  });
+  add({
+    what: `${what}: peak RSS`,
+    unit: 'MB',
+    ferry: r.peakRssMB,
+    peer: null,
+    peerName: '',
+    target: '≤ 150 MB',
+    pass: r.peakRssMB <= 150,
+  });
   if (!r.reproducible) ctx.note('bundle archives differed between runs (not reproducible)');
   return rows;
 }

@@ -20,7 +20,22 @@ const loadAverages = (s: string) => (s.match(/load average/g) ?? []).length;
 
 /** OpenSSH options every system-ssh peer uses: the fleet key, verified host keys, no multiplexing. */
 function sshOptions(fleet: Fleet): string[] {
-  return ['-F', '/dev/null', '-i', fleet.clientKey, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${fleet.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'ControlMaster=no'];
+  return [
+    '-F',
+    '/dev/null',
+    '-i',
+    fleet.clientKey,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${fleet.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ControlMaster=no',
+  ];
 }
 
 /** Writes the host lists each tool wants into `work`; returns the tools in a fixed order. */
@@ -31,14 +46,33 @@ export async function fanoutTools(fleet: Fleet, work: string, parallel: number):
   const ansibleInv = join(work, 'ansible-inventory.ini');
   await writeFile(hostsJson, JSON.stringify(targets));
   await writeFile(psshHosts, targets.map((t) => `root@${t.address}:${t.port}`).join('\n') + '\n');
-  await writeFile(ansibleInv, `[app]\n${targets.map((t) => `${t.name} ansible_host=${t.address} ansible_port=${t.port}`).join('\n')}\n`);
-  const missing = (bin: string, pkg: string) => (existsSync(bin) ? undefined : `${bin} not found (install Debian package ${pkg})`);
+  await writeFile(
+    ansibleInv,
+    `[app]\n${targets.map((t) => `${t.name} ansible_host=${t.address} ansible_port=${t.port}`).join('\n')}\n`,
+  );
+  const missing = (bin: string, pkg: string) =>
+    existsSync(bin) ? undefined : `${bin} not found (install Debian package ${pkg})`;
   const fabricOk = existsSync(SYSTEM_PYTHON) ? undefined : `${SYSTEM_PYTHON} not found (Debian python3-fabric)`;
   return [
     {
       name: 'ferry',
       cmd: process.execPath,
-      args: [FERRY_BIN, '--inventory', fleet.inventoryFile, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey, '-j', String(parallel), 'run', '--roles', 'app', '--', 'uptime'],
+      args: [
+        FERRY_BIN,
+        '--inventory',
+        fleet.inventoryFile,
+        '--known-hosts',
+        fleet.knownHosts,
+        '-i',
+        fleet.clientKey,
+        '-j',
+        String(parallel),
+        'run',
+        '--roles',
+        'app',
+        '--',
+        'uptime',
+      ],
       okHosts: (out) => Number(/(\d+) ok/.exec(out)?.[1] ?? 0),
     },
     {
@@ -65,10 +99,26 @@ export async function fanoutTools(fleet: Fleet, work: string, parallel: number):
       name: 'Ansible',
       missing: missing('/usr/bin/ansible', 'ansible-core'),
       cmd: '/usr/bin/ansible',
-      args: ['-i', ansibleInv, 'app', '-m', 'raw', '-a', 'uptime', '-f', String(parallel), '-u', 'root', '--private-key', fleet.clientKey],
+      args: [
+        '-i',
+        ansibleInv,
+        'app',
+        '-m',
+        'raw',
+        '-a',
+        'uptime',
+        '-f',
+        String(parallel),
+        '-u',
+        'root',
+        '--private-key',
+        fleet.clientKey,
+      ],
       env: {
         ANSIBLE_HOST_KEY_CHECKING: 'True',
-        ANSIBLE_SSH_ARGS: sshOptions(fleet).filter((a) => a !== fleet.clientKey && a !== '-i').join(' '),
+        ANSIBLE_SSH_ARGS: sshOptions(fleet)
+          .filter((a) => a !== fleet.clientKey && a !== '-i')
+          .join(' '),
         ANSIBLE_LOCAL_TEMP: join(work, 'ansible-tmp'),
         ANSIBLE_HOME: join(work, 'ansible-home'),
         ANSIBLE_NOCOLOR: '1',

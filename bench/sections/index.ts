@@ -16,9 +16,29 @@ export interface Section {
 const MIN = 60_000;
 
 export const SECTIONS: readonly Section[] = [
-  { name: 'fanout', title: 'uptime on 50 hosts: ferry vs bare ssh2, parallel-ssh, Fabric 2, Ansible; ferry on 200', timeoutMs: 20 * MIN, run: fanout },
+  {
+    name: 'fanout',
+    title: 'uptime on 50 hosts: ferry vs bare ssh2, parallel-ssh, Fabric 2, Ansible; ferry on 200',
+    timeoutMs: 20 * MIN,
+    run: fanout,
+  },
   { name: 'startup', title: 'ferry --list start-up in the repo root', timeoutMs: 3 * MIN, run: startup },
-  { name: 'push', title: '50 MB to 10 hosts: ferry deploy vs parallel-scp; unchanged redeploy; peak RSS pushing 1 GB', timeoutMs: 40 * MIN, run: push },
-  { name: 'bundle', title: 'bundle build of a ~20,000-file node_modules vs tar czf (bench/bundle.ts)', timeoutMs: 20 * MIN, run: bundling },
-  { name: 'rolling', title: 'rolling restart of 4 hosts behind HAProxy vs the bare restart + health times', timeoutMs: 15 * MIN, run: rolling },
+  {
+    name: 'push',
+    title: '50 MB to 10 hosts: ferry deploy vs parallel-scp; unchanged redeploy; peak RSS pushing 1 GB',
+    timeoutMs: 40 * MIN,
+    run: push,
+  },
+  {
+    name: 'bundle',
+    title: 'bundle build of a ~20,000-file node_modules vs tar czf (bench/bundle.ts)',
+    timeoutMs: 20 * MIN,
+    run: bundling,
+  },
+  {
+    name: 'rolling',
+    title: 'rolling restart of 4 hosts behind HAProxy vs the bare restart + health times',
+    timeoutMs: 15 * MIN,
+    run: rolling,
+  },
 ];

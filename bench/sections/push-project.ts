@@ -10,11 +10,25 @@ export default defineBundle({ name: 'blob', env: { kind: 'none' }, roles: ['app'
 `;
 
 function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.email=bench@ferry.test', '-c', 'user.name=ferry bench', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
-  });
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.email=bench@ferry.test',
+      '-c',
+      'user.name=ferry bench',
+      '-c',
+      'commit.gpgsign=false',
+      '-c',
+      'tag.gpgsign=false',
+      ...args,
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+    },
+  );
 }
 
 /** Bytes free on the filesystem holding `path`. */

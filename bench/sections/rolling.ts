@@ -34,31 +34,67 @@ export async function rolling(ctx: SectionContext): Promise<Row[]> {
   const { rows, add } = rowsFor('rolling', ctx.rows);
   let projectDir: string | undefined;
   try {
-    await withFleet({ hosts: [{ name: 'lb1', roles: ['lb'] }, ...APPS.map((name) => ({ name, roles: ['app'] }))], extraInventory: { defaults: DEMO_ATTRS } }, async (fleet) => {
-      const proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
-      projectDir = proj.dir;
-      proj.tag('v1.0.0');
-      const base = [FERRY_BIN, '--project', proj.dir, '--inventory', join(proj.dir, 'inventory.yaml'), '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey];
-      const d = assertOk('ferry deploy demo', await measure(process.execPath, [...base, 'deploy', 'demo', '--tag', 'v1.0.0', '--batch', '2'], { timeoutMs: 400_000 }));
-      ctx.log(`deploy demo v1.0.0 (build + stage + rolling activate): ${d.wallS.toFixed(1)} s`);
-      const apps = APPS.map((n) => fleet.host(n));
-      const ferry: number[] = [];
-      const direct: number[] = [];
-      for (let i = 0; i < ctx.runs; i++) {
-        const json = join(proj.dir, `.restart-${i}.json`);
-        const r = assertOk('ferry restart demo', await measure(process.execPath, [...base, '--json', json, 'restart', 'demo', '--batch', '1'], { timeoutMs: 300_000 }));
-        ferry.push(r.wallS);
-        ctx.log(`  ferry's steps, summed over hosts: ${await stepBreakdown(json)}`);
-        const each: number[] = [];
-        for (const h of apps) each.push(await directRestart(fleet, h));
-        const sum = each.reduce((a, b) => a + b, 0);
-        direct.push(sum);
-        ctx.log(`  round ${i + 1}: ferry restart ${r.wallS.toFixed(2)} s; direct ${each.map((x) => x.toFixed(2)).join(' + ')} = ${sum.toFixed(2)} s`);
-      }
-      const f = median(ferry);
-      const p = median(direct);
-      add({ what: `rolling restart, ${APPS.length} hosts, batch 1, behind HAProxy: wall`, unit: 's', ferry: f, peer: p, peerName: 'Σ restart+health', target: 'overhead ≤ 10% (≤ 1.10×)', pass: f <= 1.1 * p });
-    });
+    await withFleet(
+      {
+        hosts: [{ name: 'lb1', roles: ['lb'] }, ...APPS.map((name) => ({ name, roles: ['app'] }))],
+        extraInventory: { defaults: DEMO_ATTRS },
+      },
+      async (fleet) => {
+        const proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
+        projectDir = proj.dir;
+        proj.tag('v1.0.0');
+        const base = [
+          FERRY_BIN,
+          '--project',
+          proj.dir,
+          '--inventory',
+          join(proj.dir, 'inventory.yaml'),
+          '--known-hosts',
+          fleet.knownHosts,
+          '-i',
+          fleet.clientKey,
+        ];
+        const d = assertOk(
+          'ferry deploy demo',
+          await measure(process.execPath, [...base, 'deploy', 'demo', '--tag', 'v1.0.0', '--batch', '2'], {
+            timeoutMs: 400_000,
+          }),
+        );
+        ctx.log(`deploy demo v1.0.0 (build + stage + rolling activate): ${d.wallS.toFixed(1)} s`);
+        const apps = APPS.map((n) => fleet.host(n));
+        const ferry: number[] = [];
+        const direct: number[] = [];
+        for (let i = 0; i < ctx.runs; i++) {
+          const json = join(proj.dir, `.restart-${i}.json`);
+          const r = assertOk(
+            'ferry restart demo',
+            await measure(process.execPath, [...base, '--json', json, 'restart', 'demo', '--batch', '1'], {
+              timeoutMs: 300_000,
+            }),
+          );
+          ferry.push(r.wallS);
+          ctx.log(`  ferry's steps, summed over hosts: ${await stepBreakdown(json)}`);
+          const each: number[] = [];
+          for (const h of apps) each.push(await directRestart(fleet, h));
+          const sum = each.reduce((a, b) => a + b, 0);
+          direct.push(sum);
+          ctx.log(
+            `  round ${i + 1}: ferry restart ${r.wallS.toFixed(2)} s; direct ${each.map((x) => x.toFixed(2)).join(' + ')} = ${sum.toFixed(2)} s`,
+          );
+        }
+        const f = median(ferry);
+        const p = median(direct);
+        add({
+          what: `rolling restart, ${APPS.length} hosts, batch 1, behind HAProxy: wall`,
+          unit: 's',
+          ferry: f,
+          peer: p,
+          peerName: 'Σ restart+health',
+          target: 'overhead ≤ 10% (≤ 1.10×)',
+          pass: f <= 1.1 * p,
+        });
+      },
+    );
     return rows;
   } finally {
     if (projectDir) await rm(projectDir, { recursive: true, force: true });

@@ -16,7 +16,10 @@ export async function startup(ctx: SectionContext): Promise<Row[]> {
   // warm-up: page cache, jiti's transpile cache if any
   assertOk('ferry --list', await measure(process.execPath, [FERRY_BIN, '--list'], { cwd: REPO, timeoutMs: 30_000 }));
   for (let i = 0; i < RUNS; i++) {
-    const m = assertOk('ferry --list', await measure(process.execPath, [FERRY_BIN, '--list'], { cwd: REPO, timeoutMs: 30_000 }));
+    const m = assertOk(
+      'ferry --list',
+      await measure(process.execPath, [FERRY_BIN, '--list'], { cwd: REPO, timeoutMs: 30_000 }),
+    );
     ferry.push(m.wallS);
     cpu.push(m.cpuS);
     floor.push(assertOk('node -e 0', await measure(process.execPath, ['-e', '0'], { timeoutMs: 30_000 })).wallS);
@@ -24,7 +27,15 @@ export async function startup(ctx: SectionContext): Promise<Row[]> {
   ctx.log(`ferry --list: ${ferry.map((x) => x.toFixed(3)).join(' ')} s`);
   ctx.log(`node -e 0:    ${floor.map((x) => x.toFixed(3)).join(' ')} s`);
   const f = median(ferry);
-  add({ what: `ferry --list start-up, wall (median of ${RUNS})`, unit: 's', ferry: f, peer: median(floor), peerName: 'node -e 0', target: `≤ ${TARGET_S} s`, pass: f <= TARGET_S });
+  add({
+    what: `ferry --list start-up, wall (median of ${RUNS})`,
+    unit: 's',
+    ferry: f,
+    peer: median(floor),
+    peerName: 'node -e 0',
+    target: `≤ ${TARGET_S} s`,
+    pass: f <= TARGET_S,
+  });
   add({ what: 'ferry --list start-up, CPU (user+sys)', unit: 's', ferry: median(cpu), peer: null, peerName: '' });
   return rows;
 }

@@ -40,7 +40,15 @@ export async function archiveVerifies(stampPath: string, path: string, sha256: s
   const now = await identity(path).catch(() => undefined);
   if (now === undefined) return false;
   const old = await readStamp(stampPath);
-  if (old && old.sha256 === sha256 && old.size === now.size && old.mtimeMs === now.mtimeMs && old.ctimeMs === now.ctimeMs && old.ino === now.ino) return true;
+  if (
+    old &&
+    old.sha256 === sha256 &&
+    old.size === now.size &&
+    old.mtimeMs === now.mtimeMs &&
+    old.ctimeMs === now.ctimeMs &&
+    old.ino === now.ino
+  )
+    return true;
   if ((await sha256File(path)) !== sha256) return false;
   await stampVerified(stampPath, path, sha256).catch(() => undefined);
   return true;

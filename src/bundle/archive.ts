@@ -49,8 +49,26 @@ class Sink {
 }
 
 /** ustar header block (preceded by a pax header when the path does not fit): uid/gid 0, no names. */
-function header(path: string, type: 'Directory' | 'File' | 'SymbolicLink', size: number, mode: number, mtime: Date, linkpath?: string): Buffer {
-  const h = new Header({ path, type, size, mode, mtime, uid: 0, gid: 0, uname: '', gname: '', ...(linkpath !== undefined ? { linkpath } : {}) });
+function header(
+  path: string,
+  type: 'Directory' | 'File' | 'SymbolicLink',
+  size: number,
+  mode: number,
+  mtime: Date,
+  linkpath?: string,
+): Buffer {
+  const h = new Header({
+    path,
+    type,
+    size,
+    mode,
+    mtime,
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+    ...(linkpath !== undefined ? { linkpath } : {}),
+  });
   const needPax = h.encode();
   const block = h.block as Buffer;
   if (!needPax) return block;
@@ -86,7 +104,13 @@ function* pieces(abs: string, scratch: Buffer): Generator<Buffer> {
  * tar → gzip → sha256 → file with backpressure, so memory stays flat in the number and size of
  * files. `final` (the manifest) is computed from the records and written last.
  */
-export async function writeArchive(root: string, entries: readonly TreeEntry[], mtime: Date, dest: string, final?: FinalEntry): Promise<ArchiveResult> {
+export async function writeArchive(
+  root: string,
+  entries: readonly TreeEntry[],
+  mtime: Date,
+  dest: string,
+  final?: FinalEntry,
+): Promise<ArchiveResult> {
   const gz = createGzip({ level: constants.Z_DEFAULT_COMPRESSION });
   const hash = createHash('sha256');
   let size = 0;

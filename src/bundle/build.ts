@@ -27,12 +27,17 @@ async function bundleNames(projectDir: string): Promise<string[]> {
 }
 
 /** Where the sources of bundle `name` live, from the project's definition. */
-async function locateSource(projectDir: string, name: string): Promise<{ source: BundleSource; bundleDir: string; external: boolean }> {
+async function locateSource(
+  projectDir: string,
+  name: string,
+): Promise<{ source: BundleSource; bundleDir: string; external: boolean }> {
   const bundleDir = `${projectDir}/bundles/${name}`;
   const file = definitionFile(bundleDir);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || file === undefined) {
     const known = await bundleNames(projectDir);
-    throw new UsageError(`unknown bundle '${name}'${known.length ? `; bundles: ${known.join(', ')}` : ` (no bundles/*/bundle.ts in ${projectDir})`}`);
+    throw new UsageError(
+      `unknown bundle '${name}'${known.length ? `; bundles: ${known.join(', ')}` : ` (no bundles/*/bundle.ts in ${projectDir})`}`,
+    );
   }
   const display = `bundles/${name}/${file.slice(bundleDir.length + 1)}`;
   const { source } = await loadDefinition(file, display, name);
@@ -88,7 +93,9 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
   const { source, bundleDir, external } = await locateSource(projectDir, name);
   const commit = await resolveTag(source.repo, tag);
   if ((await objectType(source.repo, commit, source.path)) !== 'tree') {
-    throw new UsageError(`'${source.path || '.'}' is not a folder at tag ${tag} (${commit.slice(0, 7)}) of ${source.repo}`);
+    throw new UsageError(
+      `'${source.path || '.'}' is not a folder at tag ${tag} (${commit.slice(0, 7)}) of ${source.repo}`,
+    );
   }
   const hit = await cached(projectDir, name, tag, commit);
   if (hit) {
@@ -108,17 +115,24 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
     const tagged = definitionFile(app);
     let definition: BundleDefinition;
     if (tagged !== undefined) {
-      definition = (await loadDefinition(tagged, `${display}/${tagged.slice(app.length + 1)} (at ${tag})`, name)).definition;
+      definition = (await loadDefinition(tagged, `${display}/${tagged.slice(app.length + 1)} (at ${tag})`, name))
+        .definition;
     } else if (external) {
       const file = definitionFile(bundleDir) as string;
       definition = (await loadDefinition(file, `${display}/${file.slice(bundleDir.length + 1)}`, name)).definition;
     } else {
-      throw new ProjectError({ file: `${display}/bundle.ts` }, `missing at tag ${tag}: commit the bundle definition before tagging`);
+      throw new ProjectError(
+        { file: `${display}/bundle.ts` },
+        `missing at tag ${tag}: commit the bundle definition before tagging`,
+      );
     }
     const templatesRoot = external && tagged === undefined ? bundleDir : app;
     for (const [i, c] of definition.configs.entries()) {
       if (!existsSync(`${templatesRoot}/${c.template}`)) {
-        throw new ProjectError({ file: `${display}/${c.template}` }, `missing${templatesRoot === app ? ` at tag ${tag}` : ''} (configs.${i}.template)`);
+        throw new ProjectError(
+          { file: `${display}/${c.template}` },
+          `missing${templatesRoot === app ? ` at tag ${tag}` : ''} (configs.${i}.template)`,
+        );
       }
     }
 
@@ -129,11 +143,22 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
       env = await buildNodeEnv(app, display, definition.env.scripts);
     } else if (definition.env.kind === 'python') {
       progress('env: python venv');
-      env = await buildPythonEnv({ appDir: app, envDir: `${staging}/env`, display, package: definition.env.package, python: definition.env.python, offline: definition.env.offline, epoch });
+      env = await buildPythonEnv({
+        appDir: app,
+        envDir: `${staging}/env`,
+        display,
+        package: definition.env.package,
+        python: definition.env.python,
+        offline: definition.env.offline,
+        epoch,
+      });
     }
     for (const [i, argv] of definition.build.entries()) {
       progress(`build: ${argv.join(' ')}`);
-      await runLocal(`build step ${i + 1} (${argv[0] ?? ''})`, argv, { cwd: app, env: cleanEnv({ SOURCE_DATE_EPOCH: String(epoch) }) });
+      await runLocal(`build step ${i + 1} (${argv[0] ?? ''})`, argv, {
+        cwd: app,
+        env: cleanEnv({ SOURCE_DATE_EPOCH: String(epoch) }),
+      });
     }
 
     progress('hash files, archive');
@@ -153,10 +178,12 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
 
     await removeCached(projectDir, id);
     await mkdir(treeDir(projectDir, id));
-    if (definition.env.kind === 'node' && !hadModules) await rm(`${app}/node_modules`, { recursive: true, force: true });
+    if (definition.env.kind === 'node' && !hadModules)
+      await rm(`${app}/node_modules`, { recursive: true, force: true });
     await rename(app, `${treeDir(projectDir, id)}/app`);
     if (templatesRoot !== app) {
-      for (const c of definition.configs) await cp(`${templatesRoot}/${c.template}`, `${treeDir(projectDir, id)}/bundle/${c.template}`);
+      for (const c of definition.configs)
+        await cp(`${templatesRoot}/${c.template}`, `${treeDir(projectDir, id)}/bundle/${c.template}`);
     }
     await rename(tmpArchive, archivePath(projectDir, id));
     await stampVerified(stampPath(projectDir, id), archivePath(projectDir, id), sha256);
@@ -169,4 +196,3 @@ export async function buildBundle(opts: BuildOptions): Promise<BuiltBundle> {
     await rm(staging, { recursive: true, force: true });
   }
 }
-

@@ -58,7 +58,8 @@ export function builtFrom(projectDir: string, manifest: Manifest): BuiltBundle {
 export async function loadBundle(projectDir: string, id: string): Promise<BuiltBundle> {
   if (!isBundleId(id)) throw new UsageError(`'${id}' is not a bundle id (<name>-<tag>-<commit7>-<content8>)`);
   const text = await readFile(manifestPath(projectDir, id), 'utf8').catch(() => undefined);
-  if (text === undefined) throw new UsageError(`no bundle '${id}' in ${cacheDir(projectDir)} (see \`ferry bundle ls\`)`);
+  if (text === undefined)
+    throw new UsageError(`no bundle '${id}' in ${cacheDir(projectDir)} (see \`ferry bundle ls\`)`);
   return builtFrom(projectDir, JSON.parse(text) as Manifest);
 }
 
@@ -72,5 +73,7 @@ export async function listBundles(projectDir: string): Promise<BuiltBundle[]> {
     if (!isBundleId(id)) continue;
     out.push(await loadBundle(projectDir, id));
   }
-  return out.sort((a, b) => (b.manifest.builtAt ?? '').localeCompare(a.manifest.builtAt ?? '') || a.id.localeCompare(b.id));
+  return out.sort(
+    (a, b) => (b.manifest.builtAt ?? '').localeCompare(a.manifest.builtAt ?? '') || a.id.localeCompare(b.id),
+  );
 }

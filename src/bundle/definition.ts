@@ -1,6 +1,6 @@
 /** What a `bundles/<name>/bundle.ts` exports (via defineBundle): the user-facing shape, defaults optional. */
 export type EnvInput =
-  | { kind: 'node'; /** run package install scripts (npm default); false adds --ignore-scripts */ scripts?: boolean }
+  | { kind: 'node' /** run package install scripts (npm default); false adds --ignore-scripts */; scripts?: boolean }
   | {
       kind: 'python';
       /** dir in the tree to pip-install, default '.' */
@@ -67,7 +67,9 @@ export interface BundleDefinition {
   readonly shared: readonly string[];
   readonly program: string;
   readonly health: { readonly path: string; readonly port: string };
-  readonly haproxy?: { readonly backend: string; readonly socket: string; readonly roles: readonly string[] } | undefined;
+  readonly haproxy?:
+    | { readonly backend: string; readonly socket: string; readonly roles: readonly string[] }
+    | undefined;
   readonly deployPath: string;
   readonly keep: number;
 }

@@ -35,19 +35,37 @@ export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
   }
   const pkg = o.package === '.' ? o.appDir : `${o.appDir}/${o.package}`;
   if (!existsSync(`${pkg}/pyproject.toml`) && !existsSync(`${pkg}/setup.py`)) {
-    throw new ProjectError({ file: `${o.display}/${o.package === '.' ? '' : `${o.package}/`}pyproject.toml` }, 'missing at this tag: env.package must be a pip-installable project');
+    throw new ProjectError(
+      { file: `${o.display}/${o.package === '.' ? '' : `${o.package}/`}pyproject.toml` },
+      'missing at this tag: env.package must be a pip-installable project',
+    );
   }
-  const env = cleanEnv({ PIP_CONFIG_FILE: '/dev/null', PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1', SOURCE_DATE_EPOCH: String(o.epoch) });
+  const env = cleanEnv({
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    SOURCE_DATE_EPOCH: String(o.epoch),
+  });
   await runLocal('python env (venv)', [o.python, '-m', 'venv', o.envDir], { env });
   const work = await mkdtemp(`${tmpdir()}/ferry-pybuild-`);
   try {
     await cp(pkg, `${work}/src`, { recursive: true, verbatimSymlinks: true });
-    const flags = ['--no-compile', '--no-warn-script-location', ...(o.offline ? ['--no-index', '--no-build-isolation'] : [])];
-    await runLocal('python env (pip install)', [`${o.envDir}/bin/python`, '-m', 'pip', 'install', ...flags, `${work}/src`], { env, cwd: work });
+    const flags = [
+      '--no-compile',
+      '--no-warn-script-location',
+      ...(o.offline ? ['--no-index', '--no-build-isolation'] : []),
+    ];
+    await runLocal(
+      'python env (pip install)',
+      [`${o.envDir}/bin/python`, '-m', 'pip', 'install', ...flags, `${work}/src`],
+      { env, cwd: work },
+    );
     await relocateVenv(o.envDir, [work]);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, ...PYTHON_VERSION_ARGS], { env });
+  const { stdout } = await runLocal('python env (version)', [`${o.envDir}/bin/python`, ...PYTHON_VERSION_ARGS], {
+    env,
+  });
   return { kind: 'python', python: { version: stdout.trim(), interpreter: o.python } };
 }

@@ -1,7 +1,14 @@
 // What a bundle file may import as '../../src/bundle/index.js' (defineBundle and its types, see
 // load-definition.ts), and the build/cache/render entry points the CLI uses.
 export { defineBundle } from './define-bundle.js';
-export type { BundleDefinitionInput, BundleDefinition, BundleSource, EnvInput, ConfigInput, ConfigValidator } from './definition.js';
+export type {
+  BundleDefinitionInput,
+  BundleDefinition,
+  BundleSource,
+  EnvInput,
+  ConfigInput,
+  ConfigValidator,
+} from './definition.js';
 export { parseBundle } from './schema.js';
 export { loadDefinition } from './load-definition.js';
 export { buildBundle } from './build.js';

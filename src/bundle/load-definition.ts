@@ -31,7 +31,11 @@ export interface LoadedDefinition {
 /** `bundle.yaml`: the same shape as data; errors name file:line:column. */
 async function loadYaml(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
   const lines = new LineCounter();
-  const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(await readFile(file, 'utf8'), {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const pos = (offset: number): SourcePosition => {
     const { line, col } = lines.linePos(offset);
     return { file: display, line, column: col };

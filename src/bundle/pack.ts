@@ -16,7 +16,8 @@ export async function packStaged(
   dest: string,
 ): Promise<Omit<ArchiveResult, 'records'> & { inner: ArchiveManifest }> {
   const entries: TreeEntry[] = [];
-  for (const top of STAGED_TOPS) if (existsSync(`${staging}/${top}`)) for await (const e of walkTree(staging, top)) entries.push(e);
+  for (const top of STAGED_TOPS)
+    if (existsSync(`${staging}/${top}`)) for await (const e of walkTree(staging, top)) entries.push(e);
   let inner: ArchiveManifest | undefined;
   const result = await writeArchive(staging, entries, new Date(meta.commitTime), dest, (files) => {
     inner = { ...meta, files: [...files] };

@@ -63,7 +63,9 @@ export function fixRecord(text: string, base: string, rewritten: ReadonlyMap<str
       if (comma < 0) return l;
       const content = rewritten.get(resolve(base, l.slice(0, comma)));
       const eol = l.endsWith('\r') ? '\r' : ''; // pip writes RECORD as CSV with CRLF
-      return content === undefined ? l : `${l.slice(0, comma)},${recordHash(content)},${Buffer.byteLength(content)}${eol}`;
+      return content === undefined
+        ? l
+        : `${l.slice(0, comma)},${recordHash(content)},${Buffer.byteLength(content)}${eol}`;
     })
     .join('\n');
 }
@@ -130,6 +132,8 @@ export async function relocateVenv(envDir: string, alsoForbidden: readonly strin
     if (forbidden.some((f) => data.includes(f))) leaks.push(p.slice(envDir.length + 1));
   }
   if (leaks.length > 0) {
-    throw new FailedError(`python env: the venv still names its build folder in ${leaks.slice(0, 10).join(', ')}${leaks.length > 10 ? ', …' : ''}; it would not work from the release path`);
+    throw new FailedError(
+      `python env: the venv still names its build folder in ${leaks.slice(0, 10).join(', ')}${leaks.length > 10 ? ', …' : ''}; it would not work from the release path`,
+    );
   }
 }

@@ -105,7 +105,13 @@ interface LiquidLikeError {
 }
 
 /** A liquid error as a ProjectError naming `bundles/<name>/<template>:line:col` and what was wrong. */
-function projectError(e: unknown, root: string, display: string, template: string, seen: ReadonlyMap<string, string>): ProjectError {
+function projectError(
+  e: unknown,
+  root: string,
+  display: string,
+  template: string,
+  seen: ReadonlyMap<string, string>,
+): ProjectError {
   const err = e as LiquidLikeError;
   const input = err.token?.input;
   const file = err.token?.file ?? (input !== undefined ? seen.get(input) : undefined);
@@ -140,7 +146,10 @@ function templateContext(def: BundleDefinition, ctx: RenderContext): Record<stri
  * Render a template text (pure: no I/O but partials under `root`). Strict: an undefined
  * variable or filter is a ProjectError naming `display/template:line:col`.
  */
-export async function renderTemplate(text: string, opts: { root: string; display: string; template: string; context: Record<string, unknown> }): Promise<string> {
+export async function renderTemplate(
+  text: string,
+  opts: { root: string; display: string; template: string; context: Record<string, unknown> },
+): Promise<string> {
   const { liquid, seen } = engineFor(opts.root);
   if (!seen.has(text)) seen.set(text, `${opts.root}/${opts.template}`);
   try {
@@ -164,7 +173,12 @@ export async function renderConfigs(bundle: BuiltBundle, ctx: RenderContext): Pr
     if (!hasRole(ctx.host, c.roles)) continue;
     const text = await readFile(`${bundle.templatesDir}/${c.template}`, 'utf8');
     const content = await renderTemplate(text, { root: bundle.templatesDir, display, template: c.template, context });
-    out.push({ target: c.target, ...(c.link ? { link: c.link } : {}), ...(c.validate ? { validate: c.validate } : {}), content });
+    out.push({
+      target: c.target,
+      ...(c.link ? { link: c.link } : {}),
+      ...(c.validate ? { validate: c.validate } : {}),
+      content,
+    });
   }
   return out;
 }

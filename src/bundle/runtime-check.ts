@@ -29,7 +29,11 @@ export function checkRuntime(manifest: Pick<Manifest, 'id' | 'env'>, host: strin
   if (env.kind === 'node' && env.node) {
     const b = env.node;
     const h = runtime.node;
-    if (!h) throw new FailedError(`${manifest.id} needs node ${b.version} (${b.platform}/${b.arch}); the host has no node`, host);
+    if (!h)
+      throw new FailedError(
+        `${manifest.id} needs node ${b.version} (${b.platform}/${b.arch}); the host has no node`,
+        host,
+      );
     if (major(h.version) !== major(b.version) || h.arch !== b.arch || h.platform !== b.platform) {
       throw new FailedError(
         `${manifest.id} was built with node ${b.version} on ${b.platform}/${b.arch}, the host runs node ${h.version} on ${h.platform}/${h.arch}: ` +
@@ -41,9 +45,13 @@ export function checkRuntime(manifest: Pick<Manifest, 'id' | 'env'>, host: strin
   if (env.kind === 'python' && env.python) {
     const b = env.python;
     const h = runtime.python;
-    if (!h) throw new FailedError(`${manifest.id} needs ${b.interpreter} (python ${b.version}); not found on the host`, host);
+    if (!h)
+      throw new FailedError(`${manifest.id} needs ${b.interpreter} (python ${b.version}); not found on the host`, host);
     if (minor(h.version) !== minor(b.version)) {
-      throw new FailedError(`${manifest.id}'s venv was built with python ${b.version}, the host's ${b.interpreter} is ${h.version}`, host);
+      throw new FailedError(
+        `${manifest.id}'s venv was built with python ${b.version}, the host's ${b.interpreter} is ${h.version}`,
+        host,
+      );
     }
   }
 }

@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors/index.js';
 import type { Host } from '../inventory/types.js';
-import { buildBundle, listBundles, loadBundle, renderConfigs, renderContext, type BuiltBundle } from '../bundle/index.js';
+import {
+  buildBundle,
+  listBundles,
+  loadBundle,
+  renderConfigs,
+  renderContext,
+  type BuiltBundle,
+} from '../bundle/index.js';
 
 export interface BundleProject {
   readonly dir: string;
@@ -27,7 +34,16 @@ function table(rows: string[][]): string {
 
 function summary(b: BuiltBundle): Record<string, unknown> {
   const m = b.manifest;
-  return { id: b.id, name: m.name, tag: m.tag, commit: m.commit, size: b.size, sha256: b.sha256, builtAt: m.builtAt, archive: b.archivePath };
+  return {
+    id: b.id,
+    name: m.name,
+    tag: m.tag,
+    commit: m.commit,
+    size: b.size,
+    sha256: b.sha256,
+    builtAt: m.builtAt,
+    archive: b.archivePath,
+  };
 }
 
 const out = (text: string): void => {
@@ -47,9 +63,17 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
     .action(async (name: string, opts: { tag: string; json?: boolean }) => {
       const project = await loadProject();
       const quiet = opts.json === true;
-      const b = await buildBundle({ projectDir: project.dir, name, tag: opts.tag, onProgress: quiet ? undefined : (m) => process.stderr.write(`[${name}] ${m}\n`) });
+      const b = await buildBundle({
+        projectDir: project.dir,
+        name,
+        tag: opts.tag,
+        onProgress: quiet ? undefined : (m) => process.stderr.write(`[${name}] ${m}\n`),
+      });
       if (quiet) out(JSON.stringify(summary(b), null, 2));
-      else out(`${b.archivePath}\n  id      ${b.id}\n  sha256  ${b.sha256}\n  size    ${human(b.size)}\n  files   ${b.manifest.files.length}`);
+      else
+        out(
+          `${b.archivePath}\n  id      ${b.id}\n  sha256  ${b.sha256}\n  size    ${human(b.size)}\n  files   ${b.manifest.files.length}`,
+        );
     });
 
   bundle
@@ -61,7 +85,18 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
       const all = await listBundles(project.dir);
       if (opts.json) return out(JSON.stringify(all.map(summary), null, 2));
       if (all.length === 0) return out('no bundles built yet (ferry bundle build <name> --tag <tag>)');
-      out(table([['ID', 'TAG', 'COMMIT', 'SIZE', 'BUILT'], ...all.map((b) => [b.id, b.manifest.tag, b.manifest.commit.slice(0, 12), human(b.size), b.manifest.builtAt ?? '-'])]));
+      out(
+        table([
+          ['ID', 'TAG', 'COMMIT', 'SIZE', 'BUILT'],
+          ...all.map((b) => [
+            b.id,
+            b.manifest.tag,
+            b.manifest.commit.slice(0, 12),
+            human(b.size),
+            b.manifest.builtAt ?? '-',
+          ]),
+        ]),
+      );
     });
 
   bundle
@@ -86,17 +121,33 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
     .action(async (name: string, opts: { tag: string; host: string; target?: string }) => {
       const project = await loadProject();
       const host = project.hosts.find((h) => h.name === opts.host);
-      if (!host) throw new UsageError(`unknown host '${opts.host}'; hosts: ${project.hosts.map((h) => h.name).join(', ') || '(none)'}`);
-      const b = await buildBundle({ projectDir: project.dir, name, tag: opts.tag, onProgress: (m) => process.stderr.write(`[${name}] ${m}\n`) });
+      if (!host)
+        throw new UsageError(
+          `unknown host '${opts.host}'; hosts: ${project.hosts.map((h) => h.name).join(', ') || '(none)'}`,
+        );
+      const b = await buildBundle({
+        projectDir: project.dir,
+        name,
+        tag: opts.tag,
+        onProgress: (m) => process.stderr.write(`[${name}] ${m}\n`),
+      });
       let configs = await renderConfigs(b, renderContext(b, host, project.hosts));
       if (opts.target !== undefined) {
         const known = configs.map((c) => c.target);
         configs = configs.filter((c) => c.target === opts.target);
-        if (configs.length === 0) throw new UsageError(`${host.name} gets no config '${opts.target}' from ${b.id}; it gets: ${known.join(', ') || '(none)'}`);
+        if (configs.length === 0)
+          throw new UsageError(
+            `${host.name} gets no config '${opts.target}' from ${b.id}; it gets: ${known.join(', ') || '(none)'}`,
+          );
       }
-      if (configs.length === 0) return out(`# ${host.name} (roles ${host.roles.join(', ')}) gets no configs from ${b.id}`);
+      if (configs.length === 0)
+        return out(`# ${host.name} (roles ${host.roles.join(', ')}) gets no configs from ${b.id}`);
       const release = renderContext(b, host, project.hosts).release.path;
-      out(configs.map((c) => `# ==> ${release}/config/${c.target}${c.link ? ` (linked from ${c.link})` : ''}\n${c.content}`).join('\n'));
+      out(
+        configs
+          .map((c) => `# ==> ${release}/config/${c.target}${c.link ? ` (linked from ${c.link})` : ''}\n${c.content}`)
+          .join('\n'),
+      );
     });
 
   return bundle;

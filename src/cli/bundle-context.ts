@@ -22,7 +22,12 @@ export interface LockFlags {
   readonly lockTtl?: number;
 }
 
-export function deployContext(env: RunEnv, definition: BundleDefinition, bundle: BuiltBundle | undefined, flags: LockFlags): DeployContext {
+export function deployContext(
+  env: RunEnv,
+  definition: BundleDefinition,
+  bundle: BuiltBundle | undefined,
+  flags: LockFlags,
+): DeployContext {
   const m = bundle?.manifest;
   return {
     bundle,
@@ -48,7 +53,8 @@ export async function preconnectBundleHosts(env: RunEnv, name: string): Promise<
   try {
     const o = env.opts;
     // hosts named by flags need no definition (its loading is not on the way to the handshakes)
-    const roles = o.hosts?.length || o.roles?.length ? undefined : (await workingDefinition(env.projectDir, name)).roles;
+    const roles =
+      o.hosts?.length || o.roles?.length ? undefined : (await workingDefinition(env.projectDir, name)).roles;
     await env.preconnect(await env.select(roles ? { roles } : undefined));
   } catch {
     // reported by the build or the selection that follows

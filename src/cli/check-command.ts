@@ -40,7 +40,11 @@ export function checkCommand(setExit: (code: number) => void): Program {
       if (res.code !== 0) {
         const first = /^(.+?)\((\d+),(\d+)\): (.*)$/m.exec(res.stdout);
         process.stdout.write(res.stdout);
-        if (first?.[1]) throw new ProjectError({ file: first[1], line: Number(first[2]), column: Number(first[3]) }, first[4] ?? 'type error');
+        if (first?.[1])
+          throw new ProjectError(
+            { file: first[1], line: Number(first[2]), column: Number(first[3]) },
+            first[4] ?? 'type error',
+          );
         throw new ProjectError({ file: config }, 'type check failed');
       }
       process.stdout.write(`${tasks.length} task(s) load and the project type-checks\n`);

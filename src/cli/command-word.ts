@@ -1,7 +1,17 @@
 /** Global flags that take a value (their value is not the command name). */
 const WITH_VALUE = new Set([
-  '--project', '--inventory', '--hosts', '--roles', '--set', '-j', '--parallel', '--known-hosts', '-i', '--identity',
-  '--ssh-config', '--connect-timeout',
+  '--project',
+  '--inventory',
+  '--hosts',
+  '--roles',
+  '--set',
+  '-j',
+  '--parallel',
+  '--known-hosts',
+  '-i',
+  '--identity',
+  '--ssh-config',
+  '--connect-timeout',
 ]);
 /** Flags whose value is optional: like commander, the next word is their value unless it is a flag. */
 const OPTIONAL_VALUE = new Set(['--json']);

@@ -43,7 +43,8 @@ export function enableCompileCache(root: string): void {
   const fresh: Array<[vm.Script, string, string]> = [];
   const original = M.prototype._compile;
   M.prototype._compile = function compileCached(this: CjsModule, content: string, filename: string): unknown {
-    const ours = filename.startsWith(root + sep) && (filename.endsWith('.cjs') || filename.includes(`${sep}node_modules${sep}`));
+    const ours =
+      filename.startsWith(root + sep) && (filename.endsWith('.cjs') || filename.includes(`${sep}node_modules${sep}`));
     // Node 20's V8 drops what `import()` needs from code it restores from the cache (fixed in later
     // V8): a script that can call import() is compiled as usual
     if (!ours || DYNAMIC_IMPORT.test(content)) {

@@ -7,5 +7,11 @@ import { restartCommand } from './commands/restart.js';
 
 /** deploy, rollback, releases, unlock, restart. */
 export function deployCommands(setExit: (code: number) => void): Program[] {
-  return [deployCommand(setExit), rollbackCommand(setExit), releasesCommand(setExit), unlockCommand(setExit), restartCommand(setExit)];
+  return [
+    deployCommand(setExit),
+    rollbackCommand(setExit),
+    releasesCommand(setExit),
+    unlockCommand(setExit),
+    restartCommand(setExit),
+  ];
 }

@@ -20,11 +20,18 @@ export interface GlobalOptions {
   connectTimeout: number;
 }
 
-const list = (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (v: string, prev: string[] | undefined) => [
+  ...(prev ?? []),
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 const repeat = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} expects a positive whole number, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} expects a positive whole number, got "${v}"`);
   return n;
 };
 
@@ -35,17 +42,31 @@ export function addGlobalOptions(p: Program): Program {
     .option('--inventory <file>', 'inventory file (default: <project>/inventory.yaml)')
     .option('--hosts <names>', 'select hosts by name (comma-separated, repeatable)', list)
     .option('--roles <roles>', 'select hosts having any of these roles (comma-separated, repeatable)', list)
-    .option('--set <key=value>', 'override an attribute on every selected host (repeatable; highest precedence)', repeat, [])
-    .addOption(new Option('-j, --parallel <n>', 'hosts worked on at once').default(32).argParser(positive('--parallel')))
+    .option(
+      '--set <key=value>',
+      'override an attribute on every selected host (repeatable; highest precedence)',
+      repeat,
+      [],
+    )
+    .addOption(
+      new Option('-j, --parallel <n>', 'hosts worked on at once').default(32).argParser(positive('--parallel')),
+    )
     .option('--serial', 'one host at a time (same as -j 1)')
     .option('--fail-fast', 'stop starting new hosts after the first failure')
     .option('--dry-run', 'show exact commands per host; change nothing')
     .option('--json [file]', 'write the per-host, per-step report as JSON (to stdout when no file)')
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against (default: ~/.ssh/known_hosts)')
-    .option('--accept-new-host-keys', 'accept and record keys of hosts not yet in known_hosts (changed keys are always refused)')
+    .option(
+      '--accept-new-host-keys',
+      'accept and record keys of hosts not yet in known_hosts (changed keys are always refused)',
+    )
     .option('-i, --identity <file>', 'private key file (repeatable)', repeat, [])
     .option('--ssh-config <file>', 'ssh_config file (default: ~/.ssh/config)')
     .option('--sudo-password-prompt', 'ask once for the sudo password (or set FERRY_SUDO_PASSWORD)')
-    .addOption(new Option('--connect-timeout <seconds>', 'SSH connect timeout').default(15).argParser(positive('--connect-timeout')))
+    .addOption(
+      new Option('--connect-timeout <seconds>', 'SSH connect timeout')
+        .default(15)
+        .argParser(positive('--connect-timeout')),
+    )
     .option('-v, --verbose', 'more detail: channels per host, full errors');
 }

@@ -10,7 +10,9 @@ export function formatTaskList(tasks: readonly LoadedTask[]): string {
     for (const p of paramSpecs(t.definition.params)) {
       const type = p.kind === 'enum' ? (p.choices ?? []).join('|') : p.kind;
       const dflt = p.defaultValue !== undefined ? ` = ${JSON.stringify(p.defaultValue)}` : '';
-      lines.push(`    --${p.flag} <${type}>${p.required ? ' (required)' : dflt}${p.description ? `  ${p.description}` : ''}`);
+      lines.push(
+        `    --${p.flag} <${type}>${p.required ? ' (required)' : dflt}${p.description ? `  ${p.description}` : ''}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -36,7 +36,16 @@ export function paramSpecs(schema: ParamsSchema | undefined): ParamSpec[] {
       description ??= inner.description;
     }
     const t = inner.def.type;
-    const kind: ParamKind = t === 'number' || t === 'int' ? 'number' : t === 'boolean' ? 'boolean' : t === 'array' ? 'list' : t === 'enum' ? 'enum' : 'string';
+    const kind: ParamKind =
+      t === 'number' || t === 'int'
+        ? 'number'
+        : t === 'boolean'
+          ? 'boolean'
+          : t === 'array'
+            ? 'list'
+            : t === 'enum'
+              ? 'enum'
+              : 'string';
     return {
       key,
       flag: kebab(key),
@@ -50,7 +59,12 @@ export function paramSpecs(schema: ParamsSchema | undefined): ParamSpec[] {
 }
 
 function describe(p: ParamSpec): string {
-  const type = p.kind === 'list' ? 'list, comma-separated or repeated' : p.kind === 'enum' ? `one of ${p.choices?.join('|')}` : p.kind;
+  const type =
+    p.kind === 'list'
+      ? 'list, comma-separated or repeated'
+      : p.kind === 'enum'
+        ? `one of ${p.choices?.join('|')}`
+        : p.kind;
   return `${p.description ? `${p.description} ` : ''}(${type}${p.required ? ', required' : ''})`;
 }
 
@@ -63,7 +77,8 @@ export function addParamOptions(cmd: Program, specs: readonly ParamSpec[]): void
       continue;
     }
     const o = new Option(`--${p.flag} <value>`, describe(p));
-    if (p.kind === 'list') o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)]);
+    if (p.kind === 'list')
+      o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)]);
     if (p.kind === 'number') {
       o.argParser((v: string) => {
         const n = Number(v);
@@ -78,7 +93,11 @@ export function addParamOptions(cmd: Program, specs: readonly ParamSpec[]): void
 }
 
 /** Validate the parsed flags with the task's schema: typed values, or a usage error naming the flag. */
-export function parseParams(schema: ParamsSchema | undefined, specs: readonly ParamSpec[], opts: Record<string, unknown>): unknown {
+export function parseParams(
+  schema: ParamsSchema | undefined,
+  specs: readonly ParamSpec[],
+  opts: Record<string, unknown>,
+): unknown {
   if (!schema) return {};
   const input: Record<string, unknown> = {};
   for (const p of specs) {

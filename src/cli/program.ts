@@ -9,7 +9,11 @@ import { commandWord } from './command-word.js';
 import { BUILTIN_COMMANDS } from './builtin-commands.js';
 
 /** The whole command tree: global flags, built-in commands, one command per task. */
-export async function buildProgram(argv: readonly string[], tasks: readonly LoadedTask[], setExit: (code: number) => void): Promise<Program> {
+export async function buildProgram(
+  argv: readonly string[],
+  tasks: readonly LoadedTask[],
+  setExit: (code: number) => void,
+): Promise<Program> {
   const program = addGlobalOptions(new Program('ferry'))
     .description('typed remote tasks and versioned bundles over SSH')
     .option('--list', 'list tasks (tasks/*.ts) with their params')
@@ -17,9 +21,11 @@ export async function buildProgram(argv: readonly string[], tasks: readonly Load
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(runCommand(setExit));
-  for (const c of await extraCommands(commandWord(argv), setExit, () => program.opts<GlobalOptions>())) program.addCommand(c);
+  for (const c of await extraCommands(commandWord(argv), setExit, () => program.opts<GlobalOptions>()))
+    program.addCommand(c);
   for (const t of tasks) {
-    if (BUILTIN_COMMANDS.includes(t.definition.name)) throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
+    if (BUILTIN_COMMANDS.includes(t.definition.name))
+      throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
     program.addCommand(taskCommand(t, setExit));
   }
   for (const c of program.commands) c.exitOverride();

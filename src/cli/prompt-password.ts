@@ -3,7 +3,8 @@ import { UsageError } from '../errors/usage-error.js';
 /** Read a password from the terminal without echo. */
 export function promptPassword(question: string): Promise<string> {
   const input = process.stdin;
-  if (!input.isTTY) return Promise.reject(new UsageError('--sudo-password-prompt needs a terminal; set FERRY_SUDO_PASSWORD instead'));
+  if (!input.isTTY)
+    return Promise.reject(new UsageError('--sudo-password-prompt needs a terminal; set FERRY_SUDO_PASSWORD instead'));
   return new Promise((resolve) => {
     process.stderr.write(question);
     input.setRawMode(true);

@@ -11,20 +11,28 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
   const lines: string[] = [];
   if (report.dryRun) {
     for (const h of report.hosts) {
-      lines.push(`[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`);
-      for (const st of h.steps) lines.push(`[${h.host}]   ${st.status !== 'planned' ? `(probe) $ ${st.command}` : st.command.startsWith('# ') ? st.command : `$ ${st.command}`}`);
+      lines.push(
+        `[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`,
+      );
+      for (const st of h.steps)
+        lines.push(
+          `[${h.host}]   ${st.status !== 'planned' ? `(probe) $ ${st.command}` : st.command.startsWith('# ') ? st.command : `$ ${st.command}`}`,
+        );
     }
   }
   for (const h of report.hosts) {
     if (h.status === 'ok') {
-      if (opts.verbose) lines.push(`[${h.host}] ok in ${h.durationMs} ms, ${h.channels} channel(s), ${h.changes} change(s)`);
+      if (opts.verbose)
+        lines.push(`[${h.host}] ok in ${h.durationMs} ms, ${h.channels} channel(s), ${h.changes} change(s)`);
       continue;
     }
     if (h.status === 'untouched' || h.status === 'skipped') {
       lines.push(`[${h.host}] ${h.status} (kept its release)`);
       continue;
     }
-    lines.push(`[${h.host}] ${h.status.toUpperCase()}${h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : ''}: ${h.error?.message ?? ''}`);
+    lines.push(
+      `[${h.host}] ${h.status.toUpperCase()}${h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : ''}: ${h.error?.message ?? ''}`,
+    );
   }
   lines.push(
     `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable${s.untouched ? `, ${s.untouched} untouched` : ''}` +
@@ -36,5 +44,9 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
     if (opts.json === true) process.stdout.write(text);
     else if (typeof opts.json === 'string') await writeFile(opts.json, text);
   }
-  return exitCodeForKinds(report.hosts.filter((h) => h.status !== 'ok' && h.status !== 'skipped' && h.status !== 'untouched').map((h) => h.error?.kind ?? 'failed'));
+  return exitCodeForKinds(
+    report.hosts
+      .filter((h) => h.status !== 'ok' && h.status !== 'skipped' && h.status !== 'untouched')
+      .map((h) => h.error?.kind ?? 'failed'),
+  );
 }

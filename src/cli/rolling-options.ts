@@ -15,15 +15,34 @@ export interface RollingFlags {
 
 export function addRollingOptions(p: Program, what: string): Program {
   return p
-    .addOption(new Option('--batch <n|p%>', `${what} this many hosts (or this share) at a time, drained in HAProxy`).argParser(parseBatch))
-    .addOption(new Option('--max-fail <n|p%>', 'abort once failed hosts exceed this (default 0)').argParser(parseMaxFail))
+    .addOption(
+      new Option('--batch <n|p%>', `${what} this many hosts (or this share) at a time, drained in HAProxy`).argParser(
+        parseBatch,
+      ),
+    )
+    .addOption(
+      new Option('--max-fail <n|p%>', 'abort once failed hosts exceed this (default 0)').argParser(parseMaxFail),
+    )
     .addOption(new Option('--pause <duration>', 'wait between batches, e.g. 5s').argParser(parseDuration))
-    .addOption(new Option('--drain-timeout <duration>', 'wait this long for sessions to finish (default 30s)').argParser(parseDuration))
-    .addOption(new Option('--health-timeout <duration>', 'wait this long for the health check (default 30s)').argParser(parseDuration));
+    .addOption(
+      new Option('--drain-timeout <duration>', 'wait this long for sessions to finish (default 30s)').argParser(
+        parseDuration,
+      ),
+    )
+    .addOption(
+      new Option('--health-timeout <duration>', 'wait this long for the health check (default 30s)').argParser(
+        parseDuration,
+      ),
+    );
 }
 
 /** Open sessions to every LB host of the bundle (from the whole inventory) and gather the knobs. */
-export async function rollingSetup(env: RunEnv, def: BundleDefinition, f: RollingFlags, defaultBatch?: Amount): Promise<RollingSetup | undefined> {
+export async function rollingSetup(
+  env: RunEnv,
+  def: BundleDefinition,
+  f: RollingFlags,
+  defaultBatch?: Amount,
+): Promise<RollingSetup | undefined> {
   const batch = f.batch ?? defaultBatch;
   if (!batch) return undefined;
   const inventory = await env.inventory();
@@ -34,7 +53,11 @@ export async function rollingSetup(env: RunEnv, def: BundleDefinition, f: Rollin
   if (!env.opts.dryRun) for (const s of lbSessions.values()) s.warm();
   return {
     rollout: { batch, maxFail: f.maxFail ?? DEFAULT_MAX_FAIL, pauseMs: f.pause ?? 0 },
-    timeouts: { drainMs: f.drainTimeout ?? 30_000, healthMs: f.healthTimeout ?? 30_000, upMs: Math.max(10_000, f.healthTimeout ?? 30_000) },
+    timeouts: {
+      drainMs: f.drainTimeout ?? 30_000,
+      healthMs: f.healthTimeout ?? 30_000,
+      upMs: Math.max(10_000, f.healthTimeout ?? 30_000),
+    },
     lbSessions,
   };
 }

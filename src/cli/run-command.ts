@@ -33,7 +33,12 @@ export function runCommand(setExit: (code: number) => void): Program {
           },
         });
         const report = await runTask({
-          task, params: {}, hosts, allHosts: (await env.inventory()).hosts, dryRun: Boolean(all.dryRun), runId: env.runId,
+          task,
+          params: {},
+          hosts,
+          allHosts: (await env.inventory()).hosts,
+          dryRun: Boolean(all.dryRun),
+          runId: env.runId,
           command: commandLine(),
           options: await env.runOptions(hosts),
         });

@@ -50,14 +50,17 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
     logDir,
     tty,
     inventory() {
-      inv ??= parseSetFlags(opts.set).then((set) => loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set }));
+      inv ??= parseSetFlags(opts.set).then((set) =>
+        loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set }),
+      );
       return inv;
     },
     async select(defaults) {
       const i = await env.inventory();
       const hosts = opts.hosts ?? (opts.roles ? undefined : defaults?.hosts);
       const roles = opts.roles ?? (opts.hosts ? undefined : defaults?.roles);
-      if (!hosts?.length && !roles?.length) throw new UsageError('no hosts selected: pass --hosts NAMES or --roles ROLES');
+      if (!hosts?.length && !roles?.length)
+        throw new UsageError('no hosts selected: pass --hosts NAMES or --roles ROLES');
       return selectHosts(i, { hosts, roles });
     },
     async targets(hosts) {

@@ -12,9 +12,15 @@ export function selectHosts(inventory: Inventory, selection: SelectionInput): Ho
   const roles = new Set(inventory.hosts.flatMap((h) => h.roles));
   for (const r of inventory.roles.keys()) roles.add(r);
   const badHosts = (selection.hosts ?? []).filter((h) => !names.has(h));
-  if (badHosts.length) throw new UsageError(`unknown host${badHosts.length > 1 ? 's' : ''} ${badHosts.join(', ')} (not in ${inventory.file})`);
+  if (badHosts.length)
+    throw new UsageError(
+      `unknown host${badHosts.length > 1 ? 's' : ''} ${badHosts.join(', ')} (not in ${inventory.file})`,
+    );
   const badRoles = (selection.roles ?? []).filter((r) => !roles.has(r));
-  if (badRoles.length) throw new UsageError(`unknown role${badRoles.length > 1 ? 's' : ''} ${badRoles.join(', ')} (not in ${inventory.file})`);
+  if (badRoles.length)
+    throw new UsageError(
+      `unknown role${badRoles.length > 1 ? 's' : ''} ${badRoles.join(', ')} (not in ${inventory.file})`,
+    );
   const wantHosts = new Set(selection.hosts ?? []);
   const wantRoles = new Set(selection.roles ?? []);
   const picked = inventory.hosts.filter((h) => wantHosts.has(h.name) || h.roles.some((r) => wantRoles.has(r)));

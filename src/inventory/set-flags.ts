@@ -11,7 +11,8 @@ export async function parseSetFlags(flags: readonly string[]): Promise<Attrs> {
     const eq = flag.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got "${flag}"`);
     const path = flag.slice(0, eq).split('.');
-    if (path.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) throw new UsageError(`--set: invalid key "${flag.slice(0, eq)}"`);
+    if (path.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)))
+      throw new UsageError(`--set: invalid key "${flag.slice(0, eq)}"`);
     const raw = flag.slice(eq + 1);
     let value: unknown;
     try {

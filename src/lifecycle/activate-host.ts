@@ -7,7 +7,13 @@ import { afterSwitch } from '../ops/services.js';
  * Point `current` at release `id` (atomic rename), link service configs into current/config,
  * reload nginx/haproxy and restart the supervisor program — one round trip.
  */
-export async function activateHost(s: HostSession, d: DeployContext, id: string, title: (t: string) => void, configHash?: string): Promise<void> {
+export async function activateHost(
+  s: HostSession,
+  d: DeployContext,
+  id: string,
+  title: (t: string) => void,
+  configHash?: string,
+): Promise<void> {
   const def = d.definition;
   const links = def.configs
     .filter((c) => c.link && s.host.roles.some((r) => c.roles.includes(r)))

@@ -11,10 +11,15 @@ import type { HostPlan, Phase, PhaseRun } from './flow.js';
 const untouched = (hosts: readonly Host[]): HostReport[] =>
   hosts.map((h) => ({ host: h.name, status: 'untouched', durationMs: 0, channels: 0, steps: [], changes: 0 }));
 
-const failed = (phases: readonly HostReport[][]) => phases.flat().some((r) => r.status === 'failed' || r.status === 'unreachable');
+const failed = (phases: readonly HostReport[][]) =>
+  phases.flat().some((r) => r.status === 'failed' || r.status === 'unreachable');
 
 /** Every host at once (bounded by -j); a host already on its plan's release is left alone. */
-async function atOnce(p: PhaseRun, hosts: readonly Host[], plans: ReadonlyMap<string, HostPlan> = p.plans): Promise<HostReport[]> {
+async function atOnce(
+  p: PhaseRun,
+  hosts: readonly Host[],
+  plans: ReadonlyMap<string, HostPlan> = p.plans,
+): Promise<HostReport[]> {
   return runOnHosts({ ...p.run, hosts, sessions: p.sessions, phase: 'activate' }, async (s, ui) => {
     const plan = plans.get(s.host.name);
     if (!plan?.to) throw new Error(`no plan for ${s.host.name}`);
@@ -51,8 +56,13 @@ async function rolling(p: PhaseRun, setup: RollingSetup): Promise<HostReport[][]
       return { activated: false };
     }
     await rollHost({
-      session: s, lbs, server: s.host.name, health: healthTarget(s.host, def.health), timeouts: setup.timeouts,
-      title: ui.title, dryRun: p.ctx.dryRun,
+      session: s,
+      lbs,
+      server: s.host.name,
+      health: healthTarget(s.host, def.health),
+      timeouts: setup.timeouts,
+      title: ui.title,
+      dryRun: p.ctx.dryRun,
       action: (title) => activateHost(s, p.ctx, to, title, plan.configHash),
       revert: from ? (title) => activateHost(s, p.ctx, from, title) : undefined,
     });
@@ -64,10 +74,12 @@ async function rolling(p: PhaseRun, setup: RollingSetup): Promise<HostReport[][]
     return plan?.from !== undefined && !plan.upToDate;
   });
   if (back.length && failed(rolled)) {
-    const reverse = new Map(back.map((h) => {
-      const plan = p.plans.get(h.name) as HostPlan;
-      return [h.name, { from: plan.to, to: plan.from, upToDate: false }];
-    }));
+    const reverse = new Map(
+      back.map((h) => {
+        const plan = p.plans.get(h.name) as HostPlan;
+        return [h.name, { from: plan.to, to: plan.from, upToDate: false }];
+      }),
+    );
     phases.push(await atOnce(p, back, reverse));
   }
   return phases;

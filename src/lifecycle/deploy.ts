@@ -27,7 +27,11 @@ export function deploy(i: DeployInput): Promise<RunReport> {
         const why = `staging failed on ${startFailed.join(', ')}: nothing switched`;
         return { history: historyEntry(ctx, 'deploy', from, from, 'failed', why), prune: false };
       }
-      if (report.status === 'ok') return { history: historyEntry(ctx, 'deploy', from, bundle.id, 'ok'), prune: !anyFailed && (plan?.staged ?? false) };
+      if (report.status === 'ok')
+        return {
+          history: historyEntry(ctx, 'deploy', from, bundle.id, 'ok'),
+          prune: !anyFailed && (plan?.staged ?? false),
+        };
       const result = report.status === 'untouched' ? 'staged-only' : 'failed';
       return { history: historyEntry(ctx, 'deploy', from, from, result, report.error?.message), prune: false };
     },

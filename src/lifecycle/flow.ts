@@ -108,13 +108,25 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
   try {
     const start = await runOnHosts({ ...i.run, sessions, phase: recipe.start.phase }, async (session, ui) => {
       const lock = async (want: ProbeWant) => {
-        const p = await takeLockAndProbe(session, ctx, want.id, want.sha256, ui.title, want.configHash, want.unchangedHistory);
+        const p = await takeLockAndProbe(
+          session,
+          ctx,
+          want.id,
+          want.sha256,
+          ui.title,
+          want.configHash,
+          want.unchangedHistory,
+        );
         if (p.lock === 'acquired') locked.set(session.host.name, p.current);
         return p;
       };
       const plan = await recipe.start.run({ session, ui, lock });
       plans.set(session.host.name, plan);
-      return { from: plan.from ?? null, to: plan.to ?? null, ...(plan.uploadedBytes !== undefined ? { uploadedBytes: plan.uploadedBytes, staged: plan.staged } : {}) };
+      return {
+        from: plan.from ?? null,
+        to: plan.to ?? null,
+        ...(plan.uploadedBytes !== undefined ? { uploadedBytes: plan.uploadedBytes, staged: plan.staged } : {}),
+      };
     });
     phases.push(start);
     const startFailed = start.filter((r) => r.status !== 'ok').map((r) => r.host);
@@ -127,16 +139,30 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
     }
     const merged = mergeHostReports(hosts, phases);
     const anyFailed = merged.some(bad);
-    const finish = await runOnHosts({ ...i.run, sessions, phase: 'finish', hosts: hosts.filter((h) => locked.has(h.name)) }, async (s) => {
-      const report = merged.find((r) => r.host === s.host.name);
-      if (!report) return;
-      const end = recipe.end({ host: s.host.name, plan: plans.get(s.host.name), from: locked.get(s.host.name), report, startFailed, anyFailed });
-      await finishHost(s, ctx, { history: end.history, prune: end.prune, unlock: true });
-    });
+    const finish = await runOnHosts(
+      { ...i.run, sessions, phase: 'finish', hosts: hosts.filter((h) => locked.has(h.name)) },
+      async (s) => {
+        const report = merged.find((r) => r.host === s.host.name);
+        if (!report) return;
+        const end = recipe.end({
+          host: s.host.name,
+          plan: plans.get(s.host.name),
+          from: locked.get(s.host.name),
+          report,
+          startFailed,
+          anyFailed,
+        });
+        await finishHost(s, ctx, { history: end.history, prune: end.prune, unlock: true });
+      },
+    );
     phases.push(finish);
     return {
-      runId: ctx.runId, command: i.command, dryRun: ctx.dryRun, startedAt,
-      durationMs: Math.round(performance.now() - t0), hosts: mergeHostReports(hosts, phases),
+      runId: ctx.runId,
+      command: i.command,
+      dryRun: ctx.dryRun,
+      startedAt,
+      durationMs: Math.round(performance.now() - t0),
+      hosts: mergeHostReports(hosts, phases),
     };
   } finally {
     await closeSessions(sessions);

@@ -34,8 +34,14 @@ function rollingRestart(setup: RollingSetup): Phase {
       const lbs = loadBalancersFor(p.ctx.definition, setup);
       return rollout(p.hosts, p.sessions, p.run, setup.rollout, (s, ui) =>
         rollHost({
-          session: s, lbs, server: s.host.name, health: healthTarget(s.host, p.ctx.definition.health), timeouts: setup.timeouts,
-          title: ui.title, dryRun: p.ctx.dryRun, action: (title) => restartProgram(s, p.ctx, title),
+          session: s,
+          lbs,
+          server: s.host.name,
+          health: healthTarget(s.host, p.ctx.definition.health),
+          timeouts: setup.timeouts,
+          title: ui.title,
+          dryRun: p.ctx.dryRun,
+          action: (title) => restartProgram(s, p.ctx, title),
         }),
       );
     },
@@ -56,7 +62,10 @@ export function restart(i: RestartInput): Promise<RunReport> {
     },
     phases: [rollingRestart(i.rolling)],
     end: ({ from, report }) => ({
-      history: report.status === 'skipped' ? undefined : historyEntry(ctx, 'restart', from, from, report.status === 'ok' ? 'ok' : 'failed', report.error?.message),
+      history:
+        report.status === 'skipped'
+          ? undefined
+          : historyEntry(ctx, 'restart', from, from, report.status === 'ok' ? 'ok' : 'failed', report.error?.message),
       prune: false,
     }),
   });

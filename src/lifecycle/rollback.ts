@@ -36,7 +36,10 @@ export function rollback(i: RollbackInput): Promise<RunReport> {
     end: ({ plan, from, report, startFailed }) => {
       const good = startFailed.length === 0 && report.status === 'ok';
       const why = good ? undefined : (report.error?.message ?? 'rollback refused: a host lacks the release');
-      return { history: historyEntry(ctx, 'rollback', from, good ? plan?.to : from, good ? 'ok' : 'failed', why), prune: false };
+      return {
+        history: historyEntry(ctx, 'rollback', from, good ? plan?.to : from, good ? 'ok' : 'failed', why),
+        prune: false,
+      };
     },
   });
 }

@@ -21,7 +21,8 @@ function runtimeOf(p: ProbeResult): HostRuntime {
 /** Content hash of a host's rendered configs (targets and bytes, in order). */
 export function configHash(configs: readonly RenderedConfig[]): string {
   const h = createHash('sha256');
-  for (const c of [...configs].sort((a, b) => a.target.localeCompare(b.target))) h.update(`${c.target}\0${c.content.length}\0${c.content}`);
+  for (const c of [...configs].sort((a, b) => a.target.localeCompare(b.target)))
+    h.update(`${c.target}\0${c.content.length}\0${c.content}`);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -47,10 +48,21 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     title(`already on ${id} with these configs: nothing to do`);
     return { from: id, to: id, configHash: hash, upToDate: true, staged: false, uploadedBytes: 0 };
   }
-  if (!probe.releasePresent && needsRuntime(d.definition, s.host)) checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
-  const set = { hash, configs: configs.map((c) => ({ target: c.target, validate: (file: string) => validatorFor(c.validate, file, d.definition.program) })) };
+  if (!probe.releasePresent && needsRuntime(d.definition, s.host))
+    checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
+  const set = {
+    hash,
+    configs: configs.map((c) => ({
+      target: c.target,
+      validate: (file: string) => validatorFor(c.validate, file, d.definition.program),
+    })),
+  };
   const result = (uploadedBytes: number, staged: boolean): HostPlan => ({
-    from: probe.current, to: id, configHash: hash, uploadedBytes, staged,
+    from: probe.current,
+    to: id,
+    configHash: hash,
+    uploadedBytes,
+    staged,
     upToDate: probe.current === id && probe.configLink === `configs/${hash}`,
   });
   if (probe.releasePresent) {
@@ -84,6 +96,11 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
 }
 
 /** Run a stage command with this host's configs tar on stdin (a failure keeps host, step, exit code and output). */
-async function stageOrFail(s: HostSession, command: Command, title: string, configs: readonly RenderedConfig[]): Promise<void> {
+async function stageOrFail(
+  s: HostSession,
+  command: Command,
+  title: string,
+  configs: readonly RenderedConfig[],
+): Promise<void> {
   await s.exec(command, { title, id: 'stage', stdin: await configsTar(configs) });
 }

@@ -9,7 +9,13 @@ import type { DeployContext } from './deploy-context.js';
  * another deploy holds it. A held lock → LockHeldError (exit 4) showing the owner, and whether it is stale.
  */
 export async function takeLockAndProbe(
-  s: HostSession, d: DeployContext, id: string, sha256: string | undefined, title: (t: string) => void, configHash?: string, unchangedHistory?: string,
+  s: HostSession,
+  d: DeployContext,
+  id: string,
+  sha256: string | undefined,
+  title: (t: string) => void,
+  configHash?: string,
+  unchangedHistory?: string,
 ): Promise<ProbeResult> {
   const deadline = Date.now() + d.lockWaitS * 1000;
   const env = d.definition.env;

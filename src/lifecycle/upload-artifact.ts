@@ -30,6 +30,10 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
   stream.on('error', (err) => counter.destroy(err));
   stream.pipe(counter);
   title(`upload 0/${human(size)}`);
-  await s.exec(uploadCommand(d.paths, sha256, d.runId), { title: `upload ${human(size)} + verify sha256`, id: 'upload', stdin: counter });
+  await s.exec(uploadCommand(d.paths, sha256, d.runId), {
+    title: `upload ${human(size)} + verify sha256`,
+    id: 'upload',
+    stdin: counter,
+  });
   return sent;
 }

@@ -27,7 +27,8 @@ export function validatorFor(kind: string | undefined, file: string, program?: s
 export function haproxyPaths(def: BundleDefinition, host: Host): { socket: string; stateFile: string } {
   const a = host.attrs;
   return {
-    socket: typeof a.haproxy_socket === 'string' ? a.haproxy_socket : def.haproxy?.socket ?? '/run/haproxy/admin.sock',
+    socket:
+      typeof a.haproxy_socket === 'string' ? a.haproxy_socket : (def.haproxy?.socket ?? '/run/haproxy/admin.sock'),
     stateFile: typeof a.haproxy_state_file === 'string' ? a.haproxy_state_file : '/var/lib/haproxy/server-state',
   };
 }

@@ -13,6 +13,11 @@ export interface Step {
   readonly allowFailure?: boolean;
 }
 
-export function step(id: string, title: string, command: Command, extra: Partial<Pick<Step, 'stdin' | 'allowFailure'>> = {}): Step {
+export function step(
+  id: string,
+  title: string,
+  command: Command,
+  extra: Partial<Pick<Step, 'stdin' | 'allowFailure'>> = {},
+): Step {
   return { id, title, command, ...extra };
 }

@@ -17,5 +17,8 @@ const roleSchema = z.strictObject({ attrs: attrs.default({}) });
 export const inventorySchema = z.strictObject({
   defaults: attrs.nullable().default({}),
   roles: z.record(z.string(), roleSchema.nullable()).nullable().default({}),
-  hosts: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'host names use letters, digits, _ . -'), hostSchema.nullable()),
+  hosts: z.record(
+    z.string().regex(/^[A-Za-z0-9_.-]+$/, 'host names use letters, digits, _ . -'),
+    hostSchema.nullable(),
+  ),
 });

@@ -73,7 +73,8 @@ export async function loadInventory(file: string, options: InventoryOptions = {}
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`no inventory at ${file} (use --inventory FILE or --project DIR)`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`no inventory at ${file} (use --inventory FILE or --project DIR)`);
     throw err;
   }
   return buildInventory(file, await inventoryData(file, text), options.set);

@@ -29,7 +29,10 @@ async function loader(projectDir: string): Promise<Jiti> {
 }
 
 /** Load a project .ts file (tasks/*.ts) with jiti; syntax errors name file:line:column. */
-export async function loadTsModule(file: string, projectDir = resolve(dirname(file), '..')): Promise<Record<string, unknown>> {
+export async function loadTsModule(
+  file: string,
+  projectDir = resolve(dirname(file), '..'),
+): Promise<Record<string, unknown>> {
   try {
     return (await (await loader(projectDir)).import(file)) as Record<string, unknown>;
   } catch (err) {

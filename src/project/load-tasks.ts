@@ -30,11 +30,17 @@ export async function loadTasks(projectDir: string): Promise<LoadedTask[]> {
       const shown = relative(process.cwd(), file) || file;
       const mod = await loadTsModule(file);
       const def = mod.default ?? mod.task;
-      if (!isTask(def)) throw new ProjectError({ file: shown }, 'expected `export default defineTask({ name, description, run })`');
-      if (!/^[a-z][a-z0-9-]*$/.test(def.name)) throw new ProjectError({ file: shown }, `task name "${def.name}" must be lower-case words joined by -`);
-      if (typeof def.description !== 'string' || !def.description) throw new ProjectError({ file: shown }, `task ${def.name} needs a description`);
+      if (!isTask(def))
+        throw new ProjectError({ file: shown }, 'expected `export default defineTask({ name, description, run })`');
+      if (!/^[a-z][a-z0-9-]*$/.test(def.name))
+        throw new ProjectError({ file: shown }, `task name "${def.name}" must be lower-case words joined by -`);
+      if (typeof def.description !== 'string' || !def.description)
+        throw new ProjectError({ file: shown }, `task ${def.name} needs a description`);
       if (def.params !== undefined && typeof (def.params as { safeParse?: unknown }).safeParse !== 'function') {
-        throw new ProjectError({ file: shown }, `task ${def.name}: params must be a zod object schema (z.object({...}))`);
+        throw new ProjectError(
+          { file: shown },
+          `task ${def.name}: params must be a zod object schema (z.object({...}))`,
+        );
       }
       return { file: shown, definition: def };
     }),

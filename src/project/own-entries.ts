@@ -17,8 +17,11 @@ export const OWN_ROOT = ownRoot();
 
 /** How this copy of ferry runs: the CLI bundle (dist/ferry, CommonJS), tsc's output (dist/src), or .ts sources (vitest). */
 const BUNDLE_DIR = join(OWN_ROOT, 'dist', 'ferry');
-const running: 'bundle' | 'compiled' | 'source' =
-  `${HERE}${sep}`.startsWith(`${BUNDLE_DIR}${sep}`) ? 'bundle' : `${HERE}${sep}`.startsWith(`${join(OWN_ROOT, 'dist', 'src')}${sep}`) ? 'compiled' : 'source';
+const running: 'bundle' | 'compiled' | 'source' = `${HERE}${sep}`.startsWith(`${BUNDLE_DIR}${sep}`)
+  ? 'bundle'
+  : `${HERE}${sep}`.startsWith(`${join(OWN_ROOT, 'dist', 'src')}${sep}`)
+    ? 'compiled'
+    : 'source';
 
 /** ferry's src/ as modules can import it: compiled (dist/src) unless running from sources. */
 export const OWN_SRC = running === 'source' ? join(OWN_ROOT, 'src') : join(OWN_ROOT, 'dist', 'src');

@@ -29,7 +29,8 @@ export function parseInventoryFile(file: string, text: string): InventoryData {
     const def = h ?? { roles: [], attrs: {} };
     const seen = new Set<string>();
     for (const r of def.roles) {
-      if (seen.has(r)) throw new ProjectError(positionOf(y, ['hosts', name, 'roles']), `host ${name} lists role "${r}" twice`);
+      if (seen.has(r))
+        throw new ProjectError(positionOf(y, ['hosts', name, 'roles']), `host ${name} lists role "${r}" twice`);
       seen.add(r);
     }
     return {

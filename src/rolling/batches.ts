@@ -13,12 +13,14 @@ function parseAmount(flag: string, text: string, min: number): Amount {
   const pct = PERCENT.exec(t);
   if (pct) {
     const value = Number(pct[1]);
-    if (value < min || value > 100) throw new UsageError(`${flag}: percentage must be between ${min}% and 100%, got '${text}'`);
+    if (value < min || value > 100)
+      throw new UsageError(`${flag}: percentage must be between ${min}% and 100%, got '${text}'`);
     return { kind: 'percent', value };
   }
   if (COUNT.test(t)) {
     const value = Number(t);
-    if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag}: host count must be at least ${min}, got '${text}'`);
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new UsageError(`${flag}: host count must be at least ${min}, got '${text}'`);
     return { kind: 'count', value };
   }
   throw new UsageError(`${flag}: expected a host count (e.g. 2) or a percentage (e.g. 25%), got '${text}'`);
@@ -55,7 +57,8 @@ export function parseDuration(text: string): number {
     total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? Number.NaN);
     pos = part.lastIndex;
   }
-  if (t.length === 0 || !Number.isFinite(total)) throw new UsageError(`invalid duration '${text}': expected e.g. 500ms, 5s, 2m, 1m30s`);
+  if (t.length === 0 || !Number.isFinite(total))
+    throw new UsageError(`invalid duration '${text}': expected e.g. 500ms, 5s, 2m, 1m30s`);
   return Math.round(total);
 }
 

@@ -1,7 +1,15 @@
 import { FailedError } from '../errors/failed-error.js';
 import {
-  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
-  type AdminState, type RuntimeLine, type StatRow,
+  findServerStat,
+  parseSetReply,
+  parseShowStat,
+  runtimePayload,
+  runtimeReplyComplete,
+  setServerState,
+  showStat,
+  type AdminState,
+  type RuntimeLine,
+  type StatRow,
 } from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
 
@@ -62,7 +70,12 @@ export class LoadBalancers {
     };
     await Promise.all(
       this.endpoints.map((lb) => {
-        const opts = { ...this.step(lb, line, `haproxy-${state}`), complete: whole, status: 'changed' as const, refusal };
+        const opts = {
+          ...this.step(lb, line, `haproxy-${state}`),
+          complete: whole,
+          status: 'changed' as const,
+          refusal,
+        };
         return lb.session.request(lb.socket, runtimePayload(line), opts);
       }),
     );
@@ -95,18 +108,29 @@ export class LoadBalancers {
   }
 
   /** Poll until `ok` holds for the server on every LB, or fail after timeoutMs naming the LBs that disagree. */
-  async waitFor(server: string, what: string, ok: (row: StatRow) => boolean, timeoutMs: number, first?: Array<{ lb: string; row: StatRow | undefined }>): Promise<void> {
+  async waitFor(
+    server: string,
+    what: string,
+    ok: (row: StatRow) => boolean,
+    timeoutMs: number,
+    first?: Array<{ lb: string; row: StatRow | undefined }>,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let known = first;
     for (;;) {
       const rows = known ?? (await this.stats(server, false));
       known = undefined;
       const missing = rows.filter((r) => !r.row);
-      if (missing.length) throw new FailedError(`server ${this.backend}/${server} is not in haproxy on ${missing.map((m) => m.lb).join(', ')}`);
+      if (missing.length)
+        throw new FailedError(
+          `server ${this.backend}/${server} is not in haproxy on ${missing.map((m) => m.lb).join(', ')}`,
+        );
       const bad = rows.filter((r) => r.row && !ok(r.row));
       if (bad.length === 0) return;
       if (Date.now() >= deadline) {
-        throw new FailedError(`${what}: not reached within ${timeoutMs} ms (${bad.map((b) => `${b.lb}: ${b.row?.status} scur=${b.row?.scur}`).join('; ')})`);
+        throw new FailedError(
+          `${what}: not reached within ${timeoutMs} ms (${bad.map((b) => `${b.lb}: ${b.row?.status} scur=${b.row?.scur}`).join('; ')})`,
+        );
       }
       await sleep(50);
     }

@@ -66,7 +66,10 @@ export async function rollHost(i: RollHostInput): Promise<void> {
       lbs.plan(server, 'maint');
     }
     await i.action(title);
-    s.planNote('health', `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`);
+    s.planNote(
+      'health',
+      `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`,
+    );
     if (hasLb) {
       lbs.plan(server, 'ready');
       s.planNote('lb-up', `haproxy on ${on}: wait for UP`);
@@ -76,15 +79,23 @@ export async function rollHost(i: RollHostInput): Promise<void> {
   const readyAndUp = async () => {
     if (!hasLb) return;
     title('ready in haproxy');
-    const rows = await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () => lbs.setStateAndStats(server, 'ready'));
+    const rows = await timed(s, 'lb-ready', `haproxy: ${lbs.backend}/${server} state ready`, () =>
+      lbs.setStateAndStats(server, 'ready'),
+    );
     title('waiting for haproxy to see it UP');
-    await timed(s, 'lb-up', 'haproxy reports UP', () => lbs.waitFor(server, 'server UP', inRotation, timeouts.upMs, rows));
+    await timed(s, 'lb-up', 'haproxy reports UP', () =>
+      lbs.waitFor(server, 'server UP', inRotation, timeouts.upMs, rows),
+    );
   };
   if (hasLb) {
     title('drain in haproxy');
-    const rows = await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () => lbs.setStateAndStats(server, 'drain'));
+    const rows = await timed(s, 'lb-drain', `haproxy: ${lbs.backend}/${server} state drain`, () =>
+      lbs.setStateAndStats(server, 'drain'),
+    );
     title('waiting for sessions to finish');
-    await timed(s, 'lb-drained', 'current sessions reach 0', () => lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs, rows));
+    await timed(s, 'lb-drained', 'current sessions reach 0', () =>
+      lbs.waitFor(server, 'drain', (r) => r.scur === 0, timeouts.drainMs, rows),
+    );
     // no traffic left: maint pauses HAProxy's checks, so the restart does not flap the server DOWN
     // and `ready` brings it back without waiting `rise` checks
     await timed(s, 'lb-maint', `haproxy: ${lbs.backend}/${server} state maint`, () => lbs.setState(server, 'maint'));
@@ -103,11 +114,16 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     let reverted = false;
     try {
       await i.revert(title);
-      await timed(s, 'health-after-revert', 'health gate after revert', () => waitHealthy(s, i.health, timeouts.healthMs));
+      await timed(s, 'health-after-revert', 'health gate after revert', () =>
+        waitHealthy(s, i.health, timeouts.healthMs),
+      );
       reverted = true;
     } catch (revertErr) {
       if (hasLb) await lbs.setState(server, 'maint').catch(() => undefined);
-      throw new FailedError(`${(err as Error).message}; reverting failed too: ${(revertErr as Error).message} (left in maint)`, s.host.name);
+      throw new FailedError(
+        `${(err as Error).message}; reverting failed too: ${(revertErr as Error).message} (left in maint)`,
+        s.host.name,
+      );
     }
     if (reverted) await readyAndUp();
     throw new FailedError(`${(err as Error).message} — switched back to the previous release and readied`, s.host.name);

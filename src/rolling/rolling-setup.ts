@@ -16,7 +16,10 @@ export interface RollingSetup {
 /** The bundle's backend on every LB host, each through its own session. */
 export function loadBalancersFor(def: BundleDefinition, setup: RollingSetup): LoadBalancers {
   if (!def.haproxy) return new LoadBalancers([], '');
-  const endpoints = [...setup.lbSessions.values()].map((session) => ({ session, socket: haproxyPaths(def, session.host).socket }));
+  const endpoints = [...setup.lbSessions.values()].map((session) => ({
+    session,
+    socket: haproxyPaths(def, session.host).socket,
+  }));
   return new LoadBalancers(endpoints, def.haproxy.backend);
 }
 

@@ -15,20 +15,35 @@ export interface RolloutOptions {
  * exceed --max-fail the rollout stops and the hosts not reached are reported untouched.
  */
 export async function rollout(
-  hosts: readonly Host[], sessions: ReadonlyMap<string, HostSession>, run: RunHostsOptions, o: RolloutOptions, work: HostWork,
+  hosts: readonly Host[],
+  sessions: ReadonlyMap<string, HostSession>,
+  run: RunHostsOptions,
+  o: RolloutOptions,
+  work: HostWork,
 ): Promise<HostReport[][]> {
   const batches = planBatches(hosts, o.batch);
   const phases: HostReport[][] = [];
   let failed = 0;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] ?? [];
-    const reports = await runOnHosts({ ...run, hosts: batch, sessions, parallel: batch.length, phase: `batch ${b + 1}/${batches.length}: ${batch.map((h) => h.name).join(', ')}` }, work);
+    const reports = await runOnHosts(
+      {
+        ...run,
+        hosts: batch,
+        sessions,
+        parallel: batch.length,
+        phase: `batch ${b + 1}/${batches.length}: ${batch.map((h) => h.name).join(', ')}`,
+      },
+      work,
+    );
     phases.push(reports);
     failed += reports.filter((r) => r.status === 'failed' || r.status === 'unreachable').length;
     if (exceedsBudget(failed, hosts.length, o.maxFail)) {
       const rest = batches.slice(b + 1).flat();
       if (rest.length) {
-        phases.push(rest.map((h) => ({ host: h.name, status: 'untouched', durationMs: 0, channels: 0, steps: [], changes: 0 })));
+        phases.push(
+          rest.map((h) => ({ host: h.name, status: 'untouched', durationMs: 0, channels: 0, steps: [], changes: 0 })),
+        );
       }
       break;
     }

@@ -12,7 +12,9 @@ export class HostLog {
   }
 
   line(text: string): void {
-    this.stream?.write(`${new Date().toISOString()} ${text.replace(/\n(?!$)/g, '\n    ')}${text.endsWith('\n') ? '' : '\n'}`);
+    this.stream?.write(
+      `${new Date().toISOString()} ${text.replace(/\n(?!$)/g, '\n    ')}${text.endsWith('\n') ? '' : '\n'}`,
+    );
   }
 
   close(): Promise<void> {

@@ -104,7 +104,16 @@ export class HostSession {
         step: opts.title,
         ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
       });
-      this.record(opts.id ?? title, title, shown, opts.status ?? 'ok', res.code, res.durationMs, res.stdout, res.stderr);
+      this.record(
+        opts.id ?? title,
+        title,
+        shown,
+        opts.status ?? 'ok',
+        res.code,
+        res.durationMs,
+        res.stdout,
+        res.stderr,
+      );
       return res;
     } catch (err) {
       const ms = Math.round(performance.now() - started);
@@ -166,7 +175,16 @@ export class HostSession {
   /** Record something done without a remote command (a runtime API call, a health gate) for the report. */
   event(id: string, title: string, ok: boolean, durationMs: number, detail = ''): StepOutcome {
     this.log.line(`${ok ? 'ok' : 'FAILED'}: ${title}${detail ? ` — ${detail}` : ''}`);
-    const outcome: StepOutcome = { id, title, command: '', status: ok ? 'ok' : 'failed', exitCode: null, durationMs, stdout: ok ? tail(detail) : '', stderr: ok ? '' : tail(detail) };
+    const outcome: StepOutcome = {
+      id,
+      title,
+      command: '',
+      status: ok ? 'ok' : 'failed',
+      exitCode: null,
+      durationMs,
+      stdout: ok ? tail(detail) : '',
+      stderr: ok ? '' : tail(detail),
+    };
     this.steps.push(outcome);
     return outcome;
   }
@@ -174,7 +192,16 @@ export class HostSession {
   /** Record a planned action that is not a remote command (dry-run of runtime API calls, gates). */
   planNote(id: string, title: string): StepOutcome {
     this.log.line(`(dry-run) ${title}`);
-    const outcome: StepOutcome = { id, title, command: `# ${title}`, status: 'planned', exitCode: null, durationMs: 0, stdout: '', stderr: '' };
+    const outcome: StepOutcome = {
+      id,
+      title,
+      command: `# ${title}`,
+      status: 'planned',
+      exitCode: null,
+      durationMs: 0,
+      stdout: '',
+      stderr: '',
+    };
     this.steps.push(outcome);
     return outcome;
   }
@@ -186,8 +213,26 @@ export class HostSession {
     return this.record(id, title, shown, 'planned', null, 0, '', '');
   }
 
-  private record(id: string, title: string, command: string, status: StepOutcome['status'], exitCode: number | null, durationMs: number, stdout: string, stderr: string): StepOutcome {
-    const outcome: StepOutcome = { id, title, command, status, exitCode, durationMs, stdout: tail(stdout), stderr: tail(stderr) };
+  private record(
+    id: string,
+    title: string,
+    command: string,
+    status: StepOutcome['status'],
+    exitCode: number | null,
+    durationMs: number,
+    stdout: string,
+    stderr: string,
+  ): StepOutcome {
+    const outcome: StepOutcome = {
+      id,
+      title,
+      command,
+      status,
+      exitCode,
+      durationMs,
+      stdout: tail(stdout),
+      stderr: tail(stderr),
+    };
     if (stdout) this.log.line(stdout);
     if (stderr) this.log.line(`stderr: ${stderr}`);
     if (status !== 'planned') this.log.line(`exit ${exitCode ?? 'none'} after ${durationMs} ms`);

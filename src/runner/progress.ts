@@ -35,7 +35,12 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
             if (!o.tty) task.output = `[${job.name}] ${text}`;
           },
           log: (text) => {
-            task.output = o.tty ? text : text.split('\n').map((l) => `[${job.name}] ${l}`).join('\n');
+            task.output = o.tty
+              ? text
+              : text
+                  .split('\n')
+                  .map((l) => `[${job.name}] ${l}`)
+                  .join('\n');
           },
           skip: (reason) => task.skip(`${job.name}: ${reason}`),
         };

@@ -29,7 +29,10 @@ export interface RunHostsOptions {
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
 
 /** A host's session for a run: the one place a HostSession is made (its log, sudo, early connection). */
-export function openSession(host: Host, o: Pick<RunHostsOptions, 'targets' | 'logDir' | 'sudoPassword' | 'early'>): HostSession {
+export function openSession(
+  host: Host,
+  o: Pick<RunHostsOptions, 'targets' | 'logDir' | 'sudoPassword' | 'early'>,
+): HostSession {
   const target = o.targets.get(host.name);
   if (!target) throw new Error(`no SSH target for ${host.name}`);
   return new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword, o.early);
@@ -56,7 +59,14 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
     run: async (ui: HostUi) => {
       const started = performance.now();
       if (stop) {
-        reports.set(host.name, { host: host.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });
+        reports.set(host.name, {
+          host: host.name,
+          status: 'skipped',
+          durationMs: 0,
+          channels: 0,
+          steps: [],
+          changes: 0,
+        });
         ui.skip('skipped (--fail-fast)');
         return;
       }
@@ -81,7 +91,10 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         ...(result !== undefined ? { result: jsonSafe(result) } : {}),
         ...(failure !== undefined
           ? {
-              error: { kind: failure instanceof FerryError ? failure.kind : 'error', message: (failure as Error).message },
+              error: {
+                kind: failure instanceof FerryError ? failure.kind : 'error',
+                message: (failure as Error).message,
+              },
               exitCode: failure instanceof RemoteCommandError ? failure.exitCode : null,
             }
           : {}),
@@ -97,6 +110,14 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
   }));
   if (o.hosts.length === 0) return [];
   if (o.phase && !o.silent) (o.toStderr ? process.stderr : process.stdout).write(`== ${o.phase} ==\n`);
-  await runWithProgress(jobs, { tty: o.tty, toStderr: o.toStderr, concurrency: Math.max(1, o.parallel), silent: o.silent ?? false });
-  return o.hosts.map((h) => reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 });
+  await runWithProgress(jobs, {
+    tty: o.tty,
+    toStderr: o.toStderr,
+    concurrency: Math.max(1, o.parallel),
+    silent: o.silent ?? false,
+  });
+  return o.hosts.map(
+    (h) =>
+      reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 },
+  );
 }

@@ -21,12 +21,24 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
   const t0 = performance.now();
   const hosts = await runOnHosts(i.options, async (session, ui) => {
     const ctx = createTaskContext({
-      session, hosts: i.allHosts, params: i.params, dryRun: i.dryRun, setTitle: ui.title, log: (m) => {
+      session,
+      hosts: i.allHosts,
+      params: i.params,
+      dryRun: i.dryRun,
+      setTitle: ui.title,
+      log: (m) => {
         session.log.line(m);
         ui.log(m);
       },
     });
     return i.task.run(ctx as never);
   });
-  return { runId: i.runId, command: i.command, dryRun: i.dryRun, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), hosts };
+  return {
+    runId: i.runId,
+    command: i.command,
+    dryRun: i.dryRun,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    hosts,
+  };
 }

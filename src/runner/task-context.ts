@@ -68,7 +68,9 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
         }
         o.setTitle(s.title);
         await session.exec(s.command, {
-          id: s.id, title: s.title, status: 'changed',
+          id: s.id,
+          title: s.title,
+          status: 'changed',
           ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
           ...(s.allowFailure ? { allowFailure: true } : {}),
         });
@@ -94,7 +96,10 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
       }
       const out = createWriteStream(localPath);
       try {
-        await session.exec(readFileCommand(remotePath), { title: `get ${remotePath}`, onStdout: (chunk) => out.write(chunk) });
+        await session.exec(readFileCommand(remotePath), {
+          title: `get ${remotePath}`,
+          onStdout: (chunk) => out.write(chunk),
+        });
       } finally {
         await new Promise((r) => out.end(r));
       }

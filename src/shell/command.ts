@@ -58,7 +58,6 @@ function group(command: Command, masked: boolean): string {
   if (command.sudo) return text; // one simple command: sudo … sh -c '…'
   const simple = 'argv' in command && !command.cwd;
   return simple ? text : `( ${text} )`; // a subshell keeps cd/export/|| from leaking into the chain
-
 }
 
 export interface RenderOptions {
@@ -72,7 +71,8 @@ export function render(command: Command, options: RenderOptions): string {
   let text = core(command, masked);
   if (command.env && Object.keys(command.env).length > 0) {
     const assigns = Object.entries(command.env).map(([k, v]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new UsageError(`invalid environment variable name: ${JSON.stringify(k)}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        throw new UsageError(`invalid environment variable name: ${JSON.stringify(k)}`);
       return `${k}=${word(v, masked)}`;
     });
     text = 'argv' in command ? `env ${assigns.join(' ')} ${text}` : `export ${assigns.join(' ')} && ${text}`;

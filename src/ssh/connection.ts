@@ -49,7 +49,10 @@ export class SshConnection {
       const check = await hostKeyCheck(target);
       const methods = await authMethods(target);
       if (methods.length === 0) {
-        throw new ConnectionError(target.name, `no credentials: no ssh-agent and none of ${target.identityFiles.join(', ') || '(no identity files)'} exists`);
+        throw new ConnectionError(
+          target.name,
+          `no credentials: no ssh-agent and none of ${target.identityFiles.join(', ') || '(no identity files)'} exists`,
+        );
       }
       const ssh = new NodeSSH();
       const pending: AuthMethod[] = [...methods];
@@ -62,8 +65,11 @@ export class SshConnection {
           keepaliveInterval: target.keepaliveMs,
           keepaliveCountMax: 3,
           hostVerifier: (key: Buffer) => check.verify(key),
-          ...(check.preferredTypes.length > 0 ? { algorithms: { serverHostKey: preferred(check.preferredTypes) } } : {}),
-          authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) => next(pending.shift() ?? false),
+          ...(check.preferredTypes.length > 0
+            ? { algorithms: { serverHostKey: preferred(check.preferredTypes) } }
+            : {}),
+          authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) =>
+            next(pending.shift() ?? false),
         } as Parameters<NodeSSH['connect']>[0]);
         connecting?.();
         await ready;
@@ -71,7 +77,11 @@ export class SshConnection {
         ssh.dispose();
         const refused = check.refusal();
         if (refused) throw refused;
-        throw new ConnectionError(target.name, `cannot connect to ${target.user}@${target.host}:${target.port}${via ? ` via ${via.target.name}` : ''}: ${(err as Error).message}`, { cause: err });
+        throw new ConnectionError(
+          target.name,
+          `cannot connect to ${target.user}@${target.host}:${target.port}${via ? ` via ${via.target.name}` : ''}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       await check.persist();
       if (!ssh.connection) throw new ConnectionError(target.name, 'connection closed during handshake');
@@ -104,7 +114,11 @@ export class SshConnection {
     try {
       return await this.ssh.forwardOut('127.0.0.1', 0, host, port);
     } catch (err) {
-      throw new ConnectionError(this.target.name, `cannot open a tunnel to ${host}:${port}: ${(err as Error).message}`, { cause: err });
+      throw new ConnectionError(
+        this.target.name,
+        `cannot open a tunnel to ${host}:${port}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 
@@ -115,7 +129,9 @@ export class SshConnection {
     try {
       return await this.ssh.forwardOutStreamLocal(path);
     } catch (err) {
-      throw new ConnectionError(this.target.name, `cannot reach unix socket ${path}: ${(err as Error).message}`, { cause: err });
+      throw new ConnectionError(this.target.name, `cannot reach unix socket ${path}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -131,14 +147,25 @@ export class SshConnection {
 
   private assertOpen(): void {
     if (this.closed) {
-      throw new ConnectionError(this.target.name, `connection lost${this.lastError ? `: ${this.lastError.message}` : ''}`);
+      throw new ConnectionError(
+        this.target.name,
+        `connection lost${this.lastError ? `: ${this.lastError.message}` : ''}`,
+      );
     }
   }
 }
 
 /** ssh2's host key algorithms, with the ones known_hosts holds for this host first. */
 function preferred(known: string[]): string[] {
-  const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  const all = [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+    'ssh-rsa',
+  ];
   const wanted = known.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
   return [...new Set([...wanted.filter((t) => all.includes(t)), ...all])];
 }

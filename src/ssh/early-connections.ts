@@ -17,11 +17,13 @@ export class EarlyConnections {
     const underway: Array<Promise<void>> = [];
     for (const t of targets) {
       if (this.pending.has(key(t))) continue;
-      underway.push(new Promise<void>((resolve) => {
-        const p = SshConnection.open(t, resolve);
-        p.catch(() => undefined); // reported when taken
-        this.pending.set(key(t), p);
-      }));
+      underway.push(
+        new Promise<void>((resolve) => {
+          const p = SshConnection.open(t, resolve);
+          p.catch(() => undefined); // reported when taken
+          this.pending.set(key(t), p);
+        }),
+      );
     }
     await Promise.all(underway);
   }

@@ -100,7 +100,9 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
       let aborted: string | undefined;
       let code: number | null = null;
       let signal: string | undefined;
-      const timer = req.timeoutMs ? setTimeout(() => abort(`timed out after ${req.timeoutMs} ms`), req.timeoutMs) : undefined;
+      const timer = req.timeoutMs
+        ? setTimeout(() => abort(`timed out after ${req.timeoutMs} ms`), req.timeoutMs)
+        : undefined;
 
       function abort(why: string): void {
         aborted ??= why;

@@ -6,7 +6,13 @@ import { requestOnStream } from './stream-request.js';
  * SSH connection itself (direct-tcpip): nothing needed on the host but the app. Like HAProxy's
  * httpchk, it reads the response head and closes; the body is not waited for.
  */
-export async function httpStatusOverSsh(conn: SshConnection, address: string, port: number, path: string, timeoutMs = 3000): Promise<number> {
+export async function httpStatusOverSsh(
+  conn: SshConnection,
+  address: string,
+  port: number,
+  path: string,
+  timeoutMs = 3000,
+): Promise<number> {
   const stream = await conn.forwardTcp(address, port);
   const request = `GET ${path} HTTP/1.0\r\nHost: ${address}\r\nUser-Agent: ferry-health\r\nConnection: close\r\n\r\n`;
   const text = await requestOnStream(conn.target.name, `GET ${path}`, stream, request, timeoutMs, httpHeadComplete);

@@ -16,7 +16,13 @@ export function hostToken(host: string, port: number): string {
 
 function globMatch(pattern: string, text: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === text.toLowerCase(); // the usual case
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(text);
 }
 
@@ -57,7 +63,10 @@ export function entriesFor(entries: readonly KnownHostEntry[], host: string, por
   return entries.filter((e) => patternsMatch(e.patterns, token));
 }
 
-export type HostKeyVerdict = { status: 'known' } | { status: 'unknown' } | { status: 'changed'; known: KnownHostEntry[] };
+export type HostKeyVerdict =
+  | { status: 'known' }
+  | { status: 'unknown' }
+  | { status: 'changed'; known: KnownHostEntry[] };
 
 /** OpenSSH's rule: a key of the same type that differs is a changed key; no entry at all is unknown. */
 export function judgeHostKey(entries: readonly KnownHostEntry[], type: string, key: Buffer): HostKeyVerdict {
@@ -90,7 +99,13 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
 }
 
 /** Record a newly accepted key (hashed, like OpenSSH's HashKnownHosts). */
-export async function appendKnownHost(file: string, host: string, port: number, type: string, key: Buffer): Promise<void> {
+export async function appendKnownHost(
+  file: string,
+  host: string,
+  port: number,
+  type: string,
+  key: Buffer,
+): Promise<void> {
   const salt = randomBytes(20);
   const hash = createHmac('sha1', salt).update(hostToken(host, port)).digest('base64');
   await mkdir(dirname(file), { recursive: true });

@@ -29,9 +29,17 @@ export interface RemoteExecResult {
  * Run a Command on a connection. A nonzero exit throws RemoteCommandError (host, masked command,
  * exit code, stdout/stderr tails) unless allowFailure — the one wrapper around "exit codes are errors".
  */
-export async function remoteExec(conn: SshConnection, command: Command, options: RemoteExecOptions = {}): Promise<RemoteExecResult> {
+export async function remoteExec(
+  conn: SshConnection,
+  command: Command,
+  options: RemoteExecOptions = {},
+): Promise<RemoteExecResult> {
   const shown = render(command, { masked: true });
-  const secrets = [...secretsOf(command), ...(options.secrets ?? []), ...(options.sudoPassword ? [options.sudoPassword] : [])];
+  const secrets = [
+    ...secretsOf(command),
+    ...(options.secrets ?? []),
+    ...(options.sudoPassword ? [options.sudoPassword] : []),
+  ];
   const started = performance.now();
   const res = await conn.exec({
     command: render(command, { masked: false }),
@@ -46,7 +54,15 @@ export async function remoteExec(conn: SshConnection, command: Command, options:
   const durationMs = Math.round(performance.now() - started);
   if (res.aborted) {
     throw new RemoteCommandError(
-      { host: conn.target.name, command: shown, exitCode: null, signal: undefined, stdout: res.stdout, stderr: res.stderr, step: options.step },
+      {
+        host: conn.target.name,
+        command: shown,
+        exitCode: null,
+        signal: undefined,
+        stdout: res.stdout,
+        stderr: res.stderr,
+        step: options.step,
+      },
       `[${conn.target.name}] ${options.step ? `${options.step}: ` : ''}${res.aborted} (\`${shown}\`)`,
     );
   }
@@ -56,7 +72,13 @@ export async function remoteExec(conn: SshConnection, command: Command, options:
   const code = res.code ?? -1;
   if (code !== 0 && !options.allowFailure) {
     throw new RemoteCommandError({
-      host: conn.target.name, command: shown, exitCode: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr, step: options.step,
+      host: conn.target.name,
+      command: shown,
+      exitCode: res.code,
+      signal: res.signal,
+      stdout: res.stdout,
+      stderr: res.stderr,
+      step: options.step,
     });
   }
   return { command: shown, code, stdout: res.stdout, stderr: res.stderr, durationMs };

@@ -8,7 +8,12 @@ import { ConnectionError } from '../errors/connection-error.js';
  * as a separate small packet that Nagle holds until the client's delayed ACK.
  */
 export function requestOnStream(
-  host: string, what: string, stream: Duplex, payload: string, timeoutMs: number, complete?: (received: Buffer) => boolean,
+  host: string,
+  what: string,
+  stream: Duplex,
+  payload: string,
+  timeoutMs: number,
+  complete?: (received: Buffer) => boolean,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

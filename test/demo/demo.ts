@@ -25,7 +25,9 @@ function get(url: string): Promise<string> {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve(`HTTP ${res.statusCode} ${body.trim()}`));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -39,12 +41,16 @@ async function main(): Promise<void> {
   if (!can.ok) throw new Error(`the demo needs root, sshd and unshare: ${can.reason}`);
   say('1. a local fleet: lb1 (haproxy) + web1..web4 (supervisord, nginx, the demo app), real sshd on loopback');
   const fleet: Fleet = await startFleet({
-    hosts: [{ name: 'lb1', roles: ['lb'] }, ...['web1', 'web2', 'web3', 'web4'].map((name) => ({ name, roles: ['app'] }))],
+    hosts: [
+      { name: 'lb1', roles: ['lb'] },
+      ...['web1', 'web2', 'web3', 'web4'].map((name) => ({ name, roles: ['app'] })),
+    ],
     extraInventory: { defaults: DEMO_ATTRS },
     ...(keep ? { dir: '/tmp/ferry-demo-fleet', keep: true, detached: true } : {}),
   });
   try {
-    for (const h of fleet.hosts) console.log(`  ${h.name.padEnd(5)} ${h.address}:${h.port}  (its /srv is ${h.root}/srv)`);
+    for (const h of fleet.hosts)
+      console.log(`  ${h.name.padEnd(5)} ${h.address}:${h.port}  (its /srv is ${h.root}/srv)`);
     say('2. a git repo of bundles/demo with tags v1.0.0 and v1.1.0 (the version it answers)');
     const proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
     proj.tag('v1.0.0');
@@ -63,7 +69,9 @@ async function main(): Promise<void> {
     const load = startLoad({ url, rps: 100, maxRequests: 30_000, maxMs: 120_000 });
     const code = await ferry([...base, 'deploy', 'demo', '--tag', 'v1.1.0', '--batch', '1']);
     const res = await load.stop();
-    console.log(`  load: ${res.sent} requests sent, ${res.failed} failed; versions seen: ${JSON.stringify(res.versions)}`);
+    console.log(
+      `  load: ${res.sent} requests sent, ${res.failed} failed; versions seen: ${JSON.stringify(res.versions)}`,
+    );
     if (code !== 0) throw new Error(`deploy v1.1.0 exited ${code}`);
     if (res.failed !== 0) throw new Error(`${res.failed} requests failed during the rolling deploy`);
     console.log(`  through HAProxy: ${await get(url)}`);
@@ -77,9 +85,13 @@ async function main(): Promise<void> {
 
     say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (keep) {
-      console.log(`The fleet keeps running (--keep). Try:\n  node ${FERRY_BIN} ${base.join(' ')} releases demo\n  node ${FERRY_BIN} ${base.join(' ')} restart demo --batch 1\nStop it with: node dist/test/fleet/cli.js down --dir ${fleet.dir}`);
+      console.log(
+        `The fleet keeps running (--keep). Try:\n  node ${FERRY_BIN} ${base.join(' ')} releases demo\n  node ${FERRY_BIN} ${base.join(' ')} restart demo --batch 1\nStop it with: node dist/test/fleet/cli.js down --dir ${fleet.dir}`,
+      );
     } else {
-      console.log(`To keep a fleet for your own runs: npm run demo -- --keep, or npm run fleet:up (inventory in ${join('/tmp/ferry-fleet', 'inventory.yaml')}).`);
+      console.log(
+        `To keep a fleet for your own runs: npm run demo -- --keep, or npm run fleet:up (inventory in ${join('/tmp/ferry-fleet', 'inventory.yaml')}).`,
+      );
     }
   } finally {
     if (!keep) await fleet.stop();

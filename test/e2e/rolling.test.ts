@@ -20,7 +20,8 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
   let lb: FleetHost;
   let url: string;
   const run = (...args: string[]) => ferry(['--project', proj.dir, ...flags, ...args], { timeoutMs: 300_000 });
-  const current = (name: string) => readlinkSync(join(fleet.host(name).root, 'srv/demo/current')).replace('releases/', '');
+  const current = (name: string) =>
+    readlinkSync(join(fleet.host(name).root, 'srv/demo/current')).replace('releases/', '');
   const stat = async () => {
     const r = await fleet.exec(lb, `printf 'show stat\\n' | socat - UNIX-CONNECT:/run/haproxy/admin.sock`);
     return parseShowStat(r.stdout);
@@ -88,7 +89,12 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
   });
 
   it('ferry restart --batch 1: 0 failed requests, every program restarted, all UP', async () => {
-    const pids = async () => Promise.all(APPS.map(async (a) => (await fleet.exec(fleet.host(a), 'supervisorctl -c /etc/supervisor/supervisord.conf pid demo')).stdout.trim()));
+    const pids = async () =>
+      Promise.all(
+        APPS.map(async (a) =>
+          (await fleet.exec(fleet.host(a), 'supervisorctl -c /etc/supervisor/supervisord.conf pid demo')).stdout.trim(),
+        ),
+      );
     const before = await pids();
     let code = -1;
     const json = join(proj.dir, 'restart-report.json');
@@ -99,14 +105,24 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     });
     expect(code).toBe(0);
     // every HAProxy runtime line is a step: in the report of the host it drains, and in the LB's log
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { runId: string; hosts: Array<{ host: string; steps: Array<{ title: string; command: string; status: string }> }> };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      runId: string;
+      hosts: Array<{ host: string; steps: Array<{ title: string; command: string; status: string }> }>;
+    };
     const web2 = report.hosts.find((h) => h.host === 'web2')?.steps ?? [];
-    const lines = web2.filter((st) => st.command.startsWith('haproxy /run/haproxy/admin.sock: ')).map((st) => `${st.status} ${st.command.slice(33)}`);
+    const lines = web2
+      .filter((st) => st.command.startsWith('haproxy /run/haproxy/admin.sock: '))
+      .map((st) => `${st.status} ${st.command.slice(33)}`);
     expect(lines).toEqual([
-      'changed set server demo/web2 state drain', 'ok show stat demo 4 -1', 'changed set server demo/web2 state maint',
-      'changed set server demo/web2 state ready', 'ok show stat demo 4 -1',
+      'changed set server demo/web2 state drain',
+      'ok show stat demo 4 -1',
+      'changed set server demo/web2 state maint',
+      'changed set server demo/web2 state ready',
+      'ok show stat demo 4 -1',
     ]);
-    expect(web2.find((st) => st.command.endsWith('state drain'))?.title).toBe('haproxy on lb1: set server demo/web2 state drain');
+    expect(web2.find((st) => st.command.endsWith('state drain'))?.title).toBe(
+      'haproxy on lb1: set server demo/web2 state drain',
+    );
     const lbLog = readFileSync(join(proj.dir, '.ferry/logs', report.runId, 'lb1.log'), 'utf8');
     expect(lbLog).toContain('$ haproxy /run/haproxy/admin.sock: set server demo/web2 state drain');
     expect(res.failed).toBe(0);
@@ -114,7 +130,9 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     const after = await pids();
     for (let i = 0; i < APPS.length; i++) expect(after[i]).not.toBe(before[i]);
     for (const a of APPS) {
-      const lines = readFileSync(join(fleet.host(a).root, 'srv/demo/.ferry/history.jsonl'), 'utf8').trim().split('\n');
+      const lines = readFileSync(join(fleet.host(a).root, 'srv/demo/.ferry/history.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
       expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ action: 'restart', result: 'ok' });
     }
     const rows = await stat();
@@ -137,7 +155,18 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     const before = APPS.map(current);
     let out = '';
     const res = await underLoad(async () => {
-      const r = await run('deploy', 'demo', '--tag', 'v1.2.0-broken', '--batch', '1', '--max-fail', '0', '--health-timeout', '4s');
+      const r = await run(
+        'deploy',
+        'demo',
+        '--tag',
+        'v1.2.0-broken',
+        '--batch',
+        '1',
+        '--max-fail',
+        '0',
+        '--health-timeout',
+        '4s',
+      );
       out = r.stdout + r.stderr;
       expect(r.code, out).toBe(1);
     });
@@ -149,7 +178,7 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     for (const a of APPS) expect(findServerStat(rows, 'demo', a)?.state, a).toBe('UP');
   });
 
-  it('a restart where one host\'s program cannot start: it stays in maint, the others restarted, exit 1', async () => {
+  it("a restart where one host's program cannot start: it stays in maint, the others restarted, exit 1", async () => {
     const bad = fleet.host('web4');
     const file = join(bad.root, 'srv/demo', readlinkSync(join(bad.root, 'srv/demo/current')), 'app/app/server.js');
     const original = await readFile(file, 'utf8');

@@ -12,7 +12,8 @@ export function canRunFleet(): { ok: true } | { ok: false; reason: string } {
 }
 
 function check(): { ok: true } | { ok: false; reason: string } {
-  if (process.platform !== 'linux') return { ok: false, reason: `fleet needs Linux mount namespaces (platform is ${process.platform})` };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `fleet needs Linux mount namespaces (platform is ${process.platform})` };
   if (process.getuid?.() !== 0) return { ok: false, reason: 'fleet needs root (mount namespaces, sshd, useradd)' };
   if (!existsSync(SSHD)) return { ok: false, reason: `${SSHD} missing (apt-get install openssh-server)` };
   for (const tool of ['ssh', 'ssh-keygen', 'unshare', 'mount', 'flock', 'useradd', 'chpasswd', 'visudo', 'sudo']) {
@@ -20,10 +21,18 @@ function check(): { ok: true } | { ok: false; reason: string } {
       return { ok: false, reason: `${tool} not found on PATH` };
     }
   }
-  const probe = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind /srv /srv 2>/dev/null || mount -t tmpfs none /mnt'], {
-    encoding: 'utf8',
-  });
-  if (probe.status !== 0) return { ok: false, reason: `cannot create a mount namespace and mount in it: ${probe.stderr.trim() || probe.error?.message}` };
+  const probe = spawnSync(
+    'unshare',
+    ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind /srv /srv 2>/dev/null || mount -t tmpfs none /mnt'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (probe.status !== 0)
+    return {
+      ok: false,
+      reason: `cannot create a mount namespace and mount in it: ${probe.stderr.trim() || probe.error?.message}`,
+    };
   return { ok: true };
 }
 

@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
   const fleet = await startFleet(options);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`fleet up: ${fleet.hosts.length} hosts in ${fleet.dir} (${seconds} s)`);
-  for (const h of fleet.hosts.slice(0, 20)) console.log(`  ${h.name.padEnd(8)} ${h.address}:${h.port}  [${h.roles.join(', ')}]  root ${h.root}`);
+  for (const h of fleet.hosts.slice(0, 20))
+    console.log(`  ${h.name.padEnd(8)} ${h.address}:${h.port}  [${h.roles.join(', ')}]  root ${h.root}`);
   if (fleet.hosts.length > 20) console.log(`  … ${fleet.hosts.length - 20} more in ${fleet.inventoryFile}`);
   const first = fleet.hosts[0]?.name ?? 'h1';
   console.log(`
@@ -69,12 +70,22 @@ stop:         npm run fleet:down${dir === DEFAULT_DIR ? '' : ` -- --dir ${dir}`}
   return 0;
 }
 
-function hostsFrom(values: { hosts?: string | undefined; lb?: string | undefined; app?: string | undefined; 'roles-file'?: string | undefined }): Pick<FleetOptions, 'hosts' | 'extraInventory'> {
+function hostsFrom(values: {
+  hosts?: string | undefined;
+  lb?: string | undefined;
+  app?: string | undefined;
+  'roles-file'?: string | undefined;
+}): Pick<FleetOptions, 'hosts' | 'extraInventory'> {
   if (values['roles-file'] !== undefined) {
     const doc: unknown = parse(readFileSync(values['roles-file'], 'utf8'));
     if (Array.isArray(doc)) return { hosts: doc as FleetHostSpec[] };
-    const obj = (doc ?? {}) as { hosts?: FleetHostSpec[]; defaults?: Record<string, unknown>; roles?: Record<string, { attrs?: Record<string, unknown> }> };
-    if (!Array.isArray(obj.hosts)) throw new Error(`${values['roles-file']}: expected a list of hosts or {hosts: [...]}`);
+    const obj = (doc ?? {}) as {
+      hosts?: FleetHostSpec[];
+      defaults?: Record<string, unknown>;
+      roles?: Record<string, { attrs?: Record<string, unknown> }>;
+    };
+    if (!Array.isArray(obj.hosts))
+      throw new Error(`${values['roles-file']}: expected a list of hosts or {hosts: [...]}`);
     const extraInventory: NonNullable<FleetOptions['extraInventory']> = {};
     if (obj.defaults) extraInventory.defaults = obj.defaults;
     if (obj.roles) extraInventory.roles = obj.roles;

@@ -1,5 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { quote } from '../../src/shell/quote.js';
@@ -76,21 +87,32 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const knownHosts = join(dir, 'known_hosts');
     await Promise.all([
       ensureTestUser(),
-      generateKeys([{ path: clientKey, comment: 'ferry-fleet-client' }, ...planned.map((p) => ({ path: p.hostKey, comment: `ferry-fleet-${p.spec.name}` }))]),
+      generateKeys([
+        { path: clientKey, comment: 'ferry-fleet-client' },
+        ...planned.map((p) => ({ path: p.hostKey, comment: `ferry-fleet-${p.spec.name}` })),
+      ]),
       (async () => {
         const template = await buildTemplate(dir, views);
-        await seedRoots(template, planned.map((p) => p.root));
+        await seedRoots(
+          template,
+          planned.map((p) => p.root),
+        );
         rmSync(template, { recursive: true, force: true });
       })(),
     ]);
     phase('keys, user, views seeded');
-    makeStashes(planned.map((p) => p.root), views, dir);
+    makeStashes(
+      planned.map((p) => p.root),
+      views,
+      dir,
+    );
     ensureMountPoints(views);
 
     const clientPub = await publicKeyOf(`${clientKey}.pub`);
     const authorized = join(dir, 'authorized_keys');
     mkdirSync(authorized, { mode: 0o755 });
-    for (const user of ['root', FERRYTEST_USER]) writeFileSync(join(authorized, user), `${clientPub} ferry-fleet\n`, { mode: 0o644 });
+    for (const user of ['root', FERRYTEST_USER])
+      writeFileSync(join(authorized, user), `${clientPub} ferry-fleet\n`, { mode: 0o644 });
 
     const [major, minor] = installedSshdVersion();
     const penalties = major > 9 || (major === 9 && minor >= 8);
@@ -108,13 +130,26 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         }),
       );
     });
-    writeKnownHosts(knownHosts, planned.map((p, i) => ({ address: p.address, port, publicKey: hostKeys[i] ?? '' })));
+    writeKnownHosts(
+      knownHosts,
+      planned.map((p, i) => ({ address: p.address, port, publicKey: hostKeys[i] ?? '' })),
+    );
     const sshConfig = join(dir, 'ssh_config');
-    writeFileSync(sshConfig, renderSshConfig(planned.map((p) => ({ name: p.spec.name, address: p.address, port })), clientKey, knownHosts));
+    writeFileSync(
+      sshConfig,
+      renderSshConfig(
+        planned.map((p) => ({ name: p.spec.name, address: p.address, port })),
+        clientKey,
+        knownHosts,
+      ),
+    );
     const inventoryFile = join(dir, 'inventory.yaml');
     writeFileSync(
       inventoryFile,
-      renderInventory(planned.map((p) => ({ name: p.spec.name, address: p.address, port, roles: p.spec.roles, attrs: p.spec.attrs })), options.extraInventory),
+      renderInventory(
+        planned.map((p) => ({ name: p.spec.name, address: p.address, port, roles: p.spec.roles, attrs: p.spec.attrs })),
+        options.extraInventory,
+      ),
     );
 
     // start every sshd, then wait for every banner
@@ -130,7 +165,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       closeSync(log);
       children.push(child);
       child.on('error', (error) => child.pid !== undefined && exits.set(child.pid, error.message));
-      child.on('exit', (code, signal) => child.pid !== undefined && exits.set(child.pid, `exited with ${signal ?? code}`));
+      child.on(
+        'exit',
+        (code, signal) => child.pid !== undefined && exits.set(child.pid, `exited with ${signal ?? code}`),
+      );
       if (detached) child.unref();
     }
     phase(`${planned.length} sshd spawned`);
@@ -139,7 +177,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       planned.map(async (p, i): Promise<FleetHost> => {
         const child = children[i];
         const pid = child?.pid;
-        if (child === undefined || pid === undefined) throw new Error(`${p.spec.name}: sshd did not start: ${readLog(p.log)}`);
+        if (child === undefined || pid === undefined)
+          throw new Error(`${p.spec.name}: sshd did not start: ${readLog(p.log)}`);
         await waitForBanner(p.address, port, deadline, () => {
           const exit = exits.get(pid);
           return exit === undefined ? undefined : `${p.spec.name}: sshd ${exit}: ${readLog(p.log)}`;
@@ -148,7 +187,16 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         if (mountNamespace === undefined || mountNamespace === mountNamespaceOf(process.pid)) {
           throw new Error(`${p.spec.name}: sshd (pid ${pid}) is not in a private mount namespace`);
         }
-        return { name: p.spec.name, address: p.address, port, roles: p.spec.roles, attrs: p.spec.attrs, root: p.root, pid, mountNamespace };
+        return {
+          name: p.spec.name,
+          address: p.address,
+          port,
+          roles: p.spec.roles,
+          attrs: p.spec.attrs,
+          root: p.root,
+          pid,
+          mountNamespace,
+        };
       }),
     );
 
@@ -179,7 +227,13 @@ function makeFleet(state: FleetState, extras: FleetExtras): Fleet {
   const namespaces = namespacesOf(state);
   const pids = state.hosts.map((h) => h.pid);
   const byName = new Map(state.hosts.map((h) => [h.name, h]));
-  const entry: LiveFleet = { namespaces, pids, dir: state.dir, keep: extras.keep, release: () => extras.block.release() };
+  const entry: LiveFleet = {
+    namespaces,
+    pids,
+    dir: state.dir,
+    keep: extras.keep,
+    release: () => extras.block.release(),
+  };
   if (!extras.detached) register(entry);
   let stopping: Promise<void> | undefined;
   return {
@@ -190,7 +244,8 @@ function makeFleet(state: FleetState, extras: FleetExtras): Fleet {
     inventoryFile: extras.inventoryFile,
     sshConfig: extras.sshConfig,
     sshArgs: (host, user) => sshArgsFor(host, extras.clientKey, extras.knownHosts, user),
-    exec: (host, script, options = {}) => runSsh(sshArgsFor(host, extras.clientKey, extras.knownHosts, options.user), script, options),
+    exec: (host, script, options = {}) =>
+      runSsh(sshArgsFor(host, extras.clientKey, extras.knownHosts, options.user), script, options),
     host(name) {
       const host = byName.get(name);
       if (host === undefined) throw new Error(`no fleet host ${name} (have ${[...byName.keys()].join(', ')})`);
@@ -217,7 +272,9 @@ export { stopFleetState, reapStaleFleets } from './stop.js';
 
 function hostSpecs(hosts: FleetOptions['hosts']): Array<Required<FleetHostSpec>> {
   const specs: FleetHostSpec[] =
-    typeof hosts === 'number' ? Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}`, roles: ['app'] })) : hosts;
+    typeof hosts === 'number'
+      ? Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}`, roles: ['app'] }))
+      : hosts;
   if (specs.length === 0) throw new Error('a fleet needs at least one host');
   const seen = new Set<string>();
   return specs.map((s) => {
@@ -239,7 +296,9 @@ async function prepareDir(requested: string | undefined): Promise<string> {
       const previous = readState(dir);
       if (previous === undefined) throw new Error(`fleet dir ${dir} is not empty and holds no fleet.json`);
       if (previous.hosts.some((h) => mountNamespaceOf(h.pid) === h.mountNamespace)) {
-        throw new Error(`a fleet is already running in ${dir} (stop it first: node dist/test/fleet/cli.js down --dir ${dir})`);
+        throw new Error(
+          `a fleet is already running in ${dir} (stop it first: node dist/test/fleet/cli.js down --dir ${dir})`,
+        );
       }
       // a dead fleet: kill what its sessions may have left, remove it
       await stopFleetState(previous);

@@ -7,7 +7,10 @@ export async function generateKey(path: string, comment: string): Promise<void> 
 }
 
 /** Generate many keys with one shell per core-ish batch (spawning from Node is the slow part). */
-export async function generateKeys(keys: ReadonlyArray<{ path: string; comment: string }>, parallel = 2): Promise<void> {
+export async function generateKeys(
+  keys: ReadonlyArray<{ path: string; comment: string }>,
+  parallel = 2,
+): Promise<void> {
   const batches: Array<Array<{ path: string; comment: string }>> = Array.from({ length: parallel }, () => []);
   keys.forEach((key, i) => batches[i % parallel]?.push(key));
   await Promise.all(

@@ -34,7 +34,9 @@ export function writeKnownHosts(file: string, entries: readonly KnownHostEntry[]
 
 /** Write a hashed copy of a plain known_hosts file (each name → `|1|salt|hash`); returns `dest`. */
 export function writeHashedKnownHosts(src: string, dest: string): string {
-  const lines = readFileSync(src, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const lines = readFileSync(src, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const hashed = lines.map((line) => {
     const [names = '', ...rest] = line.split(' ');
     // one hashed line per name: OpenSSH hashes each comma-separated name separately

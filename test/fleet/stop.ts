@@ -7,12 +7,18 @@ import { readState, type FleetState } from './state.js';
 
 /** The namespaces of a fleet's hosts, each with the mountinfo marker proving it is still that host's. */
 export function namespacesOf(state: FleetState): HostNamespace[] {
-  return state.hosts.map((h) => ({ namespace: h.mountNamespace, marker: `${basename(state.dir)}/hosts/${h.name}/root/` }));
+  return state.hosts.map((h) => ({
+    namespace: h.mountNamespace,
+    marker: `${basename(state.dir)}/hosts/${h.name}/root/`,
+  }));
 }
 
 /** Stop a fleet described by its state file (possibly started by another process, e.g. `cli.js up`). */
 export async function stopFleetState(state: FleetState, options: { keep?: boolean } = {}): Promise<void> {
-  await killAll(namespacesOf(state), state.hosts.map((h) => h.pid));
+  await killAll(
+    namespacesOf(state),
+    state.hosts.map((h) => h.pid),
+  );
   const claim = join(claimsDir(), String(state.block));
   let owner = 0;
   try {
@@ -34,7 +40,8 @@ export async function reapStaleFleets(): Promise<string[]> {
   const dirs: string[] = [];
   for (const parent of fleetParentDirs()) {
     try {
-      for (const e of readdirSync(parent)) if (e.startsWith('ferry-fleet-') && e !== 'ferry-fleet-blocks') dirs.push(join(parent, e));
+      for (const e of readdirSync(parent))
+        if (e.startsWith('ferry-fleet-') && e !== 'ferry-fleet-blocks') dirs.push(join(parent, e));
     } catch {
       // parent missing
     }

@@ -18,7 +18,13 @@ export const DEFAULT_VIEWS: readonly string[] = [
 ];
 
 /** Views seeded with a copy of the Debian package's files on the control machine. */
-const STOCK: readonly string[] = ['/etc/nginx', '/etc/haproxy', '/etc/supervisor', '/var/log/nginx', '/var/lib/haproxy'];
+const STOCK: readonly string[] = [
+  '/etc/nginx',
+  '/etc/haproxy',
+  '/etc/supervisor',
+  '/var/log/nginx',
+  '/var/lib/haproxy',
+];
 
 export function viewsOf(extra: readonly string[] = []): string[] {
   const all = [...new Set([...DEFAULT_VIEWS, ...extra].map(normalize))];
@@ -27,7 +33,8 @@ export function viewsOf(extra: readonly string[] = []): string[] {
 }
 
 function normalize(path: string): string {
-  if (!path.startsWith('/') || path === '/' || path.split('/').includes('..')) throw new Error(`a view must be an absolute path below /: ${path}`);
+  if (!path.startsWith('/') || path === '/' || path.split('/').includes('..'))
+    throw new Error(`a view must be an absolute path below /: ${path}`);
   return path.replace(/\/+$/, '');
 }
 
@@ -56,7 +63,8 @@ export async function buildTemplate(dir: string, views: readonly string[]): Prom
   const supervisord = join(template, 'etc/supervisor/supervisord.conf');
   if (existsSync(supervisord)) writeFileSync(supervisord, privateRunSupervisord(readFileSync(supervisord, 'utf8')));
   if (views.includes('/run')) {
-    for (const sub of ['sshd', 'haproxy', 'lock']) mkdirSync(join(template, 'run', sub), { recursive: true, mode: 0o755 });
+    for (const sub of ['sshd', 'haproxy', 'lock'])
+      mkdirSync(join(template, 'run', sub), { recursive: true, mode: 0o755 });
     chmodSync(join(template, 'run'), 0o755);
     chmodSync(join(template, 'run/sshd'), 0o755);
     chmodSync(join(template, 'run/lock'), 0o1777);
@@ -73,7 +81,10 @@ export async function buildTemplate(dir: string, views: readonly string[]): Prom
  */
 function seedRootHome(home: string): void {
   chmodSync(home, 0o700);
-  for (const [from, to] of [['/usr/share/base-files/dot.bashrc', '.bashrc'], ['/usr/share/base-files/dot.profile', '.profile']] as const) {
+  for (const [from, to] of [
+    ['/usr/share/base-files/dot.bashrc', '.bashrc'],
+    ['/usr/share/base-files/dot.profile', '.profile'],
+  ] as const) {
     if (existsSync(from)) writeFileSync(join(home, to), readFileSync(from));
   }
 }

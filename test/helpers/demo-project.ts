@@ -17,15 +17,25 @@ export interface DemoProject {
  * A throwaway ferry project that is a git repo: bundles/demo copied from this checkout, plus the
  * given inventory. Tags are made by the test (v1.0.0, v1.1.0, …).
  */
-export async function makeDemoProject(inventoryText: string, bundles: readonly string[] = ['demo']): Promise<DemoProject> {
+export async function makeDemoProject(
+  inventoryText: string,
+  bundles: readonly string[] = ['demo'],
+): Promise<DemoProject> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-proj-'));
   for (const b of bundles) {
-    await cp(join(REPO, 'bundles', b), join(dir, 'bundles', b), { recursive: true, filter: (src) => !src.includes('node_modules') });
+    await cp(join(REPO, 'bundles', b), join(dir, 'bundles', b), {
+      recursive: true,
+      filter: (src) => !src.includes('node_modules'),
+    });
   }
   await writeFile(join(dir, 'inventory.yaml'), inventoryText);
   await writeFile(join(dir, '.gitignore'), '.ferry/\nnode_modules/\n');
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=t@ferry.test', '-c', 'user.name=ferry test', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' });
+    execFileSync(
+      'git',
+      ['-c', 'user.email=t@ferry.test', '-c', 'user.name=ferry test', '-c', 'commit.gpgsign=false', ...args],
+      { cwd: dir, encoding: 'utf8' },
+    );
   git('init', '-q', '-b', 'main');
   const project: DemoProject = {
     dir,

@@ -25,8 +25,11 @@ export function checkCurrent(hostRoot: string, app: string): ReleaseCheck {
   const rel = join(base, target);
   if (id.endsWith('.partial')) problems.push('current points at a .partial dir');
   const manifestFile = join(rel, 'manifest.json');
-  if (!existsSync(manifestFile)) return { current: id, complete: false, problems: [...problems, `no manifest in ${target}`] };
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Array<{ path: string; size: number; sha256: string; link?: string }> };
+  if (!existsSync(manifestFile))
+    return { current: id, complete: false, problems: [...problems, `no manifest in ${target}`] };
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    files: Array<{ path: string; size: number; sha256: string; link?: string }>;
+  };
   for (const f of manifest.files) {
     const file = join(rel, f.path);
     try {
@@ -36,7 +39,8 @@ export function checkCurrent(hostRoot: string, app: string): ReleaseCheck {
       }
       const st = statSync(file);
       if (st.size !== f.size) problems.push(`${f.path}: size ${st.size} != ${f.size}`);
-      else if (createHash('sha256').update(readFileSync(file)).digest('hex') !== f.sha256) problems.push(`${f.path}: sha256 differs`);
+      else if (createHash('sha256').update(readFileSync(file)).digest('hex') !== f.sha256)
+        problems.push(`${f.path}: sha256 differs`);
     } catch {
       problems.push(`${f.path}: missing`);
     }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ferry, REPO } from '../helpers/ferry-cli.js';
 
-async function project(tasks: Record<string, string>, inventory = 'hosts:\n  h1: { address: 127.0.0.1, port: 1, roles: [app] }\n'): Promise<string> {
+async function project(
+  tasks: Record<string, string>,
+  inventory = 'hosts:\n  h1: { address: 127.0.0.1, port: 1, roles: [app] }\n',
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-cli-'));
   await mkdir(join(dir, 'tasks'));
   for (const [f, text] of Object.entries(tasks)) await writeFile(join(dir, 'tasks', f), text);
@@ -21,7 +24,9 @@ describe('the CLI without a fleet', () => {
   });
 
   it('a task file with a syntax error is a project error naming the file (exit 2)', async () => {
-    const dir = await project({ 'broken.ts': `import { defineTask } from '${REPO}src/index.js';\nexport default defineTask({ name: 'broken', description: 'x', run( {\n` });
+    const dir = await project({
+      'broken.ts': `import { defineTask } from '${REPO}src/index.js';\nexport default defineTask({ name: 'broken', description: 'x', run( {\n`,
+    });
     const r = await ferry(['--project', dir, '--list']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/tasks\/broken\.ts(:\d+:\d+)?: cannot load/);
@@ -50,8 +55,24 @@ describe('the CLI without a fleet', () => {
   });
 
   it('ferry check reports a type error with file:line (exit 2)', async () => {
-    const dir = await project({ 'typo.ts': `import { defineTask } from '${REPO}src/index.js';\nexport default defineTask({ name: 'typo', description: 'x', async run(ctx) { const n: number = ctx.host.name; return n; } });\n` });
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['tasks'] }));
+    const dir = await project({
+      'typo.ts': `import { defineTask } from '${REPO}src/index.js';\nexport default defineTask({ name: 'typo', description: 'x', async run(ctx) { const n: number = ctx.host.name; return n; } });\n`,
+    });
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['tasks'],
+      }),
+    );
     const r = await ferry(['--project', dir, 'check']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/tasks\/typo\.ts:2:\d+: .*string.*number/);

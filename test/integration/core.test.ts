@@ -26,7 +26,16 @@ describe.skipIf(skip)('core on a real sshd fleet', () => {
   });
 
   it('runs on 5 hosts in parallel; each sees its own /srv', async () => {
-    const r = await ferry([...flags, '--json', join(work, 'r1.json'), 'run', '--roles', 'app', '--', 'cat /srv/whoami.txt']);
+    const r = await ferry([
+      ...flags,
+      '--json',
+      join(work, 'r1.json'),
+      'run',
+      '--roles',
+      'app',
+      '--',
+      'cat /srv/whoami.txt',
+    ]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const report = JSON.parse(await readFile(join(work, 'r1.json'), 'utf8'));
     expect(report.hosts).toHaveLength(5);
@@ -40,7 +49,16 @@ describe.skipIf(skip)('core on a real sshd fleet', () => {
   it('one failing host does not stop the others: exit 1, report names host and exit code', async () => {
     const bad = fleet.hosts[2]!;
     await writeFile(join(bad.root, 'srv', 'fail'), '');
-    const r = await ferry([...flags, '--json', join(work, 'r2.json'), 'run', '--roles', 'app', '--', 'test ! -e /srv/fail || exit 7']);
+    const r = await ferry([
+      ...flags,
+      '--json',
+      join(work, 'r2.json'),
+      'run',
+      '--roles',
+      'app',
+      '--',
+      'test ! -e /srv/fail || exit 7',
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(await readFile(join(work, 'r2.json'), 'utf8'));
     const failed = report.hosts.filter((h: { status: string }) => h.status === 'failed');
@@ -61,7 +79,9 @@ describe.skipIf(skip)('core on a real sshd fleet', () => {
   it('round-trips 50+ hostile strings byte for byte through the remote sh', async () => {
     const proj = join(work, 'proj');
     await mkdir(join(proj, 'tasks'), { recursive: true });
-    await writeFile(join(proj, 'tasks', 'roundtrip.ts'), `
+    await writeFile(
+      join(proj, 'tasks', 'roundtrip.ts'),
+      `
 import { defineTask } from '${REPO}src/index.js';
 import { HOSTILE_STRINGS } from '${REPO}test/fixtures/hostile-strings.js';
 export default defineTask({
@@ -76,7 +96,8 @@ export default defineTask({
     return { checked: HOSTILE_STRINGS.length, bad };
   },
 });
-`);
+`,
+    );
     const r = await ferry(['--project', proj, ...flags, '--json', join(work, 'r4.json'), 'roundtrip', '--hosts', 'h1']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const report = JSON.parse(await readFile(join(work, 'r4.json'), 'utf8'));
@@ -104,7 +125,20 @@ export default defineTask({
     const h1 = fleet.host('h1');
     const pub = (await readFile(`${other}.pub`, 'utf8')).split(' ').slice(0, 2).join(' ');
     await writeFile(kh, `[${h1.address}]:${h1.port} ${pub}\n`);
-    const r = await ferry(['--inventory', fleet.inventoryFile, '-i', fleet.clientKey, '--known-hosts', kh, '--accept-new-host-keys', 'run', '--hosts', 'h1', '--', 'true']);
+    const r = await ferry([
+      '--inventory',
+      fleet.inventoryFile,
+      '-i',
+      fleet.clientKey,
+      '--known-hosts',
+      kh,
+      '--accept-new-host-keys',
+      'run',
+      '--hosts',
+      'h1',
+      '--',
+      'true',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/HOST KEY CHANGED.*presented ssh-ed25519 SHA256:\S+.*known ssh-ed25519 SHA256:\S+/);
     expect(await readFile(kh, 'utf8')).toBe(`[${h1.address}]:${h1.port} ${pub}\n`);
@@ -114,13 +148,28 @@ export default defineTask({
     const kh = join(work, 'kh-hashed');
     const { hashKnownHostsName, knownHostsName } = await import('../fleet/fleet.js');
     const plain = await readFile(fleet.knownHosts, 'utf8');
-    const hashed = plain.trim().split('\n').map((l) => {
-      const [name, ...rest] = l.split(' ');
-      return [hashKnownHostsName(name!), ...rest].join(' ');
-    });
+    const hashed = plain
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [name, ...rest] = l.split(' ');
+        return [hashKnownHostsName(name!), ...rest].join(' ');
+      });
     await writeFile(kh, `${hashed.join('\n')}\n`);
     expect(knownHostsName('127.0.0.1', 2222)).toBe('[127.0.0.1]:2222');
-    const r = await ferry(['--inventory', fleet.inventoryFile, '-i', fleet.clientKey, '--known-hosts', kh, 'run', '--roles', 'app', '--', 'true']);
+    const r = await ferry([
+      '--inventory',
+      fleet.inventoryFile,
+      '-i',
+      fleet.clientKey,
+      '--known-hosts',
+      kh,
+      'run',
+      '--roles',
+      'app',
+      '--',
+      'true',
+    ]);
     expect(r.code, r.stdout).toBe(0);
   });
 
@@ -129,10 +178,13 @@ export default defineTask({
     beforeAll(async () => {
       const h = fleet.host('h4');
       inv = join(work, 'inv-sudo.yaml');
-      await writeFile(inv, `hosts:\n  s4: { address: ${h.address}, port: ${h.port}, user: ${FERRYTEST_USER}, roles: [app] }\n`);
+      await writeFile(
+        inv,
+        `hosts:\n  s4: { address: ${h.address}, port: ${h.port}, user: ${FERRYTEST_USER}, roles: [app] }\n`,
+      );
     });
 
-    it('answers sudo\'s prompt; the password appears in no log, report or ps output', async () => {
+    it("answers sudo's prompt; the password appears in no log, report or ps output", async () => {
       const h = fleet.host('h4');
       const logsBefore = new Set(await readdir(join(REPO, '.ferry', 'logs')).catch(() => []));
       const seenInPs: string[] = [];
@@ -144,8 +196,25 @@ export default defineTask({
           await new Promise((r) => setTimeout(r, 100));
         }
       })();
-      const r = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey, '--json', join(work, 'sudo.json'),
-        'run', '--sudo', '--hosts', 's4', '--', 'sleep 1.5; id -u; whoami'], { env: { FERRY_SUDO_PASSWORD: FERRYTEST_PASSWORD } });
+      const r = await ferry(
+        [
+          '--inventory',
+          inv,
+          '--known-hosts',
+          fleet.knownHosts,
+          '-i',
+          fleet.clientKey,
+          '--json',
+          join(work, 'sudo.json'),
+          'run',
+          '--sudo',
+          '--hosts',
+          's4',
+          '--',
+          'sleep 1.5; id -u; whoami',
+        ],
+        { env: { FERRY_SUDO_PASSWORD: FERRYTEST_PASSWORD } },
+      );
       polling = false;
       await poll;
       expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -164,32 +233,78 @@ export default defineTask({
     });
 
     it('a wrong password is a clear per-host error', async () => {
-      const r = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey,
-        'run', '--sudo', '--hosts', 's4', '--', 'id -u'], { env: { FERRY_SUDO_PASSWORD: 'not-the-password' } });
+      const r = await ferry(
+        [
+          '--inventory',
+          inv,
+          '--known-hosts',
+          fleet.knownHosts,
+          '-i',
+          fleet.clientKey,
+          'run',
+          '--sudo',
+          '--hosts',
+          's4',
+          '--',
+          'id -u',
+        ],
+        { env: { FERRY_SUDO_PASSWORD: 'not-the-password' } },
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/\[s4\] FAILED.*sudo password was refused/);
       expect(r.stdout).not.toContain('not-the-password');
     });
 
     it('no password at all says how to give one', async () => {
-      const r = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey,
-        'run', '--sudo', '--hosts', 's4', '--', 'id -u'], { env: { FERRY_SUDO_PASSWORD: '' } });
+      const r = await ferry(
+        [
+          '--inventory',
+          inv,
+          '--known-hosts',
+          fleet.knownHosts,
+          '-i',
+          fleet.clientKey,
+          'run',
+          '--sudo',
+          '--hosts',
+          's4',
+          '--',
+          'id -u',
+        ],
+        { env: { FERRY_SUDO_PASSWORD: '' } },
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/--sudo-password-prompt or set FERRY_SUDO_PASSWORD/);
     });
   });
 
-  it('reaches a host through a ProxyJump host (the tunnel is opened by the jump host\'s sshd)', async () => {
+  it("reaches a host through a ProxyJump host (the tunnel is opened by the jump host's sshd)", async () => {
     const h1 = fleet.host('h1');
     const h2 = fleet.host('h2');
     const inv = join(work, 'inv-jump.yaml');
-    await writeFile(inv, `hosts:\n  h1: { address: ${h1.address}, port: ${h1.port}, user: root }\n  behind: { address: ${h2.address}, port: ${h2.port}, user: root, jump: h1, roles: [app] }\n`);
+    await writeFile(
+      inv,
+      `hosts:\n  h1: { address: ${h1.address}, port: ${h1.port}, user: root }\n  behind: { address: ${h2.address}, port: ${h2.port}, user: root, jump: h1, roles: [app] }\n`,
+    );
     let done = false;
-    const run = ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey, 'run', '--hosts', 'behind', '--', 'sleep 2; cat /srv/whoami.txt'])
-      .finally(() => (done = true));
+    const run = ferry([
+      '--inventory',
+      inv,
+      '--known-hosts',
+      fleet.knownHosts,
+      '-i',
+      fleet.clientKey,
+      'run',
+      '--hosts',
+      'behind',
+      '--',
+      'sleep 2; cat /srv/whoami.txt',
+    ]).finally(() => (done = true));
     let ss = '';
     while (!done && !ss) {
-      ss = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', `${h2.address}:${h2.port}`], { encoding: 'utf8' });
+      ss = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', `${h2.address}:${h2.port}`], {
+        encoding: 'utf8',
+      });
       await new Promise((r) => setTimeout(r, 100));
     }
     const r = await run;
@@ -202,22 +317,66 @@ export default defineTask({
   it('honours an ssh_config file (HostName, Port, User, IdentityFile)', async () => {
     const h3 = fleet.host('h3');
     const cfg = join(work, 'ssh_config');
-    await writeFile(cfg, `Host db-alias\n  HostName ${h3.address}\n  Port ${h3.port}\n  User root\n  IdentityFile ${fleet.clientKey}\n`);
+    await writeFile(
+      cfg,
+      `Host db-alias\n  HostName ${h3.address}\n  Port ${h3.port}\n  User root\n  IdentityFile ${fleet.clientKey}\n`,
+    );
     const inv = join(work, 'inv-alias.yaml');
     await writeFile(inv, 'hosts:\n  db: { address: db-alias, roles: [db] }\n');
-    const r = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '--ssh-config', cfg, 'run', '--roles', 'db', '--', 'cat /srv/whoami.txt']);
+    const r = await ferry([
+      '--inventory',
+      inv,
+      '--known-hosts',
+      fleet.knownHosts,
+      '--ssh-config',
+      cfg,
+      'run',
+      '--roles',
+      'db',
+      '--',
+      'cat /srv/whoami.txt',
+    ]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain('[db] I am h3');
   });
 
   it('--dry-run prints the exact commands and opens no connection', async () => {
     const inv = join(work, 'inv-dead.yaml');
-    await writeFile(inv, 'hosts:\n  dead1: { address: 127.0.0.1, port: 1, roles: [app] }\n  dead2: { address: 127.0.0.1, port: 1, roles: [app] }\n');
-    const r = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey, '--dry-run', 'run', '--roles', 'app', '--', 'systemctl restart nginx']);
+    await writeFile(
+      inv,
+      'hosts:\n  dead1: { address: 127.0.0.1, port: 1, roles: [app] }\n  dead2: { address: 127.0.0.1, port: 1, roles: [app] }\n',
+    );
+    const r = await ferry([
+      '--inventory',
+      inv,
+      '--known-hosts',
+      fleet.knownHosts,
+      '-i',
+      fleet.clientKey,
+      '--dry-run',
+      'run',
+      '--roles',
+      'app',
+      '--',
+      'systemctl restart nginx',
+    ]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain('[dead1]   $ systemctl restart nginx');
     expect(r.stdout).toContain('[dead2]   $ systemctl restart nginx');
-    const h = await ferry(['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey, '--dry-run', 'hello', '--roles', 'app', '--name', "it's"]);
+    const h = await ferry([
+      '--inventory',
+      inv,
+      '--known-hosts',
+      fleet.knownHosts,
+      '-i',
+      fleet.clientKey,
+      '--dry-run',
+      'hello',
+      '--roles',
+      'app',
+      '--name',
+      "it's",
+    ]);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain(`[dead1]   $ printf '%s\\n' 'hello, it'\\''s'`);
   });

@@ -14,7 +14,17 @@ import { checkCurrent } from '../helpers/release-check.js';
 
 const skip = fleetSkipReason();
 
-interface Report { hosts: Array<{ host: string; status: string; channels: number; exitCode?: number | null; error?: { message: string }; result?: Record<string, unknown>; steps: Array<{ id: string; command: string; stderr: string; stdout: string }> }> }
+interface Report {
+  hosts: Array<{
+    host: string;
+    status: string;
+    channels: number;
+    exitCode?: number | null;
+    error?: { message: string };
+    result?: Record<string, unknown>;
+    steps: Array<{ id: string; command: string; stderr: string; stdout: string }>;
+  }>;
+}
 
 describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
   let fleet: Fleet;
@@ -55,18 +65,31 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
       expect(current(h)).toBe(ids.v2);
       expect(checkCurrent(h.root, 'demo').complete).toBe(true);
       // the nginx site is a link into current/config, rendered for this host
-      const site = await fleet.exec(h, 'readlink -f /etc/nginx/sites-enabled/demo.conf && cat /etc/nginx/sites-enabled/demo.conf');
+      const site = await fleet.exec(
+        h,
+        'readlink -f /etc/nginx/sites-enabled/demo.conf && cat /etc/nginx/sites-enabled/demo.conf',
+      );
       expect(site.stdout).toMatch(new RegExp(`/srv/demo/releases/${ids.v2}/configs/[0-9a-f]{16}/nginx/demo\\.conf`));
       expect(site.stdout).toContain(`listen ${h.address}:${DEMO_ATTRS.http_port}`);
-      const answer = await fleet.exec(h, `for i in $(seq 1 50); do curl -fsS http://${h.address}:${DEMO_ATTRS.http_port}/ && break; sleep 0.2; done`);
+      const answer = await fleet.exec(
+        h,
+        `for i in $(seq 1 50); do curl -fsS http://${h.address}:${DEMO_ATTRS.http_port}/ && break; sleep 0.2; done`,
+      );
       expect(answer.stdout).toContain('1.1.0');
     }
     const r3 = await run('rollback', 'demo', '--roles', 'app');
     expect(r3.code, r3.stdout + r3.stderr).toBe(0);
     for (const h of fleet.hosts) {
       expect(current(h)).toBe(ids.v1);
-      const history = readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-      expect(history.map((x) => `${x.action}:${x.result}:${x.to}`)).toEqual([`deploy:ok:${ids.v1}`, `deploy:ok:${ids.v2}`, `rollback:ok:${ids.v1}`]);
+      const history = readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, string>);
+      expect(history.map((x) => `${x.action}:${x.result}:${x.to}`)).toEqual([
+        `deploy:ok:${ids.v1}`,
+        `deploy:ok:${ids.v2}`,
+        `rollback:ok:${ids.v1}`,
+      ]);
       expect(history[1]).toMatchObject({ from: ids.v1, tag: 'v1.1.0', bundle: 'demo' });
       expect(history[2]).toMatchObject({ from: ids.v2 });
     }
@@ -100,7 +123,12 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const cacheDir = join(h.root, 'srv/demo/.ferry/bundles');
     // v1.1.0 is staged everywhere; remove its release dir on h2 and corrupt the cached artifact
     await rm(join(h.root, 'srv/demo/releases', ids.v2!), { recursive: true, force: true });
-    const [file] = (await readdir(cacheDir)).filter((f) => f.endsWith('.tar.gz') && readFileSync(join(h.root, 'srv/demo/releases', ids.v1!, '.ferry-sha256'), 'utf8').trim() !== f.replace('.tar.gz', ''));
+    const [file] = (await readdir(cacheDir)).filter(
+      (f) =>
+        f.endsWith('.tar.gz') &&
+        readFileSync(join(h.root, 'srv/demo/releases', ids.v1!, '.ferry-sha256'), 'utf8').trim() !==
+          f.replace('.tar.gz', ''),
+    );
     expect(file).toBeDefined();
     await writeFile(join(cacheDir, file!), 'garbage');
     const f = json();
@@ -122,7 +150,21 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const invFile = join(proj.dir, 'inventory-bad.yaml');
     await writeFile(invFile, bad);
     const f = json();
-    const r = await ferry(['--project', proj.dir, ...flags, '--inventory', invFile, '--json', f, 'deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app']);
+    const r = await ferry([
+      '--project',
+      proj.dir,
+      ...flags,
+      '--inventory',
+      invFile,
+      '--json',
+      f,
+      'deploy',
+      'demo',
+      '--tag',
+      'v1.0.0',
+      '--roles',
+      'app',
+    ]);
     expect(r.code).toBe(1);
     expect(fleet.hosts.map(current)).toEqual(before);
     const rep = await report(f);
@@ -138,7 +180,14 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const h = fleet.hosts[0]!;
     const lock = join(h.root, 'srv/demo/.ferry/lock');
     await mkdir(lock, { recursive: true });
-    const owner = { user: 'alice', host: hostname(), pid: 2 ** 22 + 12345, started: new Date().toISOString(), command: 'ferry deploy demo --tag v9', runId: 'x' };
+    const owner = {
+      user: 'alice',
+      host: hostname(),
+      pid: 2 ** 22 + 12345,
+      started: new Date().toISOString(),
+      command: 'ferry deploy demo --tag v9',
+      runId: 'x',
+    };
     await writeFile(join(lock, 'owner.json'), JSON.stringify(owner));
     const r = await run('deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app');
     expect(r.code).toBe(4);
@@ -172,10 +221,14 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const waiting = startFerry(['--project', proj.dir, ...flags, ...deployArgs], { timeoutMs: 240_000 });
     const waitLine = new RegExp(`\\[${h.name}\\] waiting for lock held by alice@`, 'g');
     const waits = () => waiting.output().match(waitLine)?.length ?? 0;
-    await waitFor(() => {
-      if (waiting.exited()) throw new Error(`--lock-wait deploy exited while the lock was held:\n${waiting.output()}`);
-      return waits() >= 2; // it saw the lock held, waited, probed again and is still waiting
-    }, { timeoutMs: 30_000, what: 'the --lock-wait deploy to wait for the lock twice' });
+    await waitFor(
+      () => {
+        if (waiting.exited())
+          throw new Error(`--lock-wait deploy exited while the lock was held:\n${waiting.output()}`);
+        return waits() >= 2; // it saw the lock held, waited, probed again and is still waiting
+      },
+      { timeoutMs: 30_000, what: 'the --lock-wait deploy to wait for the lock twice' },
+    );
     expect(waiting.exited()).toBe(false);
     expect(JSON.parse(readFileSync(join(lock, 'owner.json'), 'utf8'))).toMatchObject({ user: 'alice', runId: 'x' });
     expect(fleet.hosts.map(current)).toEqual(before);
@@ -188,7 +241,11 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
   });
 
   it('--dry-run changes nothing on any host', async () => {
-    const snap = () => fleet.hosts.map((h) => `${current(h)} ${readdirSyncSorted(join(h.root, 'srv/demo/releases'))} ${readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').length}`);
+    const snap = () =>
+      fleet.hosts.map(
+        (h) =>
+          `${current(h)} ${readdirSyncSorted(join(h.root, 'srv/demo/releases'))} ${readFileSync(join(h.root, 'srv/demo/.ferry/history.jsonl'), 'utf8').length}`,
+      );
     const before = snap();
     const r = await run('--dry-run', 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
     expect(r.code, r.stdout).toBe(0);
@@ -205,9 +262,15 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
       for (const h of fleet.hosts) {
         if (Math.random() < 0.5) await rm(join(h.root, 'srv/demo/.ferry/bundles'), { recursive: true, force: true });
         const cur = current(h);
-        for (const d of readdirSyncSorted(join(h.root, 'srv/demo/releases')).split(',')) if (d && d !== cur && Math.random() < 0.5) await rm(join(h.root, 'srv/demo/releases', d), { recursive: true, force: true });
+        for (const d of readdirSyncSorted(join(h.root, 'srv/demo/releases')).split(','))
+          if (d && d !== cur && Math.random() < 0.5)
+            await rm(join(h.root, 'srv/demo/releases', d), { recursive: true, force: true });
       }
-      const child = spawn(process.execPath, [FERRY_BIN, '--project', proj.dir, ...flags, 'deploy', 'demo', '--tag', tags[t % 3]!, '--roles', 'app'], { stdio: 'ignore', env: { ...process.env, CI: '1' } });
+      const child = spawn(
+        process.execPath,
+        [FERRY_BIN, '--project', proj.dir, ...flags, 'deploy', 'demo', '--tag', tags[t % 3]!, '--roles', 'app'],
+        { stdio: 'ignore', env: { ...process.env, CI: '1' } },
+      );
       const exited = new Promise((res) => child.on('close', res));
       await new Promise((res) => setTimeout(res, 300 + Math.random() * 2500));
       child.kill('SIGKILL');
@@ -226,7 +289,8 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     expect(broken).toBe(0);
     const r = await run('deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const h of fleet.hosts) expect(checkCurrent(h.root, 'demo')).toMatchObject({ current: ids.v2, complete: true });
+    for (const h of fleet.hosts)
+      expect(checkCurrent(h.root, 'demo')).toMatchObject({ current: ids.v2, complete: true });
   }, 600_000);
 });
 

@@ -72,7 +72,10 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
         { name: 'web3', roles: ['app'] },
         { name: 'web4', roles: ['app'] },
       ],
-      extraInventory: { defaults: { health_url: '/check.html' }, roles: { lb: { attrs: { haproxy_socket: '/run/haproxy/admin.sock' } } } },
+      extraInventory: {
+        defaults: { health_url: '/check.html' },
+        roles: { lb: { attrs: { haproxy_socket: '/run/haproxy/admin.sock' } } },
+      },
     });
     console.log(`fleet of 5 started in ${Date.now() - started} ms (${fleet.dir})`);
     web1 = fleet.host('web1');
@@ -91,12 +94,24 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
     const inventory = parse(readFileSync(fleet.inventoryFile, 'utf8')) as {
       defaults: Record<string, unknown>;
       roles: Record<string, { attrs: Record<string, unknown> }>;
-      hosts: Record<string, { address: string; port: number; user: string; roles: string[]; attrs: Record<string, unknown> }>;
+      hosts: Record<
+        string,
+        { address: string; port: number; user: string; roles: string[]; attrs: Record<string, unknown> }
+      >;
     };
     expect(inventory.defaults).toEqual({ app_port: 8000, health_url: '/check.html' });
-    expect(inventory.roles).toEqual({ lb: { attrs: { haproxy_socket: '/run/haproxy/admin.sock' } }, app: { attrs: {} } });
+    expect(inventory.roles).toEqual({
+      lb: { attrs: { haproxy_socket: '/run/haproxy/admin.sock' } },
+      app: { attrs: {} },
+    });
     expect(Object.keys(inventory.hosts)).toEqual(['lb1', 'web1', 'web2', 'web3', 'web4']);
-    expect(inventory.hosts['web1']).toEqual({ address: web1.address, port: 2222, user: 'root', roles: ['app'], attrs: { weight: 100 } });
+    expect(inventory.hosts['web1']).toEqual({
+      address: web1.address,
+      port: 2222,
+      user: 'root',
+      roles: ['app'],
+      attrs: { weight: 100 },
+    });
     expect(inventory.hosts['lb1']?.roles).toEqual(['lb']);
   });
 
@@ -132,7 +147,10 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
 
   it('lets services on different hosts use the same port on their own address', async () => {
     for (const h of [web1, web2]) {
-      const r = await fleet.exec(h, `nohup socat TCP-LISTEN:8000,bind=${h.address},reuseaddr,fork SYSTEM:'echo I am ${h.name}' >/dev/null 2>&1 & echo started`);
+      const r = await fleet.exec(
+        h,
+        `nohup socat TCP-LISTEN:8000,bind=${h.address},reuseaddr,fork SYSTEM:'echo I am ${h.name}' >/dev/null 2>&1 & echo started`,
+      );
       expect(r.stdout).toBe('started\n');
     }
     for (const h of [web1, web2]) {
@@ -150,7 +168,10 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
     expect(knownHosts).toHaveLength(5);
     const keys = new Set<string>();
     for (const h of fleet.hosts) {
-      const scan = spawnSync('ssh-keyscan', ['-t', 'ed25519', '-p', String(h.port), h.address], { encoding: 'utf8', timeout: 30_000 });
+      const scan = spawnSync('ssh-keyscan', ['-t', 'ed25519', '-p', String(h.port), h.address], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       const presented = scan.stdout.trim().split(/\s+/).slice(1).join(' ');
       expect(presented).toMatch(/^ssh-ed25519 AAAA/);
       expect(knownHosts).toContain(`[${h.address}]:${h.port} ${presented}`);
@@ -161,10 +182,13 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
 
   it('refuses a host whose key does not match (strict checking) and accepts the hashed known_hosts variant', () => {
     const lines = readFileSync(fleet.knownHosts, 'utf8').trim().split('\n');
-    const keyOf = (h: FleetHost): string => (lines.find((l) => l.startsWith(`[${h.address}]:`)) ?? '').split(' ').slice(1).join(' ');
+    const keyOf = (h: FleetHost): string =>
+      (lines.find((l) => l.startsWith(`[${h.address}]:`)) ?? '').split(' ').slice(1).join(' ');
     const wrong = join(fleet.dir, 'known_hosts.wrong');
     writeFileSync(wrong, `${knownHostsName(web2.address, web2.port)} ${keyOf(web1)}\n`);
-    const args = fleet.sshArgs(web2).map((a) => a.replace(`UserKnownHostsFile=${fleet.knownHosts}`, `UserKnownHostsFile=${wrong}`));
+    const args = fleet
+      .sshArgs(web2)
+      .map((a) => a.replace(`UserKnownHostsFile=${fleet.knownHosts}`, `UserKnownHostsFile=${wrong}`));
     const refused = ssh([...args, 'true']);
     expect(refused.code).toBe(255);
     expect(refused.stderr).toMatch(/host key|HOST IDENTIFICATION/i);
@@ -172,12 +196,17 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
     const hashed = writeHashedKnownHosts(fleet.knownHosts, join(fleet.dir, 'known_hosts.hashed'));
     const hashedLines = readFileSync(hashed, 'utf8').trim().split('\n');
     expect(hashedLines).toHaveLength(5);
-    for (const line of hashedLines) expect(line).toMatch(/^\|1\|[A-Za-z0-9+/=]{28}\|[A-Za-z0-9+/=]{28} ssh-ed25519 AAAA\S+$/);
+    for (const line of hashedLines)
+      expect(line).toMatch(/^\|1\|[A-Za-z0-9+/=]{28}\|[A-Za-z0-9+/=]{28} ssh-ed25519 AAAA\S+$/);
     expect(readFileSync(hashed, 'utf8')).not.toContain(web2.address);
     // OpenSSH itself finds the host in the hashed file (same HMAC-SHA1 scheme)
-    const found = spawnSync('ssh-keygen', ['-F', knownHostsName(web2.address, web2.port), '-f', hashed], { encoding: 'utf8' });
+    const found = spawnSync('ssh-keygen', ['-F', knownHostsName(web2.address, web2.port), '-f', hashed], {
+      encoding: 'utf8',
+    });
     expect(found.status).toBe(0);
-    const hashedArgs = fleet.sshArgs(web2).map((a) => a.replace(`UserKnownHostsFile=${fleet.knownHosts}`, `UserKnownHostsFile=${hashed}`));
+    const hashedArgs = fleet
+      .sshArgs(web2)
+      .map((a) => a.replace(`UserKnownHostsFile=${fleet.knownHosts}`, `UserKnownHostsFile=${hashed}`));
     expect(ssh([...hashedArgs, 'echo', 'in']).stdout).toBe('in\n');
   });
 
@@ -189,9 +218,15 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
   it('has a non-root user whose sudo wants the password', async () => {
     const who = await fleet.exec(web1, 'id -un', { user: FERRYTEST_USER });
     expect(who).toMatchObject({ code: 0, stdout: `${FERRYTEST_USER}\n` });
-    const ok = await fleet.exec(web1, "sudo -k; sudo -S -p '' id -u", { user: FERRYTEST_USER, input: `${FERRYTEST_PASSWORD}\n` });
+    const ok = await fleet.exec(web1, "sudo -k; sudo -S -p '' id -u", {
+      user: FERRYTEST_USER,
+      input: `${FERRYTEST_PASSWORD}\n`,
+    });
     expect(ok).toMatchObject({ code: 0, stdout: '0\n' });
-    const bad = await fleet.exec(web1, "sudo -k; sudo -S -p '' id -u", { user: FERRYTEST_USER, input: 'not-the-password\n' });
+    const bad = await fleet.exec(web1, "sudo -k; sudo -S -p '' id -u", {
+      user: FERRYTEST_USER,
+      input: 'not-the-password\n',
+    });
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/incorrect password|try again/i);
@@ -259,9 +294,13 @@ interface ChildFleet {
 }
 
 /** Run test/fleet/crash-child.ts in its own node process; resolves once its fleet is up. */
-function startChildFleet(mode: 'exit' | 'wait'): Promise<{ child: ReturnType<typeof spawn>; fleet: ChildFleet; closed: Promise<number | null> }> {
+function startChildFleet(
+  mode: 'exit' | 'wait',
+): Promise<{ child: ReturnType<typeof spawn>; fleet: ChildFleet; closed: Promise<number | null> }> {
   const jiti = resolve('node_modules/jiti/lib/jiti-cli.mjs');
-  const child = spawn(process.execPath, [jiti, resolve('test/fleet/crash-child.ts'), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [jiti, resolve('test/fleet/crash-child.ts'), mode], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   return new Promise((done, fail) => {
     let out = '';
@@ -300,7 +339,11 @@ describe.skipIf(!can.ok)('test fleet: crash safety', () => {
   it('runs several fleets side by side in distinct address blocks', async () => {
     // the third lives under /tmp, a folder every host privatizes: sshd must still find its files
     const underTmp = join(mkdtempSync(join(tmpdir(), 'ferry-fleet-test-')), 'fleet');
-    const fleets = await Promise.all([startFleet({ hosts: 2 }), startFleet({ hosts: 2 }), startFleet({ hosts: 2, dir: underTmp })]);
+    const fleets = await Promise.all([
+      startFleet({ hosts: 2 }),
+      startFleet({ hosts: 2 }),
+      startFleet({ hosts: 2, dir: underTmp }),
+    ]);
     try {
       const blocks = fleets.map((f) => f.hosts[0]?.address.split('.')[1]);
       expect(new Set(blocks).size).toBe(3);
@@ -311,7 +354,9 @@ describe.skipIf(!can.ok)('test fleet: crash safety', () => {
       const [a, b] = fleets[2]?.hosts ?? [];
       if (a === undefined || b === undefined) throw new Error('fleet under /tmp has no hosts');
       await fleets[2]?.exec(a, 'echo mine > /tmp/who');
-      expect((await fleets[2]?.exec(b, 'cat /tmp/who 2>/dev/null; ls /tmp'))?.stdout).toBe(`${basename(dirname(underTmp))}\n`);
+      expect((await fleets[2]?.exec(b, 'cat /tmp/who 2>/dev/null; ls /tmp'))?.stdout).toBe(
+        `${basename(dirname(underTmp))}\n`,
+      );
       expect(readFileSync(join(a.root, 'tmp/who'), 'utf8')).toBe('mine\n');
     } finally {
       await Promise.all(fleets.map((f) => f.stop()));

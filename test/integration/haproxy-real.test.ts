@@ -8,8 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
-  type RuntimeLine, type StatRow,
+  findServerStat,
+  parseSetReply,
+  parseShowStat,
+  runtimePayload,
+  runtimeReplyComplete,
+  setServerState,
+  showStat,
+  type RuntimeLine,
+  type StatRow,
 } from '../../src/ops/haproxy/runtime.js';
 import { inRotation } from '../../src/rolling/roll-host.js';
 import { haproxyApplyCommand, haproxyReloadCommand, saveServerStateCommand } from '../../src/ops/haproxy/config.js';
@@ -46,7 +53,13 @@ function runtime(socket: string, line: RuntimeLine): Promise<string> {
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, tries = 300, everyMs = 100): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  tries = 300,
+  everyMs = 100,
+): Promise<T> {
   let last: T | undefined;
   for (let i = 0; i < tries; i++) {
     last = await probe();
@@ -93,7 +106,8 @@ describe.skipIf(!canRun)('HAProxy runtime API, state file and reload against a r
       return false;
     }
   };
-  const load = (maxRequests: number): Promise<LoadResult> => startLoad({ url, rps: 200, maxRequests, maxMs: 20_000 }).done;
+  const load = (maxRequests: number): Promise<LoadResult> =>
+    startLoad({ url, rps: 200, maxRequests, maxMs: 20_000 }).done;
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/ferry-hap-');
@@ -147,8 +161,12 @@ backend app
     expect(started.code, started.stderr).toBe(0);
     pids().forEach((p) => allPids.add(p));
     // a server starts UP until its checks fail: wait for spare (nothing listening) to go DOWN too
-    await until('web1, web2 UP and spare DOWN', stat, (rows) =>
-      ['web1', 'web2'].every((n) => findServerStat(rows, 'app', n)?.state === 'UP') && findServerStat(rows, 'app', 'spare')?.state === 'DOWN',
+    await until(
+      'web1, web2 UP and spare DOWN',
+      stat,
+      (rows) =>
+        ['web1', 'web2'].every((n) => findServerStat(rows, 'app', n)?.state === 'UP') &&
+        findServerStat(rows, 'app', 'spare')?.state === 'DOWN',
     );
   });
 
@@ -174,7 +192,11 @@ backend app
     expect(drained).toMatchObject({ sent: 60, ok: 60, failed: 0, versions: { B: 60 } });
 
     await set('web1', 'ready');
-    await until('web1 UP', () => server('web1'), (r) => r.state === 'UP');
+    await until(
+      'web1 UP',
+      () => server('web1'),
+      (r) => r.state === 'UP',
+    );
     const back = await load(40);
     expect(back.failed).toBe(0);
     expect(Object.keys(back.versions).sort()).toEqual(['A', 'B']);
@@ -182,16 +204,31 @@ backend app
 
   it('a drained server keeps its sessions until they end: scur reaches 0 only after the response', async () => {
     await set('web2', 'drain'); // the held request can only land on web1
-    const pending = fetch(`${url.replace(/\/$/, '')}/hold`).then(async (r) => ({ status: r.status, body: await r.text() }));
-    await until('the held request on web1', () => server('web1'), (r) => r.scur === 1);
+    const pending = fetch(`${url.replace(/\/$/, '')}/hold`).then(async (r) => ({
+      status: r.status,
+      body: await r.text(),
+    }));
+    await until(
+      'the held request on web1',
+      () => server('web1'),
+      (r) => r.scur === 1,
+    );
     await set('web1', 'drain');
     await set('web2', 'ready');
     expect(await server('web1')).toMatchObject({ state: 'DRAIN', scur: 1 });
     held.shift()?.end(JSON.stringify({ version: 'A' }));
     expect(await pending).toEqual({ status: 200, body: '{"version":"A"}' });
-    await until('web1 sessions at 0', () => server('web1'), (r) => r.scur === 0);
+    await until(
+      'web1 sessions at 0',
+      () => server('web1'),
+      (r) => r.scur === 0,
+    );
     await set('web1', 'ready');
-    await until('web1 UP', () => server('web1'), (r) => r.state === 'UP');
+    await until(
+      'web1 UP',
+      () => server('web1'),
+      (r) => r.state === 'UP',
+    );
   });
 
   it('every reply ends at its terminating empty line, so ferry can stop reading there (not at EOF)', async () => {
@@ -208,8 +245,16 @@ backend app
     }
     // the backend filter: only that backend's servers, no frontend/backend rows
     const rows = parseShowStat(await runtime(socket, showStat('app')));
-    expect(rows.map((r) => `${r.pxname}/${r.svname}/${r.type}`)).toEqual(['app/web1/server', 'app/web2/server', 'app/spare/server']);
-    await until('web2 UP', () => server('web2'), (r) => r.state === 'UP');
+    expect(rows.map((r) => `${r.pxname}/${r.svname}/${r.type}`)).toEqual([
+      'app/web1/server',
+      'app/web2/server',
+      'app/spare/server',
+    ]);
+    await until(
+      'web2 UP',
+      () => server('web2'),
+      (r) => r.state === 'UP',
+    );
   });
 
   it('leaving maint, the server is in rotation at once (HAProxy may label it "UP 1/n" until its next check)', async () => {
@@ -235,9 +280,17 @@ backend app
     const now = pids();
     now.forEach((p) => allPids.add(p));
     expect(now).not.toEqual(old);
-    await until('old haproxy gone', async () => old.filter(alive), (l) => l.length === 0);
+    await until(
+      'old haproxy gone',
+      async () => old.filter(alive),
+      (l) => l.length === 0,
+    );
     expect((await server('web1')).state).not.toBe('DRAIN');
-    await until('web1 UP', () => server('web1'), (row) => row.state === 'UP');
+    await until(
+      'web1 UP',
+      () => server('web1'),
+      (row) => row.state === 'UP',
+    );
   });
 
   it('apply (server-state save + graceful reload) keeps drained servers drained and maint in maint, under load', async () => {
@@ -254,7 +307,11 @@ backend app
     const now = pids();
     now.forEach((p) => allPids.add(p));
     expect(now).not.toEqual(old);
-    await until('old haproxy gone', async () => old.filter(alive), (l) => l.length === 0);
+    await until(
+      'old haproxy gone',
+      async () => old.filter(alive),
+      (l) => l.length === 0,
+    );
     await new Promise((r) => setTimeout(r, 300)); // a few more requests on the new process
     const during = await running.stop();
 

@@ -34,13 +34,28 @@ export function assertBuilt(): void {
 
 /** Run `ferry <task>` on the VM; a host that did not end ok throws with ferry's own error message. */
 export async function runTask(
-  vm: Vm, task: { readonly name: string }, params: Record<string, unknown>, dryRun = false,
+  vm: Vm,
+  task: { readonly name: string },
+  params: Record<string, unknown>,
+  dryRun = false,
 ): Promise<TaskRun> {
   const reportFile = join(vm.work, `report-${Date.now()}.json`);
   const args = [
-    task.name, '--project', REPO, '--inventory', join(vm.work, 'inventory.yaml'),
-    '--known-hosts', join(vm.work, 'known_hosts'), '-i', join(vm.work, 'id_ed25519'), '--hosts', 'vm',
-    '--json', reportFile, ...(dryRun ? ['--dry-run'] : []), ...paramFlags(params),
+    task.name,
+    '--project',
+    REPO,
+    '--inventory',
+    join(vm.work, 'inventory.yaml'),
+    '--known-hosts',
+    join(vm.work, 'known_hosts'),
+    '-i',
+    join(vm.work, 'id_ed25519'),
+    '--hosts',
+    'vm',
+    '--json',
+    reportFile,
+    ...(dryRun ? ['--dry-run'] : []),
+    ...paramFlags(params),
   ];
   const t0 = Date.now();
   const out = await ferry(args, { timeoutMs: 300_000 });

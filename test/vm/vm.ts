@@ -26,7 +26,8 @@ export function vmUnavailable(): string | undefined {
       return `${tool} not installed (apt-get install qemu-system-x86 debootstrap busybox cpio openssh-client e2fsprogs linux-image-amd64)`;
     }
   }
-  if (!execFileSync('sh', ['-c', 'ls /boot/vmlinuz-*-amd64 2>/dev/null || true']).toString().trim()) return 'no /boot/vmlinuz-*-amd64 (apt-get install linux-image-amd64)';
+  if (!execFileSync('sh', ['-c', 'ls /boot/vmlinuz-*-amd64 2>/dev/null || true']).toString().trim())
+    return 'no /boot/vmlinuz-*-amd64 (apt-get install linux-image-amd64)';
   return undefined;
 }
 

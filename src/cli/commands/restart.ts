@@ -11,17 +11,23 @@ import { commandLine, lockOptions, withSetup } from './shared.js';
 
 /** `ferry restart <bundle>`: rolling restart of the program behind HAProxy. */
 export function restartCommand(setExit: (code: number) => void): Program {
-  return addRollingOptions(lockOptions(
-    new Program('restart')
-      .description('rolling restart of the bundle\'s program behind HAProxy: drain, restart, health gate, ready')
-      .argument('<bundle>', 'bundle name'),
-  ), 'restart').action(async (name: string, o: LockFlags & RollingFlags, self: Program) => {
+  return addRollingOptions(
+    lockOptions(
+      new Program('restart')
+        .description("rolling restart of the bundle's program behind HAProxy: drain, restart, health gate, ready")
+        .argument('<bundle>', 'bundle name'),
+    ),
+    'restart',
+  ).action(async (name: string, o: LockFlags & RollingFlags, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
     const env = makeRunEnv(all);
     const def = await workingDefinition(env.projectDir, name);
     const programRoles = [...new Set(def.configs.filter((c) => c.validate === 'supervisor').flatMap((c) => c.roles))];
-    const hosts = (await env.select({ roles: programRoles.length ? programRoles : def.roles })).filter((h) => !programRoles.length || hasRole(h, programRoles));
-    if (hosts.length === 0) throw new UsageError(`none of the selected hosts runs ${def.program} (roles ${programRoles.join(', ')})`);
+    const hosts = (await env.select({ roles: programRoles.length ? programRoles : def.roles })).filter(
+      (h) => !programRoles.length || hasRole(h, programRoles),
+    );
+    if (hosts.length === 0)
+      throw new UsageError(`none of the selected hosts runs ${def.program} (roles ${programRoles.join(', ')})`);
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
     const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
     if (!setup) throw new Error('unreachable: restart always has a batch');

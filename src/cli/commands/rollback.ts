@@ -11,14 +11,18 @@ import { commandLine, lockOptions, withSetup } from './shared.js';
 
 /** `ferry rollback <bundle> [--to id]`: back to the previous (or named) release, through the same activation. */
 export function rollbackCommand(setExit: (code: number) => void): Program {
-  return addRollingOptions(lockOptions(
-    new Program('rollback')
-      .description('switch every host back to its previous release (or --to a named one), like a deploy')
-      .argument('<bundle>', 'bundle name')
-      .option('--to <bundle-id>', 'a release that is still on every host'),
-  ), 'switch back').action(async (name: string, o: LockFlags & RollingFlags & { to?: string }, self: Program) => {
+  return addRollingOptions(
+    lockOptions(
+      new Program('rollback')
+        .description('switch every host back to its previous release (or --to a named one), like a deploy')
+        .argument('<bundle>', 'bundle name')
+        .option('--to <bundle-id>', 'a release that is still on every host'),
+    ),
+    'switch back',
+  ).action(async (name: string, o: LockFlags & RollingFlags & { to?: string }, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
-    if (o.to && !isBundleId(o.to)) throw new UsageError(`--to: "${o.to}" is not a bundle id (see ferry releases ${name})`);
+    if (o.to && !isBundleId(o.to))
+      throw new UsageError(`--to: "${o.to}" is not a bundle id (see ferry releases ${name})`);
     const env = makeRunEnv(all);
     const def = await workingDefinition(env.projectDir, name);
     const hosts = await env.select({ roles: def.roles });

@@ -21,8 +21,14 @@ const num = (name: string) => (v: string) => {
 /** --lock-wait / --lock-ttl, for every command that takes the deploy lock. */
 export function lockOptions(p: Program): Program {
   return p
-    .addOption(new Option('--lock-wait <seconds>', 'wait this long for a held deploy lock').argParser(num('--lock-wait')))
-    .addOption(new Option('--lock-ttl <minutes>', 'report locks older than this as stale (default 60)').argParser(num('--lock-ttl')));
+    .addOption(
+      new Option('--lock-wait <seconds>', 'wait this long for a held deploy lock').argParser(num('--lock-wait')),
+    )
+    .addOption(
+      new Option('--lock-ttl <minutes>', 'report locks older than this as stale (default 60)').argParser(
+        num('--lock-ttl'),
+      ),
+    );
 }
 
 export { commandLine } from '../command-word.js';

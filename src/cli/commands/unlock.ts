@@ -14,7 +14,8 @@ export function unlockCommand(setExit: (code: number) => void): Program {
     .argument('<bundle>', 'bundle name')
     .action(async (name: string, _o: unknown, self: Program) => {
       const all = self.optsWithGlobals<GlobalOptions>();
-      if (!all.hosts?.length && !all.roles?.length) throw new UsageError('ferry unlock: name the hosts (--hosts or --roles): locks are removed only where you say');
+      if (!all.hosts?.length && !all.roles?.length)
+        throw new UsageError('ferry unlock: name the hosts (--hosts or --roles): locks are removed only where you say');
       const env = makeRunEnv(all);
       const def = await workingDefinition(env.projectDir, name);
       const hosts = await env.select();

@@ -1,4 +1,12 @@
-export { storageFacts, parseStorageFacts, MDADM_CONF_DEBIAN, MDADM_CONF_REDHAT, type StorageFacts, type StorageProbeInput, type DeviceProbe } from './storage-facts.js';
+export {
+  storageFacts,
+  parseStorageFacts,
+  MDADM_CONF_DEBIAN,
+  MDADM_CONF_REDHAT,
+  type StorageFacts,
+  type StorageProbeInput,
+  type DeviceProbe,
+} from './storage-facts.js';
 export { swapfileFacts, parseSwapfileFacts, type SwapfileFacts } from './swapfile-facts.js';
 export { parseLsblk, LSBLK_COLUMNS, type BlockDevice } from './lsblk.js';
 export { parseMdstat, type MdstatArray } from './mdstat.js';

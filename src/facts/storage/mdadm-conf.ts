@@ -35,7 +35,11 @@ export function parseArrayEntries(text: string): ArrayEntry[] {
     const words = [...stripComment(line).trim().split(/\s+/).slice(1)];
     i++;
     while (i < lines.length && /^\s+\S/.test(lines[i] ?? '') && !/^\s*#/.test(lines[i] ?? '')) {
-      words.push(...stripComment(lines[i] ?? '').trim().split(/\s+/));
+      words.push(
+        ...stripComment(lines[i] ?? '')
+          .trim()
+          .split(/\s+/),
+      );
       i++;
     }
     let device = '';

@@ -5,7 +5,17 @@ import { parseLsblk, LSBLK_COLUMNS, type BlockDevice } from './lsblk.js';
 import { parseMdstat, type MdstatArray } from './mdstat.js';
 import { parseArrayEntries, type ArrayEntry } from './mdadm-conf.js';
 import { parseMdadmExamine, type MdSuperblock } from './mdadm-export.js';
-import { parsePvs, parseVgs, parseLvs, PVS_FIELDS, VGS_FIELDS, LVS_FIELDS, type PhysicalVolume, type VolumeGroup, type LogicalVolume } from './lvm.js';
+import {
+  parsePvs,
+  parseVgs,
+  parseLvs,
+  PVS_FIELDS,
+  VGS_FIELDS,
+  LVS_FIELDS,
+  type PhysicalVolume,
+  type VolumeGroup,
+  type LogicalVolume,
+} from './lvm.js';
 import { parseFindmnt, FINDMNT_COLUMNS, type Mount } from './findmnt.js';
 import { parseOsRelease, type OsRelease } from './os-release.js';
 import { parseCommandV, PROBED_TOOLS } from './tools.js';
@@ -72,22 +82,22 @@ export function storageFacts(input: StorageProbeInput): Fact<StorageFacts> {
     section(`examine:${i}`, `command -v mdadm >/dev/null && mdadm --examine --export ${quote(d)}`),
   ]);
   const command = probe(
-      fileSection('os', '/etc/os-release'),
-      section('tools', `command -v ${PROBED_TOOLS.join(' ')}`),
-      section('lsblk', `lsblk -J -b -o ${LSBLK_COLUMNS}`),
-      ...perDevice,
-      section('mdstat', 'cat /proc/mdstat'),
-      section('mdscan', 'command -v mdadm >/dev/null && mdadm --detail --scan --verbose'),
-      fileSection('mdadm.conf:debian', MDADM_CONF_DEBIAN),
-      fileSection('mdadm.conf:redhat', MDADM_CONF_REDHAT),
-      section('pvs', `command -v pvs >/dev/null && pvs ${LVM_JSON} -o ${PVS_FIELDS}`),
-      section('vgs', `command -v vgs >/dev/null && vgs ${LVM_JSON} -o ${VGS_FIELDS}`),
-      section('lvs', `command -v lvs >/dev/null && lvs ${LVM_JSON} -o ${LVS_FIELDS}`),
-      section('lvblkid', `test -b ${quote(lvPath)} && blkid -p -o export ${quote(lvPath)}`),
-      section('findmnt', `findmnt -J -l -o ${FINDMNT_COLUMNS}`),
-      fileSection('fstab', '/etc/fstab'),
-      fileSection('udev', input.udevRule),
-      section('mountdir', `test -d ${quote(input.mount)} && echo yes`),
+    fileSection('os', '/etc/os-release'),
+    section('tools', `command -v ${PROBED_TOOLS.join(' ')}`),
+    section('lsblk', `lsblk -J -b -o ${LSBLK_COLUMNS}`),
+    ...perDevice,
+    section('mdstat', 'cat /proc/mdstat'),
+    section('mdscan', 'command -v mdadm >/dev/null && mdadm --detail --scan --verbose'),
+    fileSection('mdadm.conf:debian', MDADM_CONF_DEBIAN),
+    fileSection('mdadm.conf:redhat', MDADM_CONF_REDHAT),
+    section('pvs', `command -v pvs >/dev/null && pvs ${LVM_JSON} -o ${PVS_FIELDS}`),
+    section('vgs', `command -v vgs >/dev/null && vgs ${LVM_JSON} -o ${VGS_FIELDS}`),
+    section('lvs', `command -v lvs >/dev/null && lvs ${LVM_JSON} -o ${LVS_FIELDS}`),
+    section('lvblkid', `test -b ${quote(lvPath)} && blkid -p -o export ${quote(lvPath)}`),
+    section('findmnt', `findmnt -J -l -o ${FINDMNT_COLUMNS}`),
+    fileSection('fstab', '/etc/fstab'),
+    fileSection('udev', input.udevRule),
+    section('mountdir', `test -d ${quote(input.mount)} && echo yes`),
   );
   return {
     name: 'storage',

@@ -31,7 +31,10 @@ export function parseSwapfileFacts(stdout: string): SwapfileFacts {
   const s = splitSections(stdout);
   const m = /^(\d+) ([0-7]+) (.+)$/.exec((s.get('stat') ?? '').trim());
   return {
-    file: m && m[1] !== undefined && m[2] !== undefined && m[3] !== undefined ? { sizeBytes: Number(m[1]), mode: m[2], type: m[3] } : undefined,
+    file:
+      m && m[1] !== undefined && m[2] !== undefined && m[3] !== undefined
+        ? { sizeBytes: Number(m[1]), mode: m[2], type: m[3] }
+        : undefined,
     signature: parseExportVars(s.get('blkid') ?? ''),
     active: parseProcSwaps(s.get('swaps') ?? ''),
     fstab: fileContent(s.get('fstab')) ?? '',

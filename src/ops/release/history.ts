@@ -37,9 +37,19 @@ export interface HistoryEvent {
 export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntry {
   const m = run.label;
   return {
-    at: new Date().toISOString(), action: e.action, user: run.user, controlHost: run.controlHost,
-    runId: run.runId, bundle: m.name, id: e.to, tag: m.tag, commit: m.commit, from: e.from, to: e.to,
-    result: e.result, ...(e.error ? { error: e.error } : {}),
+    at: new Date().toISOString(),
+    action: e.action,
+    user: run.user,
+    controlHost: run.controlHost,
+    runId: run.runId,
+    bundle: m.name,
+    id: e.to,
+    tag: m.tag,
+    commit: m.commit,
+    from: e.from,
+    to: e.to,
+    result: e.result,
+    ...(e.error ? { error: e.error } : {}),
   };
 }
 

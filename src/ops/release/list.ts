@@ -60,7 +60,11 @@ export interface ReleasesRow {
 /** The `ferry releases` table: per host current, previous, other staged ids, dates; flags disagreement. */
 export function formatReleases(perHost: readonly ReleasesRow[]): string {
   const lines: string[] = [];
-  const date = (d: Date) => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const date = (d: Date) =>
+    d
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, 'Z');
   for (const h of perHost) {
     if (!h.releases) {
       lines.push(`${h.host}: ERROR ${h.error ?? ''}`);

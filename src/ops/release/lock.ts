@@ -87,7 +87,10 @@ const thisHost: ControlHost = { name: hostname(), alive: pidAlive };
 
 /** A lock is stale when its owner ran on this control host and is gone, or it is older than the TTL. */
 export function staleReason(
-  owner: OwnerSeen, ttlMs = DEFAULT_LOCK_TTL_MS, now = Date.now(), here = thisHost,
+  owner: OwnerSeen,
+  ttlMs = DEFAULT_LOCK_TTL_MS,
+  now = Date.now(),
+  here = thisHost,
 ): string | undefined {
   if (owner === undefined || typeof owner === 'string') return 'its owner.json is missing or unreadable';
   if (owner.host === here.name && !here.alive(owner.pid)) return `pid ${owner.pid} on ${owner.host} is gone`;

@@ -25,7 +25,8 @@ function assertSafeName(kind: string, value: string): void {
 }
 
 export function releasePaths(root: string): ReleasePaths {
-  if (!root.startsWith('/') || root.length < 2 || root.includes('..')) throw new UsageError(`deploy path must be absolute: "${root}"`);
+  if (!root.startsWith('/') || root.length < 2 || root.includes('..'))
+    throw new UsageError(`deploy path must be absolute: "${root}"`);
   const r = root.replace(/\/+$/, '');
   const state = `${r}/.ferry`;
   return {

@@ -71,8 +71,10 @@ export function checkStripeParams(p: EbsStripeParams): string[] {
   if (p.devices.length === 0) out.push('no devices given');
   if (new Set(p.devices).size !== p.devices.length) out.push('a device is listed twice');
   for (const d of p.devices) if (!d.startsWith('/dev/')) out.push(`${d}: not a /dev path`);
-  if (!Number.isInteger(p.chunk) || p.chunk < 4 || (p.chunk & (p.chunk - 1)) !== 0) out.push(`chunk ${p.chunk}: must be a power of two ≥ 4 (KiB)`);
-  if (!Number.isInteger(p.readahead) || p.readahead < 2 || p.readahead % 2 !== 0) out.push(`readahead ${p.readahead}: must be an even number of sectors`);
+  if (!Number.isInteger(p.chunk) || p.chunk < 4 || (p.chunk & (p.chunk - 1)) !== 0)
+    out.push(`chunk ${p.chunk}: must be a power of two ≥ 4 (KiB)`);
+  if (!Number.isInteger(p.readahead) || p.readahead < 2 || p.readahead % 2 !== 0)
+    out.push(`readahead ${p.readahead}: must be an even number of sectors`);
   if (!p.mount.startsWith('/') || p.mount === '/') out.push(`mount ${p.mount}: must be an absolute path other than /`);
   if (!/^\/dev\/md(\d+|\/[A-Za-z0-9_.-]+)$/.test(p.md)) out.push(`md ${p.md}: must look like /dev/md0 or /dev/md/name`);
   if (!/^[A-Za-z0-9_.+][A-Za-z0-9_.+-]*$/.test(p.vg)) out.push(`vg ${p.vg}: not a valid volume group name`);
@@ -134,8 +136,12 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
       arrayDev = active.device;
       const stat = f.mdstat.find((m) => `/dev/${m.name}` === arrayDev);
       if (stat?.chunkKb !== undefined) chunkKb = stat.chunkKb;
-      unchanged.push({ id: 'mdadm-assemble', what: `array ${arrayDev} (raid0, ${n} members, UUID ${mdadmUuid(arrayUuid)})` });
-      if (chunkKb !== p.chunk) notes.push(`array ${arrayDev} has chunk ${chunkKb}K, not ${p.chunk}K: kept (XFS is aligned to ${chunkKb}K)`);
+      unchanged.push({
+        id: 'mdadm-assemble',
+        what: `array ${arrayDev} (raid0, ${n} members, UUID ${mdadmUuid(arrayUuid)})`,
+      });
+      if (chunkKb !== p.chunk)
+        notes.push(`array ${arrayDev} has chunk ${chunkKb}K, not ${p.chunk}K: kept (XFS is aligned to ${chunkKb}K)`);
     } else {
       // what is inside the array (PV, VG, LV, filesystem) is only visible once it is assembled
       checkMdNameFree(p.md, f, refuse);
@@ -167,27 +173,47 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   const confText = debian ? f.mdadmConf.debian : f.mdadmConf.redhat;
   let confChanged = false;
   if (confText === undefined) {
-    steps.push(appendUnlessPresentStep('mdadm-conf', `add ARRAY line to ${confPath}`, confPath, mdadmUuid(arrayUuid), arrayLine(p.md, arrayUuid)));
+    steps.push(
+      appendUnlessPresentStep(
+        'mdadm-conf',
+        `add ARRAY line to ${confPath}`,
+        confPath,
+        mdadmUuid(arrayUuid),
+        arrayLine(p.md, arrayUuid),
+      ),
+    );
     confChanged = true;
   } else {
     const c = planMdadmConf(confText, p.md, arrayUuid);
     if (c.kind === 'conflict') refuse(confPath, c.reason);
     else if (c.kind === 'write') {
-      steps.push(writeFileStep('mdadm-conf', `write the ARRAY line for ${mdadmUuid(arrayUuid)} in ${confPath}`, confPath, c.content));
+      steps.push(
+        writeFileStep(
+          'mdadm-conf',
+          `write the ARRAY line for ${mdadmUuid(arrayUuid)} in ${confPath}`,
+          confPath,
+          c.content,
+        ),
+      );
       confChanged = true;
     } else unchanged.push({ id: 'mdadm-conf', what: `${confPath} has one ARRAY line for the array` });
   }
   if (confChanged) {
     const s = initramfsStep(f.tools);
     if (s) steps.push(s);
-    else notes.push('no update-initramfs or dracut on the host: initramfs not rebuilt (the array is assembled from the root filesystem)');
+    else
+      notes.push(
+        'no update-initramfs or dracut on the host: initramfs not rebuilt (the array is assembled from the root filesystem)',
+      );
   }
 
   // 4. readahead now, and persisted by a udev rule
   const bd = f.blockDevices.find((b) => b.path === arrayDev);
-  if (created || bd?.readaheadKb === undefined || bd.readaheadKb * 2 !== p.readahead) steps.push(setReadaheadStep(arrayDev, p.readahead));
+  if (created || bd?.readaheadKb === undefined || bd.readaheadKb * 2 !== p.readahead)
+    steps.push(setReadaheadStep(arrayDev, p.readahead));
   else unchanged.push({ id: 'readahead', what: `readahead of ${arrayDev} is ${p.readahead} sectors` });
-  if (f.udevRule !== udevRuleContent(arrayUuid, p.readahead)) steps.push(udevRuleStep(p.md, arrayUuid, p.readahead, has('udevadm')));
+  if (f.udevRule !== udevRuleContent(arrayUuid, p.readahead))
+    steps.push(udevRuleStep(p.md, arrayUuid, p.readahead, has('udevadm')));
   else unchanged.push({ id: 'udev-readahead', what: `udev rule ${udevRulePath(p.md)} persists the readahead` });
 
   // 5. LVM: PV on the array → VG → LV
@@ -205,7 +231,10 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   if (!vg) steps.push(vgcreateStep(p.vg, arrayDev));
   else if (pv?.vgName !== p.vg) {
     const on = f.pvs.filter((x) => x.vgName === p.vg).map((x) => x.pvName);
-    refuse(`volume group ${p.vg}`, `exists on ${on.join(', ') || 'other physical volumes'}, not on ${created ? `the new array ${arrayDev}` : arrayDev}`);
+    refuse(
+      `volume group ${p.vg}`,
+      `exists on ${on.join(', ') || 'other physical volumes'}, not on ${created ? `the new array ${arrayDev}` : arrayDev}`,
+    );
   } else unchanged.push({ id: 'vgcreate', what: `volume group ${p.vg}` });
   const lvPath = `/dev/${p.vg}/${p.lv}`;
   const lv = vg ? f.lvs.find((x) => x.vgName === p.vg && x.lvName === p.lv) : undefined;
@@ -224,7 +253,11 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   } else if (sig.TYPE === 'xfs' && tryNormalizeUuid(sig.UUID)) {
     fsUuid = normalizeUuid(sig.UUID ?? '');
     unchanged.push({ id: 'mkfs', what: `XFS on ${lvPath} (UUID ${dashedUuid(fsUuid)})` });
-  } else refuse(lvPath, `holds a ${sig.TYPE} filesystem (UUID ${sig.UUID ?? '?'}); ferry never formats over an existing filesystem`);
+  } else
+    refuse(
+      lvPath,
+      `holds a ${sig.TYPE} filesystem (UUID ${sig.UUID ?? '?'}); ferry never formats over an existing filesystem`,
+    );
 
   // 7. fstab: exactly one line, by UUID, with nofail
   const uuidSpec = `UUID=${dashedUuid(fsUuid)}`;
@@ -236,7 +269,8 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     force: p.force,
   });
   if (fstab.kind === 'conflict') {
-    for (const e of fstab.entries) refuse('/etc/fstab', `line ${e.line + 1} mounts ${e.spec} (${e.vfstype}) at ${e.file}`, true);
+    for (const e of fstab.entries)
+      refuse('/etc/fstab', `line ${e.line + 1} mounts ${e.spec} (${e.vfstype}) at ${e.file}`, true);
   } else if (fstab.kind === 'write') {
     const what = fstab.replaced.length > 0 ? `replace ${fstab.replaced.length} line(s) in` : 'add a line to';
     steps.push(writeFileStep('fstab', `${what} /etc/fstab: ${uuidSpec} ${p.mount}`, '/etc/fstab', fstab.content));
@@ -247,7 +281,11 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   const mounted = f.mounts.find((m) => normalizeMountPoint(m.target) === target);
   const lvBd = f.blockDevices.find((b) => b.path === mapperPath(p.vg, p.lv) || b.path === lvPath);
   if (!mounted) steps.push(mountStep(p.mount));
-  else if (mounted.source === lvPath || mounted.source === mapperPath(p.vg, p.lv) || (lvBd?.majMin !== undefined && mounted.majMin === lvBd.majMin)) {
+  else if (
+    mounted.source === lvPath ||
+    mounted.source === mapperPath(p.vg, p.lv) ||
+    (lvBd?.majMin !== undefined && mounted.majMin === lvBd.majMin)
+  ) {
     unchanged.push({ id: 'mount', what: `${p.mount} mounted` });
   } else refuse(p.mount, `already has ${mounted.source} (${mounted.fstype}) mounted`);
 
@@ -259,5 +297,6 @@ function checkMdNameFree(md: string, f: StorageFacts, refuse: (s: string, r: str
   const taken = f.arrays.find((a) => a.device === md);
   const inMdstat = f.mdstat.find((m) => `/dev/${m.name}` === md);
   if (taken) refuse(md, `is already array ${taken.uuid ? mdadmUuid(taken.uuid) : '?'}; choose another --md`);
-  else if (inMdstat) refuse(md, `is already in use (${inMdstat.active ? 'active' : 'inactive'} array); choose another --md`);
+  else if (inMdstat)
+    refuse(md, `is already in use (${inMdstat.active ? 'active' : 'inactive'} array); choose another --md`);
 }

@@ -14,7 +14,10 @@ export function formatFstabLine(l: FstabLine): string {
 
 /** Options with `nofail` added when missing (a lost volume must not stop the boot). */
 export function withNofail(options: string): string[] {
-  const list = options.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = options
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   return list.includes('nofail') ? list : [...list, 'nofail'];
 }
 

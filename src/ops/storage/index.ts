@@ -1,4 +1,12 @@
-export { planEbsStripe, stripeProbeInput, checkStripeParams, type EbsStripeParams, type NewIds, type StoragePlan, type Unchanged } from './ebs-stripe.js';
+export {
+  planEbsStripe,
+  stripeProbeInput,
+  checkStripeParams,
+  type EbsStripeParams,
+  type NewIds,
+  type StoragePlan,
+  type Unchanged,
+} from './ebs-stripe.js';
 export { planSwapfile, type SwapfileParams } from './swapfile.js';
 export { formatRefusals, type Refusal } from './refusal.js';
 export { parseSize, isSize } from './size.js';

@@ -21,8 +21,16 @@ export function createRaid0Step(a: CreateRaid0): Step {
     `create RAID0 ${a.md} from ${a.devices.length} devices (chunk ${a.chunkKb}K)`,
     and(
       cmd(
-        'mdadm', '--create', a.md, '--run', '--level=0', `--chunk=${a.chunkKb}`, `--raid-devices=${a.devices.length}`,
-        '--metadata=1.2', `--uuid=${mdadmUuid(a.uuid)}`, ...a.devices,
+        'mdadm',
+        '--create',
+        a.md,
+        '--run',
+        '--level=0',
+        `--chunk=${a.chunkKb}`,
+        `--raid-devices=${a.devices.length}`,
+        '--metadata=1.2',
+        `--uuid=${mdadmUuid(a.uuid)}`,
+        ...a.devices,
       ),
       cmd('wipefs', '--all', '--quiet', a.md),
     ),

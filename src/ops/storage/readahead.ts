@@ -24,7 +24,11 @@ export function udevRuleContent(uuid: string, readaheadSectors: number): string 
 }
 
 export function setReadaheadStep(device: string, sectors: number): Step {
-  return step('readahead', `set readahead of ${device} to ${sectors} sectors`, cmd('blockdev', '--setra', String(sectors), device));
+  return step(
+    'readahead',
+    `set readahead of ${device} to ${sectors} sectors`,
+    cmd('blockdev', '--setra', String(sectors), device),
+  );
 }
 
 export function udevRuleStep(md: string, uuid: string, sectors: number, reload: boolean): Step {

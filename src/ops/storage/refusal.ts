@@ -8,7 +8,5 @@ export interface Refusal {
 }
 
 export function formatRefusals(refusals: readonly Refusal[]): string {
-  return refusals
-    .map((r) => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`)
-    .join('\n');
+  return refusals.map((r) => `${r.subject}: ${r.reason}${r.forceable ? ' (pass --force to wipe it)' : ''}`).join('\n');
 }

@@ -7,7 +7,11 @@ export interface StorageReport {
   readonly changes: number;
   /** steps only planned (--dry-run) */
   readonly planned: number;
-  readonly steps: ReadonlyArray<{ readonly id: string; readonly title: string; readonly status: StepOutcome['status'] }>;
+  readonly steps: ReadonlyArray<{
+    readonly id: string;
+    readonly title: string;
+    readonly status: StepOutcome['status'];
+  }>;
   readonly unchanged: readonly string[];
   readonly notes: readonly string[];
 }
@@ -18,7 +22,14 @@ export interface StorageReport {
  */
 export function storageReport(plans: readonly StoragePlan[], outcomes: readonly StepOutcome[]): StorageReport {
   const done = new Set(outcomes.map((o) => o.id));
-  const unchanged = [...new Set(plans.flatMap((p) => p.unchanged).filter((u) => !done.has(u.id)).map((u) => u.what))];
+  const unchanged = [
+    ...new Set(
+      plans
+        .flatMap((p) => p.unchanged)
+        .filter((u) => !done.has(u.id))
+        .map((u) => u.what),
+    ),
+  ];
   return {
     changes: outcomes.filter((o) => o.status === 'changed').length,
     planned: outcomes.filter((o) => o.status === 'planned').length,

@@ -25,7 +25,11 @@ export function inspectDevice(probe: DeviceProbe, blockDevices: readonly BlockDe
   const sig = probe.signature;
   const sb = probe.superblock;
   if (sb) {
-    const parts = [sb.level, sb.raidDevices !== undefined ? `${sb.raidDevices} devices` : undefined, sb.name ? `name ${sb.name}` : undefined];
+    const parts = [
+      sb.level,
+      sb.raidDevices !== undefined ? `${sb.raidDevices} devices` : undefined,
+      sb.name ? `name ${sb.name}` : undefined,
+    ];
     what.push(`a member of md array ${mdadmUuid(sb.uuid)} (${parts.filter(Boolean).join(', ')})`);
   } else if (sig.TYPE === 'linux_raid_member') {
     what.push(`an md RAID member superblock (UUID ${sig.UUID ?? '?'})`);
@@ -33,7 +37,9 @@ export function inspectDevice(probe: DeviceProbe, blockDevices: readonly BlockDe
     what.push(`an LVM physical volume (UUID ${sig.UUID ?? '?'})`);
   } else if (sig.TYPE) {
     const label = sig.LABEL ? ` labelled ${JSON.stringify(sig.LABEL)}` : '';
-    what.push(`${article(sig.TYPE)} ${sig.TYPE} ${sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature'}${label} (UUID ${sig.UUID ?? '?'})`);
+    what.push(
+      `${article(sig.TYPE)} ${sig.TYPE} ${sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature'}${label} (UUID ${sig.UUID ?? '?'})`,
+    );
   }
   if (sig.PTTYPE) what.push(`${article(sig.PTTYPE)} ${sig.PTTYPE} partition table`);
   if (bd.fstype && what.length === 0) what.push(`${article(bd.fstype)} ${bd.fstype} signature`);

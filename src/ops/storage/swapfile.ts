@@ -28,8 +28,10 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
   } catch (e) {
     refusals.push({ subject: 'params', reason: (e as Error).message, forceable: false });
   }
-  if (bytes % PAGE !== 0) refusals.push({ subject: 'params', reason: `size ${p.size}: must be a multiple of 4 KiB`, forceable: false });
-  if (!p.path.startsWith('/')) refusals.push({ subject: 'params', reason: `path ${p.path}: must be absolute`, forceable: false });
+  if (bytes % PAGE !== 0)
+    refusals.push({ subject: 'params', reason: `size ${p.size}: must be a multiple of 4 KiB`, forceable: false });
+  if (!p.path.startsWith('/'))
+    refusals.push({ subject: 'params', reason: `path ${p.path}: must be absolute`, forceable: false });
   if (refusals.length > 0) return { steps: [], refusals, unchanged, notes, again: false };
 
   const active = f.active.some((a) => a.filename === p.path);
@@ -45,10 +47,17 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
   } else if (f.file.type !== 'regular file' && f.file.type !== 'regular empty file') {
     refusals.push({ subject: p.path, reason: `is a ${f.file.type}, not a file`, forceable: false });
   } else if (!isSwap && !p.force) {
-    refusals.push({ subject: p.path, reason: `exists and holds no swap signature (${f.file.sizeBytes} bytes)`, forceable: true });
+    refusals.push({
+      subject: p.path,
+      reason: `exists and holds no swap signature (${f.file.sizeBytes} bytes)`,
+      forceable: true,
+    });
   } else if (f.file.sizeBytes !== bytes || !isSwap) {
     if (active) steps.push(step('swapoff', `swapoff ${p.path} (resizing)`, cmd('swapoff', p.path)));
-    steps.push(step('swapfile-remove', `remove ${p.path} (${f.file.sizeBytes} bytes, want ${bytes})`, cmd('rm', '-f', p.path)), create);
+    steps.push(
+      step('swapfile-remove', `remove ${p.path} (${f.file.sizeBytes} bytes, want ${bytes})`, cmd('rm', '-f', p.path)),
+      create,
+    );
     willBeActive = false;
   } else {
     unchanged.push({ id: 'swapfile-create', what: `swap file ${p.path} (${bytes} bytes)` });
@@ -61,7 +70,8 @@ export function planSwapfile(p: SwapfileParams, f: SwapfileFacts): StoragePlan {
     force: false,
     byMountPoint: false,
   });
-  if (change.kind === 'write') steps.push(writeFileStep('fstab', `swap line for ${p.path} in /etc/fstab`, '/etc/fstab', change.content));
+  if (change.kind === 'write')
+    steps.push(writeFileStep('fstab', `swap line for ${p.path} in /etc/fstab`, '/etc/fstab', change.content));
   else unchanged.push({ id: 'fstab', what: `/etc/fstab has one line for ${p.path}` });
 
   if (!willBeActive) steps.push(step('swapon', `swapon ${p.path}`, cmd('swapon', p.path)));

@@ -1,6 +1,12 @@
 import { render, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import { supervisorctl, supervisorReread, supervisorRestart, supervisorUpdate, type SupervisorCtlOptions } from './ctl.js';
+import {
+  supervisorctl,
+  supervisorReread,
+  supervisorRestart,
+  supervisorUpdate,
+  type SupervisorCtlOptions,
+} from './ctl.js';
 
 export const SUPERVISOR_CONF = '/etc/supervisor/supervisord.conf';
 

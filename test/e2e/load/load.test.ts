@@ -12,7 +12,9 @@ afterEach(async () => {
 });
 
 /** A tiny server on 127.0.0.1; `handler` decides each answer. Counts the requests it saw. */
-async function serve(handler: (n: number, res: http.ServerResponse) => void): Promise<{ url: string; seen: () => number }> {
+async function serve(
+  handler: (n: number, res: http.ServerResponse) => void,
+): Promise<{ url: string; seen: () => number }> {
   let n = 0;
   const server = http.createServer((_req, res) => handler(++n, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -118,7 +120,8 @@ describe('startLoad', () => {
         while (buf.includes('\r\n\r\n')) {
           buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
           requests++;
-          if (requests === 1) sock.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: keep-alive\r\n\r\nv1.0.0');
+          if (requests === 1)
+            sock.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: keep-alive\r\n\r\nv1.0.0');
           else sock.destroy();
         }
       });

@@ -59,7 +59,8 @@ type Outcome = { status: number; body: string } | { error: string; stale: boolea
 
 export function startLoad(options: LoadOptions): Load {
   const url = assertLoopbackUrl(options.url);
-  if (!(options.rps > 0) || !(options.maxRequests > 0) || !(options.maxMs > 0)) throw new Error('load: rps, maxRequests and maxMs must be positive');
+  if (!(options.rps > 0) || !(options.maxRequests > 0) || !(options.maxMs > 0))
+    throw new Error('load: rps, maxRequests and maxMs must be positive');
   const timeoutMs = options.requestTimeoutMs ?? 5000;
   const maxInFlight = options.maxInFlight ?? 256;
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
@@ -101,7 +102,9 @@ export function startLoad(options: LoadOptions): Load {
           size += c.length;
         });
         res.on('end', () => settle({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (err) => settle({ error: `response: ${(err as NodeJS.ErrnoException).code ?? err.message}`, stale: false }));
+        res.on('error', (err) =>
+          settle({ error: `response: ${(err as NodeJS.ErrnoException).code ?? err.message}`, stale: false }),
+        );
         res.on('aborted', () => settle({ error: 'response aborted', stale: false }));
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -14,8 +14,12 @@ export async function extractWithTar(archive: string, into?: string): Promise<st
 }
 
 /** `tar -tvz --numeric-owner` lines: mode, owner, size, date, time, path. */
-export async function listWithTar(archive: string): Promise<{ mode: string; owner: string; path: string; mtime: string }[]> {
-  const { stdout } = await run('tar', ['-tvzf', archive, '--numeric-owner', '--full-time'], { maxBuffer: 64 * 1024 * 1024 });
+export async function listWithTar(
+  archive: string,
+): Promise<{ mode: string; owner: string; path: string; mtime: string }[]> {
+  const { stdout } = await run('tar', ['-tvzf', archive, '--numeric-owner', '--full-time'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout
     .trim()
     .split('\n')
@@ -27,7 +31,9 @@ export async function listWithTar(archive: string): Promise<{ mode: string; owne
 }
 
 export async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 export { readlink };

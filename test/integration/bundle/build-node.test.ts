@@ -32,8 +32,18 @@ describe('node bundle (bundles/demo)', () => {
     expect((await stat(v110.archivePath)).size).toBe(v110.size);
     const beside = JSON.parse(await readFile(`${project}/.ferry/cache/bundles/${v110.id}.manifest.json`, 'utf8'));
     expect(beside).toMatchObject({ name: 'demo', tag: 'v1.1.0', commit, id: v110.id, sha256: v110.sha256 });
-    expect(beside.env).toEqual({ kind: 'node', node: { version: process.version, platform: process.platform, arch: process.arch } });
-    expect(beside.definition).toMatchObject({ name: 'demo', roles: ['app', 'lb'], program: 'demo', deployPath: '/srv/demo', keep: 5, shared: ['log', 'tmp'] });
+    expect(beside.env).toEqual({
+      kind: 'node',
+      node: { version: process.version, platform: process.platform, arch: process.arch },
+    });
+    expect(beside.definition).toMatchObject({
+      name: 'demo',
+      roles: ['app', 'lb'],
+      program: 'demo',
+      deployPath: '/srv/demo',
+      keep: 5,
+      shared: ['log', 'tmp'],
+    });
     expect(beside.definition.health).toEqual({ path: '/check.html', port: 'app_port' });
     expect(beside.definition.configs.map((c: { target: string; roles: string[] }) => [c.target, c.roles])).toEqual([
       ['nginx/demo.conf', ['app']],
@@ -73,7 +83,9 @@ describe('node bundle (bundles/demo)', () => {
   test('archive entries: sorted, owner 0/0, mtime = commit time, fixed modes', async () => {
     const entries = await listWithTar(v110.archivePath);
     const paths = entries.map((e) => e.path.replace(/\/$/, ''));
-    const sorted = [...paths].sort((a, b) => Buffer.compare(Buffer.from(a.split('/').join('\0')), Buffer.from(b.split('/').join('\0'))));
+    const sorted = [...paths].sort((a, b) =>
+      Buffer.compare(Buffer.from(a.split('/').join('\0')), Buffer.from(b.split('/').join('\0'))),
+    );
     expect(paths).toEqual(sorted);
     expect(paths.at(-1)).toBe('manifest.json');
     expect(new Set(entries.map((e) => e.owner))).toEqual(new Set(['0/0']));
@@ -81,7 +93,8 @@ describe('node bundle (bundles/demo)', () => {
     const expected = new Date(ct * 1000);
     expect(v110.manifest.commitTime).toBe(expected.toISOString());
     // every entry, directories included, carries the commit time (tar prints it in local time)
-    const local = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${d.toTimeString().slice(0, 8)}`;
+    const local = (d: Date): string =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${d.toTimeString().slice(0, 8)}`;
     expect(new Set(entries.map((e) => e.mtime))).toEqual(new Set([local(expected)]));
     for (const e of entries) expect(['drwxr-xr-x', '-rw-r--r--', '-rwxr-xr-x', 'lrwxr-xr-x']).toContain(e.mode);
   });
@@ -141,7 +154,12 @@ describe('node bundle (bundles/demo)', () => {
 
   test('cache: the same tag is reused; a damaged archive or a moved tag is rebuilt', async () => {
     const msgs: string[] = [];
-    const hit = await buildBundle({ projectDir: project, name: 'demo', tag: 'v1.1.0', onProgress: (m) => msgs.push(m) });
+    const hit = await buildBundle({
+      projectDir: project,
+      name: 'demo',
+      tag: 'v1.1.0',
+      onProgress: (m) => msgs.push(m),
+    });
     expect(hit.id).toBe(v110.id);
     expect(msgs).toEqual([`cached ${v110.id}`]);
 
@@ -174,7 +192,13 @@ describe('node bundle (bundles/demo)', () => {
     cleanup.push(p);
     const file = `${p}/bundles/demo/bundle.ts`;
     const def = await readFile(file, 'utf8');
-    await writeFile(file, def.replace("env: { kind: 'node' },", "env: { kind: 'none' },\n  build: [['node', '-e', 'console.log(\"compiling assets\"); console.error(\"boom: asset missing\"); process.exit(3)']],"));
+    await writeFile(
+      file,
+      def.replace(
+        "env: { kind: 'node' },",
+        "env: { kind: 'none' },\n  build: [['node', '-e', 'console.log(\"compiling assets\"); console.error(\"boom: asset missing\"); process.exit(3)']],",
+      ),
+    );
     await git(p, 'commit', '-q', '-am', 'failing build');
     await git(p, 'tag', 'v2.0.0');
     const err = await buildBundle({ projectDir: p, name: 'demo', tag: 'v2.0.0' }).catch((e: unknown) => e);
@@ -198,19 +222,32 @@ describe('the demo app from the artifact', () => {
     const { spawn } = await import('node:child_process');
     const x = await extractWithTar(v110.archivePath);
     cleanup.push(x);
-    const child = spawn(process.execPath, [`${x}/app/app/server.js`, '--host', '127.0.0.1', '--port', '0'], { cwd: `${x}/app`, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [`${x}/app/app/server.js`, '--host', '127.0.0.1', '--port', '0'], {
+      cwd: `${x}/app`,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const port = Number(await waitFor(() => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
-      return /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-    }, { timeoutMs: 20_000, what: 'the demo server to listen' }));
+    const port = Number(
+      await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+          return /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+        },
+        { timeoutMs: 20_000, what: 'the demo server to listen' },
+      ),
+    );
     const base = `http://127.0.0.1:${port}`;
     const check = await fetch(`${base}/check.html`);
     expect(check.status).toBe(200);
     expect(await check.text()).toBe('ok\n');
-    const root = (await (await fetch(`${base}/`)).json()) as { name: string; version: string; host: string; work: string };
+    const root = (await (await fetch(`${base}/`)).json()) as {
+      name: string;
+      version: string;
+      host: string;
+      work: string;
+    };
     expect(root).toMatchObject({ name: 'demo', version: '1.1.0' });
     expect(root.work).toMatch(/^[0-9a-f]{16}$/);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
@@ -253,9 +290,16 @@ function slowRequest(url: string): { sent: Promise<number>; answer: Promise<{ st
  */
 function serverHasRead(serverPort: number, clientPort: number): boolean {
   const hex = (p: number) => `:${p.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8').split('\n').some((line) => {
-    const [, local, remote, state, queues] = line.trim().split(/\s+/);
-    const established = state === '01';
-    return established && local?.endsWith(hex(serverPort)) && remote?.endsWith(hex(clientPort)) && queues?.endsWith(':00000000');
-  });
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .some((line) => {
+      const [, local, remote, state, queues] = line.trim().split(/\s+/);
+      const established = state === '01';
+      return (
+        established &&
+        local?.endsWith(hex(serverPort)) &&
+        remote?.endsWith(hex(clientPort)) &&
+        queues?.endsWith(':00000000')
+      );
+    });
 }

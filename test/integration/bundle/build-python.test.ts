@@ -25,7 +25,10 @@ afterAll(async () => {
 
 describe('python bundle (bundles/demo-py)', () => {
   test('a venv with the app installed; manifest records the python', async () => {
-    expect(built.manifest.env).toEqual({ kind: 'python', python: { version: expect.stringMatching(/^3\.\d+\.\d+$/), interpreter: '/usr/bin/python3' } });
+    expect(built.manifest.env).toEqual({
+      kind: 'python',
+      python: { version: expect.stringMatching(/^3\.\d+\.\d+$/), interpreter: '/usr/bin/python3' },
+    });
     const paths = built.manifest.files.map((f) => f.path);
     expect(paths).toContain('env/bin/demo-py-server');
     expect(paths).toContain('env/lib/python3.11/site-packages/demo_py/server.py');
@@ -43,11 +46,22 @@ describe('python bundle (bundles/demo-py)', () => {
     const release = `${parent}/some/other/place/releases/${built.id}`;
     await mkdir(release, { recursive: true });
     await extractWithTar(built.archivePath, release);
-    const { stdout } = await run(`${release}/env/bin/demo-py-server`, ['--version'], { env: { PATH: '/usr/bin:/bin' } });
-    expect(stdout.trim()).toBe(`demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`);
+    const { stdout } = await run(`${release}/env/bin/demo-py-server`, ['--version'], {
+      env: { PATH: '/usr/bin:/bin' },
+    });
+    expect(stdout.trim()).toBe(
+      `demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`,
+    );
     // through a `current` symlink, and with the activate script
     await symlink(`releases/${built.id}`, `${parent}/some/other/place/current`);
-    const viaCurrent = await run('bash', ['-c', `. ${parent}/some/other/place/current/env/bin/activate && echo "$VIRTUAL_ENV" && command -v demo-py-server && demo-py-server --version`], { env: { PATH: '/usr/bin:/bin' } });
+    const viaCurrent = await run(
+      'bash',
+      [
+        '-c',
+        `. ${parent}/some/other/place/current/env/bin/activate && echo "$VIRTUAL_ENV" && command -v demo-py-server && demo-py-server --version`,
+      ],
+      { env: { PATH: '/usr/bin:/bin' } },
+    );
     const [venv, script, version] = viaCurrent.stdout.trim().split('\n');
     expect(venv).toBe(`${release}/env`);
     expect(script).toBe(`${release}/env/bin/demo-py-server`);
@@ -102,10 +116,15 @@ describe('python bundle (bundles/demo-py)', () => {
       const release = `/srv/demo-py/releases/${built.id}`;
       await mkdir(`${host.root}${release}`, { recursive: true });
       await extractWithTar(built.archivePath, `${host.root}${release}`);
-      const r = await fleet.exec(host, `ln -sfn releases/${built.id} /srv/demo-py/current && /srv/demo-py/current/env/bin/demo-py-server --version`);
+      const r = await fleet.exec(
+        host,
+        `ln -sfn releases/${built.id} /srv/demo-py/current && /srv/demo-py/current/env/bin/demo-py-server --version`,
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout.trim()).toBe(`demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`);
+      expect(r.stdout.trim()).toBe(
+        `demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`,
+      );
       // and it serves: start it, ask it, stop it with SIGTERM
       const port = 18_000 + Math.floor(Math.random() * 1000);
       const serve = await fleet.exec(

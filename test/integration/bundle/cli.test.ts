@@ -54,17 +54,30 @@ describe('ferry bundle (CLI)', () => {
     expect(Array.isArray(show.files)).toBe(true);
 
     const lb = await ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'lb1');
-    expect(lb).toContain(`# ==> /srv/demo/releases/${built.id}/config/haproxy/haproxy.cfg (linked from /etc/haproxy/haproxy.cfg)`);
+    expect(lb).toContain(
+      `# ==> /srv/demo/releases/${built.id}/config/haproxy/haproxy.cfg (linked from /etc/haproxy/haproxy.cfg)`,
+    );
     expect(lb.match(/^\s*server web\d 10\.0\.0\.1\d:8080 check/gm)).toHaveLength(2);
 
-    const sup = await ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'web1', '--target', 'supervisor/demo.conf');
+    const sup = await ferryBundle(
+      'render',
+      'demo',
+      '--tag',
+      'v1.0.0',
+      '--host',
+      'web1',
+      '--target',
+      'supervisor/demo.conf',
+    );
     expect(sup).toContain('[program:demo]');
     expect(sup).not.toContain('server {');
   });
 
   test('usage errors: unknown host, unknown id', async () => {
     await expect(ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'nope')).rejects.toThrow(UsageError);
-    await expect(ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'nope')).rejects.toThrow(/unknown host 'nope'; hosts: web1, web2, lb1/);
+    await expect(ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'nope')).rejects.toThrow(
+      /unknown host 'nope'; hosts: web1, web2, lb1/,
+    );
     await expect(ferryBundle('show', 'demo-v9-0000000-00000000')).rejects.toThrow(UsageError);
   });
 });

@@ -20,7 +20,11 @@ const GIT_ENV = {
 };
 
 export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('git', ['-c', 'init.defaultBranch=main', '-c', 'tag.gpgSign=false', '-c', 'commit.gpgSign=false', ...args], { cwd, env: GIT_ENV });
+  const { stdout } = await run(
+    'git',
+    ['-c', 'init.defaultBranch=main', '-c', 'tag.gpgSign=false', '-c', 'commit.gpgSign=false', ...args],
+    { cwd, env: GIT_ENV },
+  );
   return stdout.trim();
 }
 

@@ -31,7 +31,10 @@ test('sources from another local git repo + path: the tree comes from that repo 
       "export default defineBundle({ name: 'ext', source: { repo: '../../../appsrc', path: 'svc' }, env: { kind: 'none' },\n" +
       "  configs: [{ template: 'templates/x.conf.liquid', target: 'x.conf' }] });\n",
   );
-  await writeFile(`${project}/bundles/ext/templates/x.conf.liquid`, 'host={{ host.name }} release={{ release.path }}\n');
+  await writeFile(
+    `${project}/bundles/ext/templates/x.conf.liquid`,
+    'host={{ host.name }} release={{ release.path }}\n',
+  );
 
   const b = await buildBundle({ projectDir: project, name: 'ext', tag: 'r1' });
   expect(b.manifest.source).toEqual({ repo, path: 'svc' });

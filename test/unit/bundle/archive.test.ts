@@ -50,7 +50,10 @@ describe('reproducible archive', () => {
     const b = await tree(1);
     await writeArchive(b, await entries(b), new Date('2024-05-01T12:00:00Z'), `${b}/out.tar.gz`);
     const { stdout } = await run('tar', ['-tvzf', `${b}/out.tar.gz`, '--numeric-owner']);
-    const rows = stdout.trim().split('\n').map((l) => l.split(/\s+/));
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/));
     expect(rows.map((r) => r.slice(5).join(' '))).toEqual([
       'app/',
       'app/B.txt',

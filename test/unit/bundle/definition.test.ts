@@ -11,7 +11,10 @@ const FILE = 'bundles/x/bundle.ts';
 
 describe('bundle definition', () => {
   test('defaults are applied and written out', () => {
-    const { definition } = parseBundle({ name: 'x', env: { kind: 'python' }, configs: [{ template: 't/a.liquid', target: 'a.conf' }] }, FILE);
+    const { definition } = parseBundle(
+      { name: 'x', env: { kind: 'python' }, configs: [{ template: 't/a.liquid', target: 'a.conf' }] },
+      FILE,
+    );
     expect(definition).toEqual({
       name: 'x',
       env: { kind: 'python', package: '.', python: '/usr/bin/python3', offline: true },
@@ -30,14 +33,30 @@ describe('bundle definition', () => {
 
   test.each([
     [{ name: 'x', env: { kind: 'ruby' } }, /env\.kind: /],
-    [{ name: 'x', env: { kind: 'none' }, configs: [{ template: '../../etc/passwd', target: 'a' }] }, /configs\.0\.template: must be a relative path/],
-    [{ name: 'x', env: { kind: 'none' }, configs: [{ template: 'a', target: 'a', link: 'etc/x' }] }, /configs\.0\.link: must be an absolute path/],
+    [
+      { name: 'x', env: { kind: 'none' }, configs: [{ template: '../../etc/passwd', target: 'a' }] },
+      /configs\.0\.template: must be a relative path/,
+    ],
+    [
+      { name: 'x', env: { kind: 'none' }, configs: [{ template: 'a', target: 'a', link: 'etc/x' }] },
+      /configs\.0\.link: must be an absolute path/,
+    ],
     [{ name: 'x', env: { kind: 'none' }, keep: 0 }, /keep: /],
     [{ name: 'x', env: { kind: 'none' }, deployPath: 'srv/x' }, /deployPath: must be an absolute path/],
     [{ name: 'x', env: { kind: 'none' }, build: [[]] }, /build\.0: must be a non-empty argv array/],
     [{ name: 'x', env: { kind: 'none' }, helth: {} }, /\(root\): .*helth/],
     [{ name: 'bad name', env: { kind: 'none' } }, /name: must be a name/],
-    [{ name: 'x', env: { kind: 'none' }, configs: [{ template: 'a', target: 'same' }, { template: 'b', target: 'same' }] }, /configs\.1\.target: 'same' is used twice/],
+    [
+      {
+        name: 'x',
+        env: { kind: 'none' },
+        configs: [
+          { template: 'a', target: 'same' },
+          { template: 'b', target: 'same' },
+        ],
+      },
+      /configs\.1\.target: 'same' is used twice/,
+    ],
   ])('invalid: %j', (value, message) => {
     const err = (() => {
       try {
@@ -54,7 +73,9 @@ describe('bundle definition', () => {
   });
 
   test('the name must match the bundle folder', () => {
-    expect(() => parseBundle({ name: 'other', env: { kind: 'none' } }, FILE, 'x')).toThrow(/bundles\/x\/bundle\.ts: name: is 'other' but the bundle folder is 'x'/);
+    expect(() => parseBundle({ name: 'other', env: { kind: 'none' } }, FILE, 'x')).toThrow(
+      /bundles\/x\/bundle\.ts: name: is 'other' but the bundle folder is 'x'/,
+    );
   });
 
   test('bundles/demo/bundle.ts loads with jiti (its `../../src/bundle/define-bundle.js` import resolves to the .ts source)', async () => {
@@ -70,17 +91,25 @@ describe('bundle definition', () => {
       "import { defineBundle } from '../../src/bundle/define-bundle.js';\nconst keep: number = 3;\nexport default defineBundle({ name: 'x', env: { kind: 'none' }, keep });\n",
     );
     expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.keep).toBe(3);
-    await writeFile(`${dir}/bundle.ts`, "import { defineBundle } from 'ferry';\nexport default defineBundle({ name: 'x', env: { kind: 'none' } });\n");
+    await writeFile(
+      `${dir}/bundle.ts`,
+      "import { defineBundle } from 'ferry';\nexport default defineBundle({ name: 'x', env: { kind: 'none' } });\n",
+    );
     expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.name).toBe('x');
     await writeFile(`${dir}/bundle.ts`, 'export default {{{ ;\n');
-    await expect(loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).rejects.toThrow(/^bundles\/x\/bundle\.ts: cannot load bundle definition: /);
+    await expect(loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).rejects.toThrow(
+      /^bundles\/x\/bundle\.ts: cannot load bundle definition: /,
+    );
   });
 });
 
 describe('bundle.yaml', () => {
   test('loads as plain data; schema errors name file:line:column of the bad value', async () => {
     const dir = await tempDir('ferry-def-yaml-');
-    await writeFile(`${dir}/bundle.yaml`, 'name: y\nenv:\n  kind: none\nconfigs:\n  - template: t.liquid\n    target: a.conf\n');
+    await writeFile(
+      `${dir}/bundle.yaml`,
+      'name: y\nenv:\n  kind: none\nconfigs:\n  - template: t.liquid\n    target: a.conf\n',
+    );
     const { definition } = await loadDefinition(`${dir}/bundle.yaml`, 'bundles/y/bundle.yaml', 'y');
     expect(definition.configs).toEqual([{ template: 't.liquid', target: 'a.conf', roles: ['app'] }]);
 
@@ -91,6 +120,8 @@ describe('bundle.yaml', () => {
     expect((err as Error).message).toMatch(/keep: /);
 
     await writeFile(`${dir}/bundle.yaml`, 'name: y\nenv: [unclosed\n');
-    await expect(loadDefinition(`${dir}/bundle.yaml`, 'bundles/y/bundle.yaml', 'y')).rejects.toThrow(/^bundles\/y\/bundle\.yaml:\d+:\d+: /);
+    await expect(loadDefinition(`${dir}/bundle.yaml`, 'bundles/y/bundle.yaml', 'y')).rejects.toThrow(
+      /^bundles\/y\/bundle\.yaml:\d+:\d+: /,
+    );
   });
 });

@@ -27,12 +27,19 @@ describe('rendered demo configs are valid for the real programs', () => {
     const dir = await tempDir('ferry-nginx-');
     await mkdir(`${dir}/shared/log`, { recursive: true });
     // nginx -t binds its listen sockets: a loopback address and a free-looking high port
-    const local = { ...host('web1'), address: '127.0.0.1', attrs: { ...host('web1').attrs, http_port: 20_000 + Math.floor(Math.random() * 20_000) } };
+    const local = {
+      ...host('web1'),
+      address: '127.0.0.1',
+      attrs: { ...host('web1').attrs, http_port: 20_000 + Math.floor(Math.random() * 20_000) },
+    };
     const ctx = { ...renderContext(b, local, HOSTS), deploy: { path: dir, current: `${dir}/current` } };
     const [site] = await renderConfigs(b, ctx);
     expect(site?.target).toBe('nginx/demo.conf');
     await writeFile(`${dir}/demo.conf`, site!.content);
-    await writeFile(`${dir}/nginx.conf`, `error_log ${dir}/error.log;\npid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/demo.conf;\n}\n`);
+    await writeFile(
+      `${dir}/nginx.conf`,
+      `error_log ${dir}/error.log;\npid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/demo.conf;\n}\n`,
+    );
     const r = await run('/usr/sbin/nginx', ['-t', '-p', dir, '-c', `${dir}/nginx.conf`, '-g', 'daemon off;']);
     expect(r.stderr).toContain('test is successful');
   });

@@ -8,10 +8,27 @@ export const DEMO_DIR = fileURLToPath(new URL('../../../bundles/demo', import.me
 /** An inventory, in inventory order: app hosts are not contiguous on purpose. */
 export const HOSTS: readonly Host[] = [
   { name: 'web1', address: '10.0.0.11', roles: ['app'], attrs: { app_port: 8000, http_port: 8080, lb_port: 80 } },
-  { name: 'lb1', address: '10.0.0.5', user: 'deploy', port: 2222, roles: ['lb'], attrs: { app_port: 8000, http_port: 8080, lb_port: 80 } },
+  {
+    name: 'lb1',
+    address: '10.0.0.5',
+    user: 'deploy',
+    port: 2222,
+    roles: ['lb'],
+    attrs: { app_port: 8000, http_port: 8080, lb_port: 80 },
+  },
   { name: 'db1', address: '10.0.0.20', roles: ['db'], attrs: { app_port: 8000, http_port: 8080 } },
-  { name: 'web2', address: '10.0.0.12', roles: ['app', 'cron'], attrs: { app_port: 8001, http_port: 8081, lb_port: 80 } },
-  { name: 'web3', address: '10.0.0.13', roles: ['app'], attrs: { app_port: 8000, http_port: 8082, lb_port: 80, app_user: 'demo' } },
+  {
+    name: 'web2',
+    address: '10.0.0.12',
+    roles: ['app', 'cron'],
+    attrs: { app_port: 8001, http_port: 8081, lb_port: 80 },
+  },
+  {
+    name: 'web3',
+    address: '10.0.0.13',
+    roles: ['app'],
+    attrs: { app_port: 8000, http_port: 8082, lb_port: 80, app_user: 'demo' },
+  },
 ];
 
 export function host(name: string): Host {
@@ -36,5 +53,13 @@ export async function demoBundle(): Promise<BuiltBundle> {
     sha256: `deadbeef${'0'.repeat(56)}`,
     size: 1,
   };
-  return { id: manifest.id, archivePath: '/nonexistent.tar.gz', sha256: manifest.sha256, size: 1, manifest, appDir: DEMO_DIR, templatesDir: DEMO_DIR };
+  return {
+    id: manifest.id,
+    archivePath: '/nonexistent.tar.gz',
+    sha256: manifest.sha256,
+    size: 1,
+    manifest,
+    appDir: DEMO_DIR,
+    templatesDir: DEMO_DIR,
+  };
 }

@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
-  fixRecord, recordHash, relocateActivate, relocateActivateFish, relocatePyvenvCfg, relocateScript, TRAMPOLINE,
+  fixRecord,
+  recordHash,
+  relocateActivate,
+  relocateActivateFish,
+  relocatePyvenvCfg,
+  relocateScript,
+  TRAMPOLINE,
 } from '../../../src/bundle/relocate-venv.js';
 
 const ENV = '/build/.staging-x/env';
@@ -22,7 +28,9 @@ describe('venv relocation (pure rewrites)', () => {
     expect(out).not.toContain(ENV);
     expect(out).toContain('VIRTUAL_ENV="$(cd -- "$(dirname -- "$_ferry_self")/.." && pwd -P)"');
     expect(out).toContain('export VIRTUAL_ENV');
-    expect(relocateActivateFish(`set -gx VIRTUAL_ENV "${ENV}"\n`, ENV)).toBe('set -gx VIRTUAL_ENV (builtin realpath (dirname (status -f))/..)\n');
+    expect(relocateActivateFish(`set -gx VIRTUAL_ENV "${ENV}"\n`, ENV)).toBe(
+      'set -gx VIRTUAL_ENV (builtin realpath (dirname (status -f))/..)\n',
+    );
   });
 
   test('pyvenv.cfg keeps home/version/flags, drops lines naming the build folder', () => {
@@ -41,9 +49,19 @@ describe('venv relocation (pure rewrites)', () => {
     ].join('\n');
     const content = `${TRAMPOLINE}print(1)\n`;
     const out = fixRecord(record, site, new Map([[`${ENV}/bin/app-server`, content]]));
-    const hash = createHash('sha256').update(content).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const hash = createHash('sha256')
+      .update(content)
+      .digest('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     expect(recordHash(content)).toBe(`sha256=${hash}`);
-    expect(out.split('\n')).toEqual([`../../../bin/app-server,sha256=${hash},${Buffer.byteLength(content)}`, 'app/__init__.py,sha256=KEEP,10', 'app-1.0.dist-info/RECORD,,', '']);
+    expect(out.split('\n')).toEqual([
+      `../../../bin/app-server,sha256=${hash},${Buffer.byteLength(content)}`,
+      'app/__init__.py,sha256=KEEP,10',
+      'app-1.0.dist-info/RECORD,,',
+      '',
+    ]);
     const crlf = fixRecord(record.replace(/\n/g, '\r\n'), site, new Map([[`${ENV}/bin/app-server`, content]]));
     expect(crlf.split('\r\n')[0]).toBe(`../../../bin/app-server,sha256=${hash},${Buffer.byteLength(content)}`);
     expect(crlf.split('\r\n')).toHaveLength(4);

@@ -7,9 +7,19 @@ import { tempDirs } from './temp-dirs.js';
 
 const tempDir = tempDirs();
 
-const ctx = (name: string, hosts = HOSTS) => ({ host: host(name), hosts, bundle: { name: 'demo', id: 'demo-v1-0123456-abcdef01', tag: 'v1', commit: 'c'.repeat(40) }, release: { path: '/srv/demo/releases/x' }, deploy: { path: '/srv/demo', current: '/srv/demo/current', shared: '/srv/demo/shared' } });
+const ctx = (name: string, hosts = HOSTS) => ({
+  host: host(name),
+  hosts,
+  bundle: { name: 'demo', id: 'demo-v1-0123456-abcdef01', tag: 'v1', commit: 'c'.repeat(40) },
+  release: { path: '/srv/demo/releases/x' },
+  deploy: { path: '/srv/demo', current: '/srv/demo/current', shared: '/srv/demo/shared' },
+});
 
-async function render(text: string, context: Record<string, unknown>, template = 'templates/t.conf.liquid'): Promise<string> {
+async function render(
+  text: string,
+  context: Record<string, unknown>,
+  template = 'templates/t.conf.liquid',
+): Promise<string> {
   return renderTemplate(text, { root: '/nonexistent', display: 'bundles/demo', template, context });
 }
 
@@ -20,21 +30,31 @@ describe('template strictness', () => {
     expect(err).toBeInstanceOf(ProjectError);
     const e = err as ProjectError;
     expect(e.position).toEqual({ file: 'bundles/demo/templates/t.conf.liquid', line: 3, column: 13 });
-    expect(e.message).toMatch(/^bundles\/demo\/templates\/t\.conf\.liquid:3:13: undefined variable: host\.attrs\.doc_root/);
+    expect(e.message).toMatch(
+      /^bundles\/demo\/templates\/t\.conf\.liquid:3:13: undefined variable: host\.attrs\.doc_root/,
+    );
   });
 
   test('an undefined top-level name and an unknown filter are errors too', async () => {
     await expect(render('x {{ nope }}', ctx('web1'))).rejects.toThrow(/t\.conf\.liquid:1:6: undefined variable: nope/);
-    await expect(render('\n\n{{ host.name | shout }}', ctx('web1'))).rejects.toThrow(/t\.conf\.liquid:3:1: .*undefined filter: shout/);
+    await expect(render('\n\n{{ host.name | shout }}', ctx('web1'))).rejects.toThrow(
+      /t\.conf\.liquid:3:1: .*undefined filter: shout/,
+    );
   });
 
   test('a syntax error names file:line', async () => {
-    await expect(render('a\n{% for h in hosts %}\nno end', ctx('web1'))).rejects.toThrow(/^bundles\/demo\/templates\/t\.conf\.liquid:2:1: /);
+    await expect(render('a\n{% for h in hosts %}\nno end', ctx('web1'))).rejects.toThrow(
+      /^bundles\/demo\/templates\/t\.conf\.liquid:2:1: /,
+    );
   });
 
   test('`if` and `default` may test for an attribute that is not there', async () => {
-    expect(await render('{% if host.attrs.app_user %}user={{ host.attrs.app_user }}{% else %}none{% endif %}', ctx('web1'))).toBe('none');
-    expect(await render('{% if host.attrs.app_user %}user={{ host.attrs.app_user }}{% endif %}', ctx('web3'))).toBe('user=demo');
+    expect(
+      await render('{% if host.attrs.app_user %}user={{ host.attrs.app_user }}{% else %}none{% endif %}', ctx('web1')),
+    ).toBe('none');
+    expect(await render('{% if host.attrs.app_user %}user={{ host.attrs.app_user }}{% endif %}', ctx('web3'))).toBe(
+      'user=demo',
+    );
     expect(await render("{{ host.attrs.state | default: '/var/lib/x' }}", ctx('web1'))).toBe('/var/lib/x');
   });
 
@@ -51,7 +71,10 @@ describe('demo templates', () => {
     expect(cfg?.target).toBe('haproxy/haproxy.cfg');
     expect(cfg?.link).toBe('/etc/haproxy/haproxy.cfg');
     expect(cfg?.validate).toBe('haproxy');
-    const servers = cfg!.content.split('\n').filter((l) => /^\s*server\s/.test(l)).map((l) => l.trim());
+    const servers = cfg!.content
+      .split('\n')
+      .filter((l) => /^\s*server\s/.test(l))
+      .map((l) => l.trim());
     expect(servers).toEqual([
       'server web1 10.0.0.11:8080 check inter 500 fastinter 100 fall 2 rise 2',
       'server web2 10.0.0.12:8081 check inter 500 fastinter 100 fall 2 rise 2',
@@ -103,13 +126,17 @@ describe('demo templates', () => {
     const noPort = { ...host('web1'), attrs: { app_port: 8000 } };
     const err = await renderConfigs(b, renderContext(b, noPort, HOSTS)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProjectError);
-    expect((err as Error).message).toMatch(/^bundles\/demo\/templates\/nginx\.conf\.liquid:8:\d+: undefined variable: host\.attrs\.http_port/);
+    expect((err as Error).message).toMatch(
+      /^bundles\/demo\/templates\/nginx\.conf\.liquid:8:\d+: undefined variable: host\.attrs\.http_port/,
+    );
   });
 
   test('the haproxy template fails on an app host without http_port, naming it', async () => {
     const b = await demoBundle();
     const hosts = HOSTS.map((h) => (h.name === 'web3' ? { ...h, attrs: { app_port: 1 } } : h));
-    await expect(renderConfigs(b, renderContext(b, host('lb1'), hosts))).rejects.toThrow(/haproxy\.cfg\.liquid:\d+:\d+: undefined variable: h\.attrs\.http_port/);
+    await expect(renderConfigs(b, renderContext(b, host('lb1'), hosts))).rejects.toThrow(
+      /haproxy\.cfg\.liquid:\d+:\d+: undefined variable: h\.attrs\.http_port/,
+    );
   });
 
   test('partials resolve from the bundle dir; errors inside them name the partial', async () => {
@@ -117,7 +144,12 @@ describe('demo templates', () => {
     await mkdir(`${root}/templates`);
     await writeFile(`${root}/templates/part.liquid`, 'a\n{{ host.attrs.missing_one }}\n');
     await expect(
-      renderTemplate("{% include 'templates/part.liquid' %}", { root, display: 'bundles/x', template: 'templates/main.liquid', context: ctx('web1') }),
+      renderTemplate("{% include 'templates/part.liquid' %}", {
+        root,
+        display: 'bundles/x',
+        template: 'templates/main.liquid',
+        context: ctx('web1'),
+      }),
     ).rejects.toThrow(/^bundles\/x\/templates\/part\.liquid:2:4: undefined variable: host\.attrs\.missing_one/);
   });
 });

@@ -6,15 +6,26 @@ import { FailedError } from '../../../src/errors/index.js';
 import { render } from '../../../src/shell/index.js';
 import { localSh } from '../../helpers/local-sh.js';
 
-const nodeBundle = { id: 'demo-v1-0123456-abcdef01', env: { kind: 'node' as const, node: { version: 'v20.11.1', platform: 'linux', arch: 'x64' } } };
-const pyBundle = { id: 'py-v1-0123456-abcdef01', env: { kind: 'python' as const, python: { version: '3.11.2', interpreter: '/usr/bin/python3' } } };
+const nodeBundle = {
+  id: 'demo-v1-0123456-abcdef01',
+  env: { kind: 'node' as const, node: { version: 'v20.11.1', platform: 'linux', arch: 'x64' } },
+};
+const pyBundle = {
+  id: 'py-v1-0123456-abcdef01',
+  env: { kind: 'python' as const, python: { version: '3.11.2', interpreter: '/usr/bin/python3' } },
+};
 
 describe('runtime check before staging', () => {
   test('node: same major and arch is fine', () => {
-    expect(() => checkRuntime(nodeBundle, 'web1', { node: { version: 'v20.19.0', platform: 'linux', arch: 'x64' } })).not.toThrow();
+    expect(() =>
+      checkRuntime(nodeBundle, 'web1', { node: { version: 'v20.19.0', platform: 'linux', arch: 'x64' } }),
+    ).not.toThrow();
   });
   test.each([
-    [{ version: 'v22.1.0', platform: 'linux', arch: 'x64' }, /built with node v20\.11\.1 on linux\/x64, the host runs node v22\.1\.0 on linux\/x64/],
+    [
+      { version: 'v22.1.0', platform: 'linux', arch: 'x64' },
+      /built with node v20\.11\.1 on linux\/x64, the host runs node v22\.1\.0 on linux\/x64/,
+    ],
     [{ version: 'v20.11.1', platform: 'linux', arch: 'arm64' }, /the host runs node v20\.11\.1 on linux\/arm64/],
     [undefined, /needs node v20\.11\.1 .*the host has no node/],
   ])('node: refused for %j', (node, message) => {
@@ -33,16 +44,22 @@ describe('runtime check before staging', () => {
   });
   test('python: major.minor must match', () => {
     expect(() => checkRuntime(pyBundle, 'web1', { python: { version: '3.11.9' } })).not.toThrow();
-    expect(() => checkRuntime(pyBundle, 'web1', { python: { version: '3.12.1' } })).toThrow(/built with python 3\.11\.2, the host's \/usr\/bin\/python3 is 3\.12\.1/);
+    expect(() => checkRuntime(pyBundle, 'web1', { python: { version: '3.12.1' } })).toThrow(
+      /built with python 3\.11\.2, the host's \/usr\/bin\/python3 is 3\.12\.1/,
+    );
     expect(() => checkRuntime(pyBundle, 'web1', {})).toThrow(/needs \/usr\/bin\/python3/);
   });
   test('facts parse what the probes print', () => {
-    expect(nodeRuntimeFact.parse('["v20.1.0","linux","x64"]\n')).toEqual({ version: 'v20.1.0', platform: 'linux', arch: 'x64' });
+    expect(nodeRuntimeFact.parse('["v20.1.0","linux","x64"]\n')).toEqual({
+      version: 'v20.1.0',
+      platform: 'linux',
+      arch: 'x64',
+    });
     expect(nodeRuntimeFact.parse('null\n')).toBeNull();
     const py = pythonRuntimeFact('/usr/bin/python3');
     expect(py.parse('3.11.2\n')).toEqual({ version: '3.11.2' });
     expect(py.parse('none\n')).toBeNull();
-    expect(render(py.command, { masked: true })).toContain("sh /usr/bin/python3");
+    expect(render(py.command, { masked: true })).toContain('sh /usr/bin/python3');
   });
   test('the probes run in a real sh: the node on PATH, a python by path, and a missing one', async () => {
     const node = nodeRuntimeFact.parse((await localSh(nodeRuntimeFact.command)).stdout);

@@ -15,7 +15,10 @@ function run(root: string, cacheHome: string): string {
 import { createRequire } from 'node:module';
 enableCompileCache(${JSON.stringify(root)});
 console.log(createRequire(import.meta.url)(${JSON.stringify(join(root, 'mod.cjs'))}).value);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, XDG_CACHE_HOME: cacheHome, FERRY_NO_COMPILE_CACHE: '' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, FERRY_NO_COMPILE_CACHE: '' },
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout.trim();
 }
@@ -30,7 +33,8 @@ describe('compile cache (Node 20 path)', () => {
     mkdirSync(root);
     return { root, cacheHome: join(d, 'cache') };
   };
-  const entries = (cacheHome: string) => readdirSync(cacheHome, { recursive: true }).filter((f) => String(f).endsWith('.bin'));
+  const entries = (cacheHome: string) =>
+    readdirSync(cacheHome, { recursive: true }).filter((f) => String(f).endsWith('.bin'));
   const nodeHasOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function'; // Node ≥ 22.1
 
   it.skipIf(nodeHasOwn)('caches a module, reuses it, and a same-length edit is never served stale', () => {
@@ -54,7 +58,10 @@ enableCompileCache(${JSON.stringify(root)});
 const m = createRequire(import.meta.url)(${JSON.stringify(join(root, 'mod.cjs'))});
 console.log(typeof (await m.load()).cpus);`;
     for (let i = 0; i < 2; i++) {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, XDG_CACHE_HOME: cacheHome }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+        encoding: 'utf8',
+      });
       expect(r.stdout.trim()).toBe('function');
     }
   });

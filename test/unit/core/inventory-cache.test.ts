@@ -21,7 +21,10 @@ describe('inventory parse cache (per user, keyed by text and build)', () => {
 
   it('a second load comes from the cache and is the same inventory, --set applied on top', async () => {
     const file = join(dir, 'a.yaml');
-    writeFileSync(file, 'defaults: { port: 1 }\nroles: { app: { attrs: { port: 2 } } }\nhosts:\n  web1: { address: 10.0.0.1, roles: [app] }\n  db1: {}\n');
+    writeFileSync(
+      file,
+      'defaults: { port: 1 }\nroles: { app: { attrs: { port: 2 } } }\nhosts:\n  web1: { address: 10.0.0.1, roles: [app] }\n  db1: {}\n',
+    );
     const first = await loadInventory(file);
     expect(cached()).toHaveLength(1);
     const second = await loadInventory(file, { set: { port: 9 } });

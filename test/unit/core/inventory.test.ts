@@ -62,7 +62,11 @@ describe('attribute precedence: defaults < roles (listed order) < host < --set',
 
 describe('inventory errors name file:line:column and the key', () => {
   const cases: Array<[string, string, RegExp]> = [
-    ['unknown host key', 'hosts:\n  web1:\n    adress: 1.2.3.4\n', /^inventory.yaml:3:5: unknown key "adress" in hosts.web1/],
+    [
+      'unknown host key',
+      'hosts:\n  web1:\n    adress: 1.2.3.4\n',
+      /^inventory.yaml:3:5: unknown key "adress" in hosts.web1/,
+    ],
     ['bad port type', 'hosts:\n  web1: { port: "22x" }\n', /^inventory.yaml:2:17: hosts.web1.port: /],
     ['roles not a list', 'hosts:\n  web1:\n    roles: app\n', /^inventory.yaml:3:12: hosts.web1.roles: /],
     ['unknown top-level key', 'defaults: {}\nhostz: {}\nhosts: {}\n', /^inventory.yaml:2:1: unknown key "hostz"/],

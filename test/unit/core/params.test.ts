@@ -24,16 +24,26 @@ describe('task params → flags', () => {
   it('describes kinds, required and defaults', () => {
     const specs = paramSpecs(schema);
     expect(specs.map((s) => [s.flag, s.kind, s.required])).toEqual([
-      ['name', 'string', true], ['count', 'number', false], ['force', 'boolean', false],
-      ['devices', 'list', true], ['mode', 'enum', false], ['read-ahead', 'number', false],
+      ['name', 'string', true],
+      ['count', 'number', false],
+      ['force', 'boolean', false],
+      ['devices', 'list', true],
+      ['mode', 'enum', false],
+      ['read-ahead', 'number', false],
     ]);
     expect(specs.find((s) => s.key === 'mode')?.choices).toEqual(['fast', 'safe']);
     expect(specs.find((s) => s.key === 'name')?.description).toBe('who');
   });
 
   it('converts and validates', () => {
-    expect(parse(['--name', 'x', '--devices', '/dev/a,/dev/b', '--devices', '/dev/c', '--force', '--read-ahead', '65536'])).toEqual({
-      name: 'x', count: 2, force: true, devices: ['/dev/a', '/dev/b', '/dev/c'], readAhead: 65536,
+    expect(
+      parse(['--name', 'x', '--devices', '/dev/a,/dev/b', '--devices', '/dev/c', '--force', '--read-ahead', '65536']),
+    ).toEqual({
+      name: 'x',
+      count: 2,
+      force: true,
+      devices: ['/dev/a', '/dev/b', '/dev/c'],
+      readAhead: 65536,
     });
   });
 

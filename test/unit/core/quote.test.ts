@@ -35,19 +35,24 @@ describe('render', () => {
 
   it('keeps cwd and scripts from leaking into the rest of a chain', () => {
     const c = and({ script: 'false || true', cwd: '/tmp' }, cmd('pwd'));
-    expect(render(c, { masked: false })).toBe("( cd /tmp && false || true ) && pwd");
+    expect(render(c, { masked: false })).toBe('( cd /tmp && false || true ) && pwd');
   });
 
   it('wraps sudo around the whole command with the unique prompt', () => {
     const text = render({ ...sh('id -u'), sudo: true }, { masked: false });
     expect(text.startsWith("sudo -S -p '[ferry-sudo-7f3a] password:' -H -- sh -c ")).toBe(true);
-    const out = execFileSync('sh', ['-c', text.replace(/^sudo .* -- /, '')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('sh', ['-c', text.replace(/^sudo .* -- /, '')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out.trim()).toBe(String(process.getuid?.()));
   });
 
   it('puts env on argv commands and rejects bad names', () => {
     expect(render({ argv: ['printenv', 'A'], env: { A: 'x y' } }, { masked: false })).toBe("env A='x y' printenv A");
-    expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(/invalid environment variable name: "A;B"/);
+    expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(
+      /invalid environment variable name: "A;B"/,
+    );
     expect(() => render({ argv: ['true'], env: { 'A;B': '1' } }, { masked: false })).toThrow(UsageError);
   });
 });

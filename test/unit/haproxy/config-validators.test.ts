@@ -66,7 +66,10 @@ describe('haproxy -c', () => {
 
   it('several -f files in order; a missing file fails', async () => {
     const g = file('g.cfg', HAPROXY_GOOD.split('frontend')[0] ?? '');
-    const f = file('f.cfg', `frontend fe\n\tbind 127.0.0.1:27300\n\tdefault_backend app\nbackend app\n\tserver web1 127.0.0.1:27301\n`);
+    const f = file(
+      'f.cfg',
+      `frontend fe\n\tbind 127.0.0.1:27300\n\tdefault_backend app\nbackend app\n\tserver web1 127.0.0.1:27301\n`,
+    );
     expect(render(haproxyCheckCommand([g, f]), { masked: true })).toBe(`haproxy -c -f ${g} -f ${f}`);
     expect((await sh(haproxyCheckCommand([g, f]))).code).toBe(0);
     expect((await sh(haproxyCheckCommand(join(dir, 'absent.cfg')))).code).not.toBe(0);
@@ -103,11 +106,15 @@ describe('nginx -t', () => {
   });
 
   it('site test with the includes a site relies on', async () => {
-    const site = file('site-mime.conf', SITE_GOOD.replace('server {', 'server {\n  default_type application/octet-stream;'));
+    const site = file(
+      'site-mime.conf',
+      SITE_GOOD.replace('server {', 'server {\n  default_type application/octet-stream;'),
+    );
     const r = await sh(nginxTestSiteCommand({ sites: [site], httpIncludes: ['/etc/nginx/mime.types'] }));
     expect(r.code).toBe(0);
-    expect(nginxSiteWrapperConf({ sites: [site], httpIncludes: ['/etc/nginx/mime.types'] }))
-      .toBe(`pid nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${site};\n}\n`);
+    expect(nginxSiteWrapperConf({ sites: [site], httpIncludes: ['/etc/nginx/mime.types'] })).toBe(
+      `pid nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${site};\n}\n`,
+    );
     expect(() => nginxSiteWrapperConf({ sites: ['/a b.conf'] })).toThrow(UsageError);
     expect(() => nginxSiteWrapperConf({ sites: ['/a.conf; include /etc/shadow'] })).toThrow(UsageError);
     expect(() => nginxSiteWrapperConf({ sites: [] })).toThrow();
@@ -117,7 +124,10 @@ describe('nginx -t', () => {
     const pid = join(dir, 'nginx-run.pid');
     const conf = join(dir, 'nginx-run.conf');
     const write = (body: string): void =>
-      writeFileSync(conf, `pid ${pid};\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  server { listen 127.0.0.1:27320; location / { return 200 "${body}\\n"; } }\n}\n`);
+      writeFileSync(
+        conf,
+        `pid ${pid};\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  server { listen 127.0.0.1:27320; location / { return 200 "${body}\\n"; } }\n}\n`,
+      );
     const get = async (): Promise<string> => (await fetch('http://127.0.0.1:27320/')).text();
     write('one');
     try {

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  findServerStat, parseSetReply, parseShowStat, runtimePayload, runtimeReplyComplete, setServerState, showStat,
+  findServerStat,
+  parseSetReply,
+  parseShowStat,
+  runtimePayload,
+  runtimeReplyComplete,
+  setServerState,
+  showStat,
 } from '../../../src/ops/haproxy/runtime.js';
 import { splitCsvLine } from '../../../src/ops/haproxy/csv.js';
 import { FailedError } from '../../../src/errors/failed-error.js';
 import { UsageError } from '../../../src/errors/usage-error.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/haproxy/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/haproxy/${name}`, import.meta.url), 'utf8');
 
 describe('runtime lines', () => {
   it('builds the documented commands and their payload', () => {
@@ -42,7 +49,10 @@ describe('runtime replies (haproxy 2.6.12 real output)', () => {
   it('an empty reply is success, any text is a refusal', () => {
     expect(parseSetReply(fixture('reply-ok.txt'))).toEqual({ ok: true });
     expect(parseSetReply(fixture('reply-no-such-server.txt'))).toEqual({ ok: false, message: 'No such server.' });
-    expect(parseSetReply(fixture('reply-require-backend-server.txt'))).toEqual({ ok: false, message: "Require 'backend/server'." });
+    expect(parseSetReply(fixture('reply-require-backend-server.txt'))).toEqual({
+      ok: false,
+      message: "Require 'backend/server'.",
+    });
     expect(parseSetReply(fixture('reply-bad-state.txt'))).toMatchObject({ ok: false });
   });
 
@@ -64,7 +74,10 @@ describe('runtime replies (haproxy 2.6.12 real output)', () => {
 const summary = (csv: string) =>
   parseShowStat(fixture(csv))
     .filter((r) => r.type === 'server')
-    .map((r) => `${r.pxname}/${r.svname} ${r.state}${r.transition ? ` ${r.transition.step}/${r.transition.of}` : ''} scur=${r.scur} w=${r.weight} chk=${r.checkStatus ?? '-'}`);
+    .map(
+      (r) =>
+        `${r.pxname}/${r.svname} ${r.state}${r.transition ? ` ${r.transition.step}/${r.transition.of}` : ''} scur=${r.scur} w=${r.weight} chk=${r.checkStatus ?? '-'}`,
+    );
 
 describe('parseShowStat (haproxy 2.6.12 real output)', () => {
   it('all servers up: every row typed, frontend/backend/server told apart', () => {
@@ -118,7 +131,11 @@ describe('parseShowStat (haproxy 2.6.12 real output)', () => {
     expect(findServerStat(rows, 'app', 'web2')).toMatchObject({ state: 'UP', checkRunning: false });
     // captured with a check in flight on other/solo: raw `* L4CON`
     expect(rows.find((r) => r.svname === 'solo')?.fields['check_status']).toBe('* L4CON');
-    expect(findServerStat(rows, 'other', 'solo')).toMatchObject({ checkStatus: 'L4CON', checkRunning: true, state: 'DOWN' });
+    expect(findServerStat(rows, 'other', 'solo')).toMatchObject({
+      checkStatus: 'L4CON',
+      checkRunning: true,
+      state: 'DOWN',
+    });
   });
 
   it('an error reply fails naming the LB host, instead of returning no rows', () => {
@@ -131,7 +148,10 @@ describe('parseShowStat (haproxy 2.6.12 real output)', () => {
       return undefined;
     })();
     expect(err).toBeInstanceOf(FailedError);
-    expect(err).toMatchObject({ host: 'lb1', message: expect.stringMatching(/^\[lb1\] not a haproxy 'show stat' reply/) });
+    expect(err).toMatchObject({
+      host: 'lb1',
+      message: expect.stringMatching(/^\[lb1\] not a haproxy 'show stat' reply/),
+    });
     expect(() => parseShowStat('')).toThrow(FailedError);
     expect(() => parseShowStat('# a,b\n')).toThrow(/unexpected 'show stat' header/);
   });

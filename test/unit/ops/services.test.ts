@@ -16,7 +16,13 @@ const def: BundleDefinition = {
   build: [],
   roles: ['app', 'lb'],
   configs: [
-    { template: 'haproxy.cfg', target: 'haproxy/haproxy.cfg', link: '/etc/haproxy/haproxy.cfg', roles: ['lb'], validate: 'haproxy' },
+    {
+      template: 'haproxy.cfg',
+      target: 'haproxy/haproxy.cfg',
+      link: '/etc/haproxy/haproxy.cfg',
+      roles: ['lb'],
+      validate: 'haproxy',
+    },
     { template: 'site.conf', target: 'nginx/site.conf', roles: ['app'], validate: 'nginx' },
     { template: 'app.conf', target: 'supervisor/app.conf', roles: ['app'], validate: 'supervisor' },
     { template: 'motd', target: 'motd', roles: ['app', 'lb'] },
@@ -29,7 +35,12 @@ const def: BundleDefinition = {
   keep: 5,
 };
 
-const host = (name: string, roles: string[], attrs: Host['attrs'] = {}): Host => ({ name, address: '10.0.0.1', roles, attrs });
+const host = (name: string, roles: string[], attrs: Host['attrs'] = {}): Host => ({
+  name,
+  address: '10.0.0.1',
+  roles,
+  attrs,
+});
 
 const lbApply = (o: { socket: string; stateFile: string }, config = '/etc/haproxy/haproxy.cfg') =>
   r(haproxyApplyCommand({ ...o, pidFile: HAPROXY_PID_FILE, config }));
@@ -42,7 +53,10 @@ describe('afterSwitch: what runs on a host after `current` moved', () => {
   });
 
   it('an app host: nginx reload, then supervisor apply of the bundle’s program', () => {
-    expect(afterSwitch(def, host('web1', ['app'])).map(r)).toEqual([r(nginxReloadCommand()), r(supervisorApplyCommand('demo'))]);
+    expect(afterSwitch(def, host('web1', ['app'])).map(r)).toEqual([
+      r(nginxReloadCommand()),
+      r(supervisorApplyCommand('demo')),
+    ]);
   });
 
   it('a host with both roles: haproxy first, then nginx and supervisor', () => {
@@ -55,21 +69,34 @@ describe('afterSwitch: what runs on a host after `current` moved', () => {
 
   it('a host with no validated config gets nothing; an unlinked haproxy config runs from current/', () => {
     expect(afterSwitch(def, host('db1', ['db']))).toEqual([]);
-    const unlinked = { ...def, configs: def.configs.map((c) => (c.validate === 'haproxy' ? { ...c, link: undefined } : c)) };
+    const unlinked = {
+      ...def,
+      configs: def.configs.map((c) => (c.validate === 'haproxy' ? { ...c, link: undefined } : c)),
+    };
     expect(afterSwitch(unlinked, host('lb1', ['lb'])).map(r)).toEqual([
-      lbApply({ socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' }, '/srv/demo/current/config/haproxy/haproxy.cfg'),
+      lbApply(
+        { socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' },
+        '/srv/demo/current/config/haproxy/haproxy.cfg',
+      ),
     ]);
   });
 });
 
 describe('haproxyPaths', () => {
   it('host attrs win over the bundle’s socket and the default state file', () => {
-    expect(haproxyPaths(def, host('lb1', ['lb']))).toEqual({ socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' });
+    expect(haproxyPaths(def, host('lb1', ['lb']))).toEqual({
+      socket: '/run/haproxy/admin.sock',
+      stateFile: '/var/lib/haproxy/server-state',
+    });
     const custom = host('lb2', ['lb'], { haproxy_socket: '/run/h/a.sock', haproxy_state_file: '/var/lib/h/state' });
     expect(haproxyPaths(def, custom)).toEqual({ socket: '/run/h/a.sock', stateFile: '/var/lib/h/state' });
-    expect(afterSwitch(def, custom).map(r)).toEqual([lbApply({ socket: '/run/h/a.sock', stateFile: '/var/lib/h/state' })]);
+    expect(afterSwitch(def, custom).map(r)).toEqual([
+      lbApply({ socket: '/run/h/a.sock', stateFile: '/var/lib/h/state' }),
+    ]);
     // a non-string attr is ignored, not stringified
-    expect(haproxyPaths({ ...def, haproxy: undefined }, host('lb3', ['lb'], { haproxy_socket: 7 })).socket).toBe('/run/haproxy/admin.sock');
+    expect(haproxyPaths({ ...def, haproxy: undefined }, host('lb3', ['lb'], { haproxy_socket: 7 })).socket).toBe(
+      '/run/haproxy/admin.sock',
+    );
   });
 });
 

@@ -9,8 +9,15 @@ import { localSh } from '../../helpers/local-sh.js';
 import { fresh, withReleases } from './fixtures.js';
 
 const entry: HistoryEntry = {
-  at: 'now', action: 'deploy', user: 'u', controlHost: 'c', runId: 'r', bundle: 'app', result: 'ok',
-  from: 'app-2', to: 'app-1',
+  at: 'now',
+  action: 'deploy',
+  user: 'u',
+  controlHost: 'c',
+  runId: 'r',
+  bundle: 'app',
+  result: 'ok',
+  from: 'app-2',
+  to: 'app-1',
 };
 
 describe('finish: history, prune, unlock', () => {
@@ -46,7 +53,10 @@ describe('finish: history, prune, unlock', () => {
     for (const history of [entry, { ...entry, result: 'failed' as const }]) {
       expect((await localSh(finishCommand({ paths: p, history, unlock: false }))).code).toBe(0);
     }
-    const lines = readFileSync(p.history, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEntry);
+    const lines = readFileSync(p.history, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as HistoryEntry);
     expect(lines.map((l) => l.result)).toEqual(['ok', 'failed']);
     expect(existsSync(p.lock)).toBe(true);
     expect((await localSh(finishCommand({ paths: p, unlock: true }))).code).toBe(0);

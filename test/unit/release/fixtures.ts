@@ -19,6 +19,10 @@ export function withReleases(root: string, ids: readonly string[]): void {
 }
 
 export const alice: LockOwner = {
-  user: 'alice', host: 'ctl', pid: 1, started: '2026-01-01T00:00:00Z', runId: 'r1',
+  user: 'alice',
+  host: 'ctl',
+  pid: 1,
+  started: '2026-01-01T00:00:00Z',
+  runId: 'r1',
   command: "ferry deploy app --tag 'v1'",
 };

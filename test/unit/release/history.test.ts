@@ -25,10 +25,10 @@ describe('history', () => {
     const ok = buildHistoryEntry(run, { action: 'deploy', from: 'a', to: 'b', result: 'ok' });
     const line = (result: string) => JSON.stringify({ ...ok, result });
     expect((await localSh(sh(appendHistoryScript(p, line('ok'))))).code).toBe(0);
-    expect((await localSh(sh(appendHistoryScript(p, "it's \"quoted\"")))).code).toBe(0);
+    expect((await localSh(sh(appendHistoryScript(p, 'it\'s "quoted"')))).code).toBe(0);
     expect((await localSh(sh(appendHistoryScript(p, line('unchanged'))))).code).toBe(0);
     const lines = readFileSync(p.history, 'utf8').split('\n').filter(Boolean);
-    expect(lines[1]).toBe("it's \"quoted\"");
+    expect(lines[1]).toBe('it\'s "quoted"');
     expect(parseHistory(lines).map((e) => e.result)).toEqual(['ok', 'unchanged']);
   });
 });

@@ -44,12 +44,26 @@ describe('releases listing', () => {
 describe('releases table', () => {
   const day = (d: number) => new Date(Date.UTC(2026, 0, d));
   const h1: HostReleases = {
-    current: 'app-2', previous: 'app-1', partial: [], lock: alice,
-    releases: [{ id: 'app-3', mtime: day(3) }, { id: 'app-2', mtime: day(2) }, { id: 'app-1', mtime: day(1) }],
+    current: 'app-2',
+    previous: 'app-1',
+    partial: [],
+    lock: alice,
+    releases: [
+      { id: 'app-3', mtime: day(3) },
+      { id: 'app-2', mtime: day(2) },
+      { id: 'app-1', mtime: day(1) },
+    ],
     history: [
       {
-        at: 'T', action: 'rollback', result: 'ok', from: 'app-3', to: 'app-2',
-        user: 'bob', controlHost: 'ctl', runId: 'r', bundle: 'app',
+        at: 'T',
+        action: 'rollback',
+        result: 'ok',
+        from: 'app-3',
+        to: 'app-2',
+        user: 'bob',
+        controlHost: 'ctl',
+        runId: 'r',
+        bundle: 'app',
       },
     ],
   };
@@ -71,7 +85,11 @@ describe('releases table', () => {
 
   it('flags hosts that disagree and hosts that did not answer', () => {
     const h2: HostReleases = { releases: [], partial: [], history: [], lock: 'raw owner text' };
-    const rows = [{ host: 'h1', releases: h1 }, { host: 'h2', releases: h2 }, { host: 'h3', error: 'unreachable' }];
+    const rows = [
+      { host: 'h1', releases: h1 },
+      { host: 'h2', releases: h2 },
+      { host: 'h3', error: 'unreachable' },
+    ];
     const text = formatReleases(rows);
     expect(text).toContain('h2:\n  current   (none)\n  previous  (none)\n  LOCKED    by raw owner text\n');
     expect(text).toContain('h3: ERROR unreachable\n');

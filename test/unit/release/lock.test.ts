@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { sh } from '../../../src/shell/command.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
 import {
-  acquireLockScript, describeOwner, heldLockMessage, lockStatusScript, parseOwner, staleReason, unlockCommand,
+  acquireLockScript,
+  describeOwner,
+  heldLockMessage,
+  lockStatusScript,
+  parseOwner,
+  staleReason,
+  unlockCommand,
   type ControlHost,
 } from '../../../src/ops/release/lock.js';
 import { localSh } from '../../helpers/local-sh.js';

@@ -49,7 +49,11 @@ describe('release probe', () => {
     symlinkSync('releases/app-v1', join(root, 'current'));
     const p = releasePaths(root);
     const input = (configHash: string): ProbeInput => ({
-      paths: p, id: 'app-v1', sha256: 'a'.repeat(64), configHash, lockAs: alice,
+      paths: p,
+      id: 'app-v1',
+      sha256: 'a'.repeat(64),
+      configHash,
+      lockAs: alice,
       unchangedHistory: '{"result":"unchanged"}',
     });
     // the no-op answers at once: no other probing (each would be a process on the host)

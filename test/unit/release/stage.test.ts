@@ -24,18 +24,26 @@ function cached(p: ReleasePaths): string {
 }
 
 /** A validator that passes when the candidate file mentions `word`. */
-const mentions = (word: string) => (file: string): Command => cmd('grep', '-q', word, file);
+const mentions =
+  (word: string) =>
+  (file: string): Command =>
+    cmd('grep', '-q', word, file);
 
 const configs = [{ target: 'nginx/site.conf', content: 'server ok;\n' }];
 const set = (hash: string, validate = mentions('ok')): ConfigSet => ({
-  hash, configs: [{ target: 'nginx/site.conf', validate }],
+  hash,
+  configs: [{ target: 'nginx/site.conf', validate }],
 });
 const input = (p: ReleasePaths, sha256: string, configSet: ConfigSet, shared: string[] = []) => ({
-  paths: p, id: 'app-v1', sha256, shared, configSet,
+  paths: p,
+  id: 'app-v1',
+  sha256,
+  shared,
+  configSet,
 });
 
 describe('stage', () => {
-  it('extracts the artifact with this host\'s configs and shared links, read-only, under its final name', async () => {
+  it("extracts the artifact with this host's configs and shared links, read-only, under its final name", async () => {
     const root = fresh();
     const p = releasePaths(root);
     const sha = cached(p);

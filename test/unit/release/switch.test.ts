@@ -33,7 +33,7 @@ describe('switch', () => {
     expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v1');
   });
 
-  it('points the release at this host\'s config set first, and refuses a set that is not staged', async () => {
+  it("points the release at this host's config set first, and refuses a set that is not staged", async () => {
     const root = fresh();
     withReleases(root, ['app-v1']);
     // as staged: config -> configs/<hash>, one set per inventory change

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { batchSize, exceedsBudget, parseBatch, parseDuration, parseMaxFail, planBatches, type Amount } from '../../../src/rolling/batches.js';
+import {
+  batchSize,
+  exceedsBudget,
+  parseBatch,
+  parseDuration,
+  parseMaxFail,
+  planBatches,
+  type Amount,
+} from '../../../src/rolling/batches.js';
 import { UsageError } from '../../../src/errors/usage-error.js';
 
 const count = (value: number): Amount => ({ kind: 'count', value });
@@ -69,7 +77,10 @@ describe('batchSize / planBatches', () => {
 
   it('splits in order, the last batch takes the remainder', () => {
     expect(planBatches(['a', 'b', 'c', 'd', 'e'], count(2))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
-    expect(planBatches(['a', 'b', 'c', 'd', 'e'], pct(50))).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(planBatches(['a', 'b', 'c', 'd', 'e'], pct(50))).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
     expect(planBatches(['a', 'b', 'c'], pct(1))).toEqual([['a'], ['b'], ['c']]);
     expect(planBatches(['a', 'b'], count(10))).toEqual([['a', 'b']]);
     expect(planBatches([], pct(25))).toEqual([]);

@@ -13,18 +13,29 @@ describe('planMdadmConf', () => {
     expect(planMdadmConf(template, '/dev/md0', U)).toEqual({ kind: 'write', content: `${template}${LINE}\n` });
   });
   it('one line for the array (mkconf style, with name=) is left alone', () => {
-    expect(planMdadmConf(`${template}ARRAY /dev/md/0 metadata=1.2 UUID=${U} name=ferryvm:0\n`, '/dev/md0', U)).toEqual({ kind: 'unchanged' });
+    expect(planMdadmConf(`${template}ARRAY /dev/md/0 metadata=1.2 UUID=${U} name=ferryvm:0\n`, '/dev/md0', U)).toEqual({
+      kind: 'unchanged',
+    });
   });
   it('duplicates (appended twice, one with a continuation line) become one, where the first was', () => {
     const text = `DEVICE partitions\nARRAY /dev/md0 UUID=${U}\n   devices=/dev/vdb,/dev/vdc\nMAILADDR root\nARRAY /dev/md0 UUID=${U}\n`;
-    expect(planMdadmConf(text, '/dev/md0', U)).toEqual({ kind: 'write', content: `DEVICE partitions\n${LINE}\nMAILADDR root\n` });
+    expect(planMdadmConf(text, '/dev/md0', U)).toEqual({
+      kind: 'write',
+      content: `DEVICE partitions\n${LINE}\nMAILADDR root\n`,
+    });
   });
   it('another array already named /dev/md0 is a conflict', () => {
     const r = planMdadmConf('ARRAY /dev/md0 UUID=ffffffff:ffffffff:ffffffff:ffffffff\n', '/dev/md0', U);
-    expect(r).toEqual({ kind: 'conflict', reason: 'already names /dev/md0 for another array (UUID=ffffffff:ffffffff:ffffffff:ffffffff) on line 1' });
+    expect(r).toEqual({
+      kind: 'conflict',
+      reason: 'already names /dev/md0 for another array (UUID=ffffffff:ffffffff:ffffffff:ffffffff) on line 1',
+    });
   });
   it('a file without a trailing newline', () => {
-    expect(planMdadmConf('MAILADDR root', '/dev/md0', U)).toEqual({ kind: 'write', content: `MAILADDR root\n${LINE}\n` });
+    expect(planMdadmConf('MAILADDR root', '/dev/md0', U)).toEqual({
+      kind: 'write',
+      content: `MAILADDR root\n${LINE}\n`,
+    });
   });
 });
 
@@ -33,11 +44,14 @@ describe('planFstab', () => {
   const isOurs = (e: { spec: string }): boolean => e.spec === 'UUID=abc' || e.spec === '/dev/vg/lv';
   it('appends to a file without a trailing newline', () => {
     expect(planFstab('/dev/vda / ext4 defaults 0 1', { line, isOurs, force: false })).toMatchObject({
-      kind: 'write', content: '/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n',
+      kind: 'write',
+      content: '/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n',
     });
   });
   it('an identical line: unchanged (trailing slash on the mount point does not matter)', () => {
-    expect(planFstab('UUID=abc /data/ xfs noatime,nofail 0 0\n', { line, isOurs, force: false })).toEqual({ kind: 'unchanged' });
+    expect(planFstab('UUID=abc /data/ xfs noatime,nofail 0 0\n', { line, isOurs, force: false })).toEqual({
+      kind: 'unchanged',
+    });
   });
   it('escapes a space in the mount point and reads it back', () => {
     const spaced = { ...line, file: '/my data' };
@@ -47,9 +61,14 @@ describe('planFstab', () => {
     expect(planFstab(text, { line: spaced, isOurs, force: false })).toEqual({ kind: 'unchanged' });
   });
   it('keeps comments and other lines in place', () => {
-    const text = '# root\n/dev/vda / ext4 defaults 0 1\n/dev/vg/lv /data xfs defaults 0 0\n# swap\n/swapfile none swap sw 0 0\n';
+    const text =
+      '# root\n/dev/vda / ext4 defaults 0 1\n/dev/vg/lv /data xfs defaults 0 0\n# swap\n/swapfile none swap sw 0 0\n';
     const r = planFstab(text, { line, isOurs, force: false });
-    expect(r).toMatchObject({ kind: 'write', content: '# root\n/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n# swap\n/swapfile none swap sw 0 0\n' });
+    expect(r).toMatchObject({
+      kind: 'write',
+      content:
+        '# root\n/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n# swap\n/swapfile none swap sw 0 0\n',
+    });
   });
   it('nofail is added to the options when missing', () => {
     expect(withNofail('defaults')).toEqual(['defaults', 'nofail']);

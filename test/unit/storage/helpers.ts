@@ -3,16 +3,28 @@ import { parseStorageFacts, type StorageFacts } from '../../../src/facts/storage
 import { stripeProbeInput, type EbsStripeParams, type StoragePlan } from '../../../src/ops/storage/index.js';
 import { render } from '../../../src/shell/command.js';
 
-export const fx = (name: string): string => readFileSync(new URL(`../../fixtures/storage/${name}`, import.meta.url), 'utf8');
+export const fx = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/storage/${name}`, import.meta.url), 'utf8');
 
 export const STRIPE = ['/dev/vdb', '/dev/vdc', '/dev/vdd', '/dev/vde'];
 
 export const PARAMS: EbsStripeParams = {
-  devices: STRIPE, size: '800M', mount: '/mnt/lvm0', chunk: 256, readahead: 65536, vg: 'vgm0', lv: 'lvm0',
-  md: '/dev/md0', mountOptions: 'noatime,nofail', force: false,
+  devices: STRIPE,
+  size: '800M',
+  mount: '/mnt/lvm0',
+  chunk: 256,
+  readahead: 65536,
+  vg: 'vgm0',
+  lv: 'lvm0',
+  md: '/dev/md0',
+  mountOptions: 'noatime,nofail',
+  force: false,
 };
 
-export const IDS = { arrayUuid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', fsUuid: '99999999-8888-7777-6666-555555555555' };
+export const IDS = {
+  arrayUuid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  fsUuid: '99999999-8888-7777-6666-555555555555',
+};
 
 /** The probe output captured in the VM (devices vdb..vde, then vdf) in a given state. */
 export function probeText(state: string): string {

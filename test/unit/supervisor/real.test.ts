@@ -54,14 +54,19 @@ describe('supervisor against the real package (supervisor 4.2.5)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-sup-'));
     conf = join(dir, 'supervisord.conf');
-    writeFileSync(join(dir, 'programs.conf'), `${GOOD}
+    writeFileSync(
+      join(dir, 'programs.conf'),
+      `${GOOD}
 [program:crashy]
 command=/bin/false
 startsecs=1
 startretries=0
 autostart=false
-`);
-    writeFileSync(conf, `[unix_http_server]
+`,
+    );
+    writeFileSync(
+      conf,
+      `[unix_http_server]
 file=${dir}/s.sock
 chmod=0700
 [supervisord]
@@ -74,12 +79,19 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://${dir}/s.sock
 [include]
 files = ${dir}/programs.conf
-`);
+`,
+    );
     await run('supervisord', ['-c', conf]);
     // status exits 0 only when every listed process is RUNNING
     await until('web and pool RUNNING', async () => {
       const r = await sh(supervisorctl({ conf }, 'status', ['web', 'pool:*']));
-      return r.code === 0 && r.stdout.trim().split('\n').every((l) => /\sRUNNING\s/.test(l));
+      return (
+        r.code === 0 &&
+        r.stdout
+          .trim()
+          .split('\n')
+          .every((l) => /\sRUNNING\s/.test(l))
+      );
     });
   });
 

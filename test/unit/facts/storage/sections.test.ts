@@ -11,7 +11,11 @@ describe('batched probe sections', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-sections-'));
     const files = { a: 'one\ntwo\n', b: 'no newline', c: '', d: '\n\n' };
     for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v);
-    const cmd = probe(...Object.keys(files).map((k) => fileSection(k, join(dir, k))), fileSection('missing', join(dir, 'nope')), section('tool', 'printf x'));
+    const cmd = probe(
+      ...Object.keys(files).map((k) => fileSection(k, join(dir, k))),
+      fileSection('missing', join(dir, 'nope')),
+      section('tool', 'printf x'),
+    );
     const r = await localSh(cmd);
     expect(r.code, r.stderr).toBe(0);
     const s = splitSections(r.stdout);
