@@ -45,7 +45,7 @@ export async function fanoutTools(fleet: Fleet, work: string, parallel: number):
   const psshHosts = join(work, 'pssh-hosts');
   const ansibleInv = join(work, 'ansible-inventory.ini');
   await writeFile(hostsJson, JSON.stringify(targets));
-  await writeFile(psshHosts, targets.map((t) => `root@${t.address}:${t.port}`).join('\n') + '\n');
+  await writeFile(psshHosts, `${targets.map((t) => `root@${t.address}:${t.port}`).join('\n')}\n`);
   await writeFile(
     ansibleInv,
     `[app]\n${targets.map((t) => `${t.name} ansible_host=${t.address} ansible_port=${t.port}`).join('\n')}\n`,

@@ -100,7 +100,7 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
       const again: DeployRun[] = [];
       const pscp: number[] = [];
       const hostsFile = join(small, '.pscp-hosts');
-      await writeFile(hostsFile, fleet.hosts.map((h) => `root@${h.address}:${h.port}`).join('\n') + '\n');
+      await writeFile(hostsFile, `${fleet.hosts.map((h) => `root@${h.address}:${h.port}`).join('\n')}\n`);
       const sshOpts = [
         '-F',
         '/dev/null',

@@ -19,6 +19,7 @@ export function relocateScript(text: string, envDir: string): string {
 
 const SH_SELF = [
   '# ferry: relocatable venv, VIRTUAL_ENV is where this file is',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'if [ -n "${BASH_SOURCE-}" ]; then _ferry_self="${BASH_SOURCE[0]}";',
   `elif [ -n "\${ZSH_VERSION-}" ]; then eval '_ferry_self="\${(%):-%x}"';`,
   'else _ferry_self="$0"; fi',
@@ -28,13 +29,13 @@ const SH_SELF = [
 
 /** bash/zsh `activate`: VIRTUAL_ENV computed from the script's own location. */
 export function relocateActivate(text: string, envDir: string): string {
-  return text.replace(new RegExp(`^VIRTUAL_ENV=["']?${escape(envDir)}["']?$`, 'm'), SH_SELF);
+  return text.replace(new RegExp(`^VIRTUAL_ENV=["']?${escapeRegExp(envDir)}["']?$`, 'm'), SH_SELF);
 }
 
 /** fish `activate.fish`: same, with fish's `status -f`. */
 export function relocateActivateFish(text: string, envDir: string): string {
   return text.replace(
-    new RegExp(`^set -gx VIRTUAL_ENV ["']?${escape(envDir)}["']?$`, 'm'),
+    new RegExp(`^set -gx VIRTUAL_ENV ["']?${escapeRegExp(envDir)}["']?$`, 'm'),
     'set -gx VIRTUAL_ENV (builtin realpath (dirname (status -f))/..)',
   );
 }
@@ -70,7 +71,7 @@ export function fixRecord(text: string, base: string, rewritten: ReadonlyMap<str
     .join('\n');
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

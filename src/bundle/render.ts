@@ -115,7 +115,7 @@ function projectError(
   const err = e as LiquidLikeError;
   const input = err.token?.input;
   const file = err.token?.file ?? (input !== undefined ? seen.get(input) : undefined);
-  const rel = file && file.startsWith(`${root}/`) ? file.slice(root.length + 1) : template;
+  const rel = file?.startsWith(`${root}/`) ? file.slice(root.length + 1) : template;
   const [line, column] = err.token?.getPosition?.() ?? [];
   const reason = (err.originalError?.message ?? err.message).replace(/, (file:.*?, )?line:\d+, col:\d+$/s, '');
   const hint = /undefined variable/.test(reason) ? ' (define it in the inventory: defaults, role or host attrs)' : '';

@@ -69,7 +69,7 @@ function jumpTarget(
   depth: number,
 ): SshTarget {
   const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
-  if (!m || !m[2]) throw new UsageError(`[${name}] cannot parse ProxyJump "${spec}"`);
+  if (!m?.[2]) throw new UsageError(`[${name}] cannot parse ProxyJump "${spec}"`);
   const hostPart = m[2].replace(/^\[|\]$/g, '');
   const inv = inventoryHosts.find((h) => h.name === hostPart);
   return resolve(

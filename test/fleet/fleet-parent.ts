@@ -10,7 +10,7 @@ const MIN_FREE = 2 * 2 ** 30;
  * takes ~0.1 s there and 6–8 s on this machine's ext4 disk under load.
  */
 export function fleetParentDir(): string {
-  const forced = process.env['FERRY_FLEET_TMPDIR'];
+  const forced = process.env.FERRY_FLEET_TMPDIR;
   if (forced) return forced;
   try {
     const fs = statfsSync('/dev/shm');

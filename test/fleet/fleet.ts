@@ -315,7 +315,7 @@ function phaseLogger(): (name: string) => void {
   const t0 = Date.now();
   let last = t0;
   return (name) => {
-    if (!process.env['FERRY_FLEET_DEBUG']) return;
+    if (!process.env.FERRY_FLEET_DEBUG) return;
     const now = Date.now();
     process.stderr.write(`fleet: ${name} +${now - last} ms (${now - t0} ms)\n`);
     last = now;

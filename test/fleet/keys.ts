@@ -12,7 +12,7 @@ export async function generateKeys(
   parallel = 2,
 ): Promise<void> {
   const batches: Array<Array<{ path: string; comment: string }>> = Array.from({ length: parallel }, () => []);
-  keys.forEach((key, i) => batches[i % parallel]?.push(key));
+  for (const [i, key] of keys.entries()) batches[i % parallel]?.push(key);
   await Promise.all(
     batches
       .filter((batch) => batch.length > 0)

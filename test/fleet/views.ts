@@ -100,7 +100,7 @@ export function privateRunSupervisord(conf: string): string {
 /** Copy the template into every host root (`cp -a`, two shells). */
 export async function seedRoots(template: string, roots: readonly string[], parallel = 2): Promise<void> {
   const batches: string[][] = Array.from({ length: parallel }, () => []);
-  roots.forEach((root, i) => batches[i % parallel]?.push(root));
+  for (const [i, root] of roots.entries()) batches[i % parallel]?.push(root);
   const script = 't=$1; shift; for r in "$@"; do mkdir -p "$r" && cp -a "$t/." "$r/" || exit 1; done';
   await Promise.all(batches.filter((b) => b.length > 0).map((b) => run('sh', ['-c', script, 'seed', template, ...b])));
 }

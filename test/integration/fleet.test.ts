@@ -105,14 +105,14 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
       app: { attrs: {} },
     });
     expect(Object.keys(inventory.hosts)).toEqual(['lb1', 'web1', 'web2', 'web3', 'web4']);
-    expect(inventory.hosts['web1']).toEqual({
+    expect(inventory.hosts.web1).toEqual({
       address: web1.address,
       port: 2222,
       user: 'root',
       roles: ['app'],
       attrs: { weight: 100 },
     });
-    expect(inventory.hosts['lb1']?.roles).toEqual(['lb']);
+    expect(inventory.hosts.lb1?.roles).toEqual(['lb']);
   });
 
   it('keeps /srv private per host and visible from the control machine at <root>/srv', async () => {

@@ -159,7 +159,7 @@ backend app
     // apply starts haproxy when no live pid is recorded
     const started = await sh(haproxyApplyCommand({ config: cfg, pidFile, socket, stateFile }));
     expect(started.code, started.stderr).toBe(0);
-    pids().forEach((p) => allPids.add(p));
+    for (const p of pids()) allPids.add(p);
     // a server starts UP until its checks fail: wait for spare (nothing listening) to go DOWN too
     await until(
       'web1, web2 UP and spare DOWN',
@@ -172,7 +172,7 @@ backend app
 
   afterAll(async () => {
     for (const res of held.splice(0)) res.end('{"version":"late"}');
-    if (pidFile && existsSync(pidFile)) pids().forEach((p) => allPids.add(p));
+    if (pidFile && existsSync(pidFile)) for (const p of pids()) allPids.add(p);
     for (const p of allPids) if (alive(p)) process.kill(p, 'SIGTERM');
     for (const s of backends) {
       s.closeAllConnections();
@@ -278,7 +278,7 @@ backend app
     const r = await sh(haproxyReloadCommand({ config: cfg, pidFile, transferSocket: socket }));
     expect(r.code, r.stderr).toBe(0);
     const now = pids();
-    now.forEach((p) => allPids.add(p));
+    for (const p of now) allPids.add(p);
     expect(now).not.toEqual(old);
     await until(
       'old haproxy gone',
@@ -305,7 +305,7 @@ backend app
     expect(savedAdminState(saved, 'spare')).toBe(0x01);
     expect(savedAdminState(saved, 'web2')).toBe(0);
     const now = pids();
-    now.forEach((p) => allPids.add(p));
+    for (const p of now) allPids.add(p);
     expect(now).not.toEqual(old);
     await until(
       'old haproxy gone',

@@ -64,7 +64,7 @@ export async function runTask(
   if (!existsSync(reportFile)) throw new Error(`ferry ${task.name} exited ${out.code} without a report:\n${text}`);
   type Report = { hosts: Array<{ status: string; result?: unknown; error?: { message: string } }> };
   const host = (JSON.parse(readFileSync(reportFile, 'utf8')) as Report).hosts[0];
-  if (!host || host.status !== 'ok') {
+  if (host?.status !== 'ok') {
     throw new Error(host?.error?.message ?? `ferry ${task.name} exited ${out.code}:\n${text}`);
   }
   if (out.code !== 0) throw new Error(`ferry ${task.name}: host ok but exit ${out.code}:\n${text}`);

@@ -10,7 +10,7 @@ export interface FstabEntry {
 }
 
 /** fstab escapes spaces and the like as octal (`\040`). */
-function unescape(field: string): string {
+function unescapeField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
@@ -23,8 +23,8 @@ export function parseFstab(text: string): FstabEntry[] {
     if (f.length < 2) return;
     out.push({
       line,
-      spec: unescape(f[0] ?? ''),
-      file: unescape(f[1] ?? ''),
+      spec: unescapeField(f[0] ?? ''),
+      file: unescapeField(f[1] ?? ''),
       vfstype: f[2] ?? 'auto',
       options: (f[3] ?? 'defaults').split(',').filter(Boolean),
       freq: Number(f[4] ?? 0) || 0,

@@ -139,26 +139,26 @@ export function parseShowStat(stdout: string, host?: string): StatRow[] {
     names.forEach((n, i) => {
       if (n !== '' && n !== '-') fields[n] = values[i] ?? '';
     });
-    const rawCheck = fields['check_status'] ?? '';
+    const rawCheck = fields.check_status ?? '';
     const checkRunning = rawCheck.startsWith('* ');
     const check = checkRunning ? rawCheck.slice(2) : rawCheck;
-    const status = fields['status'] ?? '';
+    const status = fields.status ?? '';
     return {
-      pxname: fields['pxname'] ?? '',
-      svname: fields['svname'] ?? '',
-      type: TYPES[int(fields['type']) ?? -1] ?? 'server',
+      pxname: fields.pxname ?? '',
+      svname: fields.svname ?? '',
+      type: TYPES[int(fields.type) ?? -1] ?? 'server',
       status,
       ...parseStatus(status),
-      scur: int(fields['scur']) ?? 0,
-      smax: int(fields['smax']) ?? 0,
-      stot: int(fields['stot']) ?? 0,
-      qcur: int(fields['qcur']) ?? 0,
-      weight: int(fields['weight']),
+      scur: int(fields.scur) ?? 0,
+      smax: int(fields.smax) ?? 0,
+      stot: int(fields.stot) ?? 0,
+      qcur: int(fields.qcur) ?? 0,
+      weight: int(fields.weight),
       checkStatus: check === '' ? undefined : check,
       checkRunning,
-      checkDesc: fields['check_desc'] || undefined,
-      lastchg: int(fields['lastchg']),
-      addr: fields['addr'] || undefined,
+      checkDesc: fields.check_desc || undefined,
+      lastchg: int(fields.lastchg),
+      addr: fields.addr || undefined,
       fields,
     };
   });

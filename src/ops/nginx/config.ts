@@ -8,7 +8,7 @@ import { sh, type Command } from '../../shell/command.js';
  */
 
 /** Paths written into nginx config text: no quoting needed (or possible) for these characters. */
-const CONF_PATH = /^\/[A-Za-z0-9_.\/@+*-]+$/;
+const CONF_PATH = /^\/[A-Za-z0-9_./@+*-]+$/;
 
 function confPath(path: string): string {
   if (!CONF_PATH.test(path)) {

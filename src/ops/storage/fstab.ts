@@ -4,12 +4,19 @@ import { normalizeMountPoint } from './mount.js';
 /** An fstab line to write: an entry without its position. */
 export type FstabLine = Omit<FstabEntry, 'line'>;
 
-function escape(field: string): string {
+function escapeField(field: string): string {
   return field.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
 export function formatFstabLine(l: FstabLine): string {
-  return [escape(l.spec), escape(l.file), l.vfstype, l.options.join(','), String(l.freq), String(l.passno)].join(' ');
+  return [
+    escapeField(l.spec),
+    escapeField(l.file),
+    l.vfstype,
+    l.options.join(','),
+    String(l.freq),
+    String(l.passno),
+  ].join(' ');
 }
 
 /** Options with `nofail` added when missing (a lost volume must not stop the boot). */

@@ -131,7 +131,10 @@ export function startLoad(options: LoadOptions): Load {
 
   const launch = (): void => {
     sent++;
-    if (inFlight.size >= maxInFlight) return fail({ at: now(), error: `more than ${maxInFlight} requests in flight` });
+    if (inFlight.size >= maxInFlight) {
+      fail({ at: now(), error: `more than ${maxInFlight} requests in flight` });
+      return;
+    }
     const p = request().finally(() => inFlight.delete(p));
     inFlight.add(p);
   };

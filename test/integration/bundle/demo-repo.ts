@@ -33,15 +33,18 @@ async function bumpVersion(dir: string, version: string): Promise<void> {
     const path = `${dir}/${file}`;
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
-    await writeFile(path, text.replace(/("version": "|version = ")1\.0\.0"/, `$11.1.0"`));
+    await writeFile(
+      path,
+      text.replace(/("version": "|version = ")1\.0\.0"/, (_m, head: string) => `${head}${version}"`),
+    );
   }
   const lock = `${dir}/package-lock.json`;
   const text = await readFile(lock, 'utf8').catch(() => undefined);
   if (text !== undefined) {
     const j = JSON.parse(text) as { version: string; packages: Record<string, { version?: string }> };
-    j.version = '1.1.0';
+    j.version = version;
     const root = j.packages[''];
-    if (root) root.version = '1.1.0';
+    if (root) root.version = version;
     await writeFile(lock, `${JSON.stringify(j, null, 2)}\n`);
   }
 }

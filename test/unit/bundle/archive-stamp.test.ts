@@ -9,7 +9,9 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('cached archive quick check', () => {
   const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
   const setup = () => {
     const d = mkdtempSync(join(tmpdir(), 'ferry-stamp-'));
     dirs.push(d);

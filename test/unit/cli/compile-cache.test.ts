@@ -25,7 +25,9 @@ console.log(createRequire(import.meta.url)(${JSON.stringify(join(root, 'mod.cjs'
 
 describe('compile cache (Node 20 path)', () => {
   const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
   const setup = () => {
     const d = mkdtempSync(join(tmpdir(), 'ferry-cc-'));
     dirs.push(d);

@@ -130,7 +130,7 @@ describe('parseShowStat (haproxy 2.6.12 real output)', () => {
     expect(findServerStat(rows, 'app', 'web3')?.state).toBe('DOWN');
     expect(findServerStat(rows, 'app', 'web2')).toMatchObject({ state: 'UP', checkRunning: false });
     // captured with a check in flight on other/solo: raw `* L4CON`
-    expect(rows.find((r) => r.svname === 'solo')?.fields['check_status']).toBe('* L4CON');
+    expect(rows.find((r) => r.svname === 'solo')?.fields.check_status).toBe('* L4CON');
     expect(findServerStat(rows, 'other', 'solo')).toMatchObject({
       checkStatus: 'L4CON',
       checkRunning: true,
