@@ -32,6 +32,11 @@ const r = await packStaged(
   dest,
 );
 const ms = performance.now() - t0;
-process.stdout.write(
-  `${JSON.stringify({ ms, maxRssKB: process.resourceUsage().maxRSS, sha256: r.sha256, size: r.size, files: r.inner.files.length })}\n`,
-);
+const line = {
+  ms,
+  maxRssKB: process.resourceUsage().maxRSS,
+  sha256: r.sha256,
+  size: r.size,
+  files: r.inner.files.length,
+};
+process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -111,7 +111,8 @@ export async function benchBundle(
     shas.add(child.sha256);
     tar.push((await timed('tar', ['czf', `${out}/tar.tar.gz`, '-C', root, 'app'])).ms);
     log(
-      `  run ${i + 1}: ferry ${f.ms.toFixed(0)} ms (peak RSS ${(child.maxRssKB / 1024).toFixed(0)} MB), tar czf ${tar[i]!.toFixed(0)} ms`,
+      `  run ${i + 1}: ferry ${f.ms.toFixed(0)} ms (peak RSS ${(child.maxRssKB / 1024).toFixed(0)} MB), ` +
+        `tar czf ${tar[i]!.toFixed(0)} ms`,
     );
   }
   const result: BundleBenchResult = {
@@ -126,9 +127,13 @@ export async function benchBundle(
     reproducible: shas.size === 1,
   };
   log(
-    `bundle: ${files} files, ${(bytes / 1e6).toFixed(0)} MB — ferry ${result.ferryMs.toFixed(0)} ms vs tar czf ${result.tarMs.toFixed(0)} ms ` +
-      `(median of ${runs}): ${result.ratio.toFixed(2)}× [target ≤ 1.5×]; peak RSS ${result.peakRssMB.toFixed(0)} MB [target ≤ 150 MB]; ` +
-      `archive ${(result.archiveBytes.ferry / 1e6).toFixed(1)} MB vs ${(result.archiveBytes.tar / 1e6).toFixed(1)} MB; reproducible across runs: ${result.reproducible}`,
+    `bundle: ${files} files, ${(bytes / 1e6).toFixed(0)} MB — ` +
+      `ferry ${result.ferryMs.toFixed(0)} ms vs tar czf ${result.tarMs.toFixed(0)} ms ` +
+      `(median of ${runs}): ${result.ratio.toFixed(2)}× [target ≤ 1.5×]; ` +
+      `peak RSS ${result.peakRssMB.toFixed(0)} MB [target ≤ 150 MB]; ` +
+      `archive ${(result.archiveBytes.ferry / 1e6).toFixed(1)} MB ` +
+      `vs ${(result.archiveBytes.tar / 1e6).toFixed(1)} MB; ` +
+      `reproducible across runs: ${result.reproducible}`,
   );
   await rm(out, { recursive: true, force: true });
   return result;

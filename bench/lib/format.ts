@@ -56,7 +56,8 @@ export function markdownTable(results: readonly SectionResult[], machine: Record
   for (const s of results) {
     if (s.taken)
       out.push(
-        `- ${s.section}: taken ${s.taken.date}, 1-min load average ${s.taken.load1} on ${machine.nproc} cores, ${s.seconds.toFixed(0)} s`,
+        `- ${s.section}: taken ${s.taken.date}, ` +
+          `1-min load average ${s.taken.load1} on ${machine.nproc} cores, ${s.seconds.toFixed(0)} s`,
       );
     if (s.status !== 'ok') out.push(`- **${s.section}**: ${s.status}: ${s.error ?? ''}`);
     for (const n of s.notes) out.push(`- ${s.section}: ${n}`);

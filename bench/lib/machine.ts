@@ -9,7 +9,9 @@ export function machine(): Record<string, string | number> {
   return {
     ...(busy
       ? {
-          note: 'the 1-min load average was above the core count when the run started (earlier sections, other jobs): wall times are noisier, CPU figures less so',
+          note:
+            'the 1-min load average was above the core count when the run started (earlier sections, other jobs): ' +
+            'wall times are noisier, CPU figures less so',
         }
       : {}),
     date: new Date().toISOString(),

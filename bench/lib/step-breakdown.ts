@@ -9,5 +9,6 @@ export async function stepBreakdown(json: string): Promise<string> {
   const by = new Map<string, number>();
   for (const h of report.hosts) for (const st of h.steps) by.set(st.id, (by.get(st.id) ?? 0) + st.durationMs);
   const parts = [...by].map(([id, ms]) => `${id} ${(ms / 1000).toFixed(2)}`);
-  return `${parts.join(', ')} (s, summed over ${report.hosts.length} hosts; report duration ${(report.durationMs / 1000).toFixed(2)} s)`;
+  const duration = (report.durationMs / 1000).toFixed(2);
+  return `${parts.join(', ')} (s, summed over ${report.hosts.length} hosts; report duration ${duration} s)`;
 }

@@ -48,7 +48,8 @@ export async function fanout(ctx: SectionContext): Promise<Row[]> {
             const m = await runTool(t, work, HOSTS);
             runs.get(t.name)?.push(m);
             ctx.log(
-              `  round ${i + 1} ${t.name.padEnd(12)} wall ${m.wallS.toFixed(2)} s  cpu ${m.cpuS.toFixed(2)} s  rss ${(m.maxRssKB / 1024).toFixed(0)} MB`,
+              `  round ${i + 1} ${t.name.padEnd(12)} wall ${m.wallS.toFixed(2)} s  cpu ${m.cpuS.toFixed(2)} s  ` +
+                `rss ${(m.maxRssKB / 1024).toFixed(0)} MB`,
             );
           } catch (e) {
             ctx.note(`round ${i + 1} ${(e as Error).message.split('\n').slice(0, 3).join(' / ')}`);

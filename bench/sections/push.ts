@@ -136,7 +136,8 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
         ctx.log(`    first deploy steps: ${f.steps}`);
         ctx.log(`    redeploy steps: ${r.steps}`);
         ctx.log(
-          `  round ${i + 1}: first deploy ${f.m.wallS.toFixed(2)} s (${f.channels} ch), redeploy ${r.m.wallS.toFixed(2)} s (${r.channels} ch), parallel-scp ${p.wallS.toFixed(2)} s`,
+          `  round ${i + 1}: first deploy ${f.m.wallS.toFixed(2)} s (${f.channels} ch), ` +
+            `redeploy ${r.m.wallS.toFixed(2)} s (${r.channels} ch), parallel-scp ${p.wallS.toFixed(2)} s`,
         );
       }
       const firstS = median(first.map((x) => x.m.wallS));
@@ -205,12 +206,14 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
       const bb = await build(fleet, bigProject, 900_000);
       const bigSize = (await stat(builtArtifact(bigProject))).size;
       ctx.log(
-        `bundle build (${(bigSize / MB).toFixed(0)} MB): ${bb.wallS.toFixed(1)} s, peak RSS ${(bb.maxRssKB / 1024).toFixed(0)} MB`,
+        `bundle build (${(bigSize / MB).toFixed(0)} MB): ${bb.wallS.toFixed(1)} s, ` +
+          `peak RSS ${(bb.maxRssKB / 1024).toFixed(0)} MB`,
       );
       const d = await deploy(fleet, bigProject, 900_000);
       const rss = d.m.maxRssKB / 1024;
       ctx.log(
-        `deploy (${(bigSize / MB).toFixed(0)} MB to ${HOSTS} hosts): ${d.m.wallS.toFixed(1)} s, peak RSS ${rss.toFixed(0)} MB; steps: ${d.steps}`,
+        `deploy (${(bigSize / MB).toFixed(0)} MB to ${HOSTS} hosts): ${d.m.wallS.toFixed(1)} s, ` +
+          `peak RSS ${rss.toFixed(0)} MB; steps: ${d.steps}`,
       );
       const label = `${(bigSize / MB).toFixed(0)} MB`;
       add({

@@ -79,7 +79,8 @@ export async function rolling(ctx: SectionContext): Promise<Row[]> {
           const sum = each.reduce((a, b) => a + b, 0);
           direct.push(sum);
           ctx.log(
-            `  round ${i + 1}: ferry restart ${r.wallS.toFixed(2)} s; direct ${each.map((x) => x.toFixed(2)).join(' + ')} = ${sum.toFixed(2)} s`,
+            `  round ${i + 1}: ferry restart ${r.wallS.toFixed(2)} s; ` +
+              `direct ${each.map((x) => x.toFixed(2)).join(' + ')} = ${sum.toFixed(2)} s`,
           );
         }
         const f = median(ferry);

@@ -35,9 +35,8 @@ async function locateSource(
   const file = definitionFile(bundleDir);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || file === undefined) {
     const known = await bundleNames(projectDir);
-    throw new UsageError(
-      `unknown bundle '${name}'${known.length ? `; bundles: ${known.join(', ')}` : ` (no bundles/*/bundle.ts in ${projectDir})`}`,
-    );
+    const hint = known.length ? `; bundles: ${known.join(', ')}` : ` (no bundles/*/bundle.ts in ${projectDir})`;
+    throw new UsageError(`unknown bundle '${name}'${hint}`);
   }
   const display = `bundles/${name}/${file.slice(bundleDir.length + 1)}`;
   const { source } = await loadDefinition(file, display, name);

@@ -30,7 +30,9 @@ export interface PythonEnvOptions {
  */
 export async function buildPythonEnv(o: PythonEnvOptions): Promise<EnvInfo> {
   if (!existsSync(o.python)) {
-    const why = `env.python: interpreter ${o.python} not found on the control machine (it must exist at the same path on the hosts)`;
+    const why =
+      `env.python: interpreter ${o.python} not found on the control machine ` +
+      '(it must exist at the same path on the hosts)';
     throw new ProjectError({ file: o.display }, why);
   }
   const pkg = o.package === '.' ? o.appDir : `${o.appDir}/${o.package}`;

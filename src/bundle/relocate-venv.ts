@@ -133,8 +133,9 @@ export async function relocateVenv(envDir: string, alsoForbidden: readonly strin
     if (forbidden.some((f) => data.includes(f))) leaks.push(p.slice(envDir.length + 1));
   }
   if (leaks.length > 0) {
+    const named = `${leaks.slice(0, 10).join(', ')}${leaks.length > 10 ? ', …' : ''}`;
     throw new FailedError(
-      `python env: the venv still names its build folder in ${leaks.slice(0, 10).join(', ')}${leaks.length > 10 ? ', …' : ''}; it would not work from the release path`,
+      `python env: the venv still names its build folder in ${named}; it would not work from the release path`,
     );
   }
 }

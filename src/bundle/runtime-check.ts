@@ -36,8 +36,10 @@ export function checkRuntime(manifest: Pick<Manifest, 'id' | 'env'>, host: strin
       );
     if (major(h.version) !== major(b.version) || h.arch !== b.arch || h.platform !== b.platform) {
       throw new FailedError(
-        `${manifest.id} was built with node ${b.version} on ${b.platform}/${b.arch}, the host runs node ${h.version} on ${h.platform}/${h.arch}: ` +
-          `node_modules may hold native code for another runtime; rebuild on a matching control machine or upgrade the host`,
+        `${manifest.id} was built with node ${b.version} on ${b.platform}/${b.arch}, ` +
+          `the host runs node ${h.version} on ${h.platform}/${h.arch}: ` +
+          'node_modules may hold native code for another runtime; ' +
+          'rebuild on a matching control machine or upgrade the host',
         host,
       );
     }

@@ -72,7 +72,8 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
       if (quiet) out(JSON.stringify(summary(b), null, 2));
       else
         out(
-          `${b.archivePath}\n  id      ${b.id}\n  sha256  ${b.sha256}\n  size    ${human(b.size)}\n  files   ${b.manifest.files.length}`,
+          `${b.archivePath}\n  id      ${b.id}\n  sha256  ${b.sha256}\n` +
+            `  size    ${human(b.size)}\n  files   ${b.manifest.files.length}`,
         );
     });
 

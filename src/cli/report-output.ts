@@ -14,10 +14,15 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
       lines.push(
         `[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`,
       );
-      for (const st of h.steps)
-        lines.push(
-          `[${h.host}]   ${st.status !== 'planned' ? `(probe) $ ${st.command}` : st.command.startsWith('# ') ? st.command : `$ ${st.command}`}`,
-        );
+      for (const st of h.steps) {
+        const shown =
+          st.status !== 'planned'
+            ? `(probe) $ ${st.command}`
+            : st.command.startsWith('# ')
+              ? st.command
+              : `$ ${st.command}`;
+        lines.push(`[${h.host}]   ${shown}`);
+      }
     }
   }
   for (const h of report.hosts) {
@@ -30,13 +35,14 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
       lines.push(`[${h.host}] ${h.status} (kept its release)`);
       continue;
     }
-    lines.push(
-      `[${h.host}] ${h.status.toUpperCase()}${h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : ''}: ${h.error?.message ?? ''}`,
-    );
+    const exit = h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : '';
+    lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}`);
   }
   lines.push(
-    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable${s.untouched ? `, ${s.untouched} untouched` : ''}` +
-      `${report.dryRun ? ' (dry run: nothing changed)' : ''} in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
+    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
+      `${s.untouched ? `, ${s.untouched} untouched` : ''}` +
+      `${report.dryRun ? ' (dry run: nothing changed)' : ''}` +
+      ` in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
   );
   out.write(`${lines.join('\n')}\n`);
   if (opts.json !== undefined) {

@@ -77,9 +77,10 @@ export class SshConnection {
         ssh.dispose();
         const refused = check.refusal();
         if (refused) throw refused;
+        const through = via ? ` via ${via.target.name}` : '';
         throw new ConnectionError(
           target.name,
-          `cannot connect to ${target.user}@${target.host}:${target.port}${via ? ` via ${via.target.name}` : ''}: ${(err as Error).message}`,
+          `cannot connect to ${target.user}@${target.host}:${target.port}${through}: ${(err as Error).message}`,
           { cause: err },
         );
       }

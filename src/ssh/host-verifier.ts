@@ -30,7 +30,8 @@ export async function hostKeyCheck(target: SshTarget): Promise<HostKeyCheck> {
         const known = verdict.known.map((e) => `${e.type} ${fingerprint(e.key)} (${target.knownHostsFile}:${e.line})`);
         refusal = new HostKeyError(
           target.name,
-          `HOST KEY CHANGED for ${target.host}:${target.port}: presented ${shown}, known ${known.join(', ')}. Refusing to connect; if the change is expected, remove the old entry from ${target.knownHostsFile}.`,
+          `HOST KEY CHANGED for ${target.host}:${target.port}: presented ${shown}, known ${known.join(', ')}. ` +
+            `Refusing to connect; if the change is expected, remove the old entry from ${target.knownHostsFile}.`,
           shown,
           known,
         );
@@ -39,7 +40,8 @@ export async function hostKeyCheck(target: SshTarget): Promise<HostKeyCheck> {
       if (!target.acceptNewHostKeys) {
         refusal = new HostKeyError(
           target.name,
-          `unknown host key for ${target.host}:${target.port} (${shown}), not in ${target.knownHostsFile}; verify it and pass --accept-new-host-keys to record it`,
+          `unknown host key for ${target.host}:${target.port} (${shown}), not in ${target.knownHostsFile}; ` +
+            'verify it and pass --accept-new-host-keys to record it',
           shown,
         );
         return false;

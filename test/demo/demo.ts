@@ -86,11 +86,15 @@ async function main(): Promise<void> {
     say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     if (keep) {
       console.log(
-        `The fleet keeps running (--keep). Try:\n  node ${FERRY_BIN} ${base.join(' ')} releases demo\n  node ${FERRY_BIN} ${base.join(' ')} restart demo --batch 1\nStop it with: node dist/test/fleet/cli.js down --dir ${fleet.dir}`,
+        `The fleet keeps running (--keep). Try:\n` +
+          `  node ${FERRY_BIN} ${base.join(' ')} releases demo\n` +
+          `  node ${FERRY_BIN} ${base.join(' ')} restart demo --batch 1\n` +
+          `Stop it with: node dist/test/fleet/cli.js down --dir ${fleet.dir}`,
       );
     } else {
       console.log(
-        `To keep a fleet for your own runs: npm run demo -- --keep, or npm run fleet:up (inventory in ${join('/tmp/ferry-fleet', 'inventory.yaml')}).`,
+        'To keep a fleet for your own runs: npm run demo -- --keep, ' +
+          `or npm run fleet:up (inventory in ${join('/tmp/ferry-fleet', 'inventory.yaml')}).`,
       );
     }
   } finally {

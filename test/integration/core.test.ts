@@ -284,7 +284,8 @@ export default defineTask({
     const inv = join(work, 'inv-jump.yaml');
     await writeFile(
       inv,
-      `hosts:\n  h1: { address: ${h1.address}, port: ${h1.port}, user: root }\n  behind: { address: ${h2.address}, port: ${h2.port}, user: root, jump: h1, roles: [app] }\n`,
+      `hosts:\n  h1: { address: ${h1.address}, port: ${h1.port}, user: root }\n` +
+        `  behind: { address: ${h2.address}, port: ${h2.port}, user: root, jump: h1, roles: [app] }\n`,
     );
     let done = false;
     const run = ferry([
@@ -344,7 +345,8 @@ export default defineTask({
     const inv = join(work, 'inv-dead.yaml');
     await writeFile(
       inv,
-      'hosts:\n  dead1: { address: 127.0.0.1, port: 1, roles: [app] }\n  dead2: { address: 127.0.0.1, port: 1, roles: [app] }\n',
+      'hosts:\n  dead1: { address: 127.0.0.1, port: 1, roles: [app] }\n' +
+        '  dead2: { address: 127.0.0.1, port: 1, roles: [app] }\n',
     );
     const r = await ferry([
       '--inventory',

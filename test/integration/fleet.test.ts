@@ -136,7 +136,9 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
     expect(readFileSync(join(web1.root, 'etc/nginx/conf.d/who.txt'), 'utf8')).toBe('web1\n');
     const checks = await fleet.exec(
       lb1,
-      'nginx -t 2>&1 && haproxy -c -f /etc/haproxy/haproxy.cfg && grep -E "^(file|pidfile|serverurl)" /etc/supervisor/supervisord.conf && test -d /run/sshd && test ! -e /etc/nginx/sites-enabled/default && echo ok',
+      'nginx -t 2>&1 && haproxy -c -f /etc/haproxy/haproxy.cfg && ' +
+        'grep -E "^(file|pidfile|serverurl)" /etc/supervisor/supervisord.conf && ' +
+        'test -d /run/sshd && test ! -e /etc/nginx/sites-enabled/default && echo ok',
     );
     expect(checks.code).toBe(0);
     expect(checks.stdout).toContain('file=/run/supervisor.sock');
@@ -149,7 +151,8 @@ describe.skipIf(!can.ok)('test fleet: 5 hosts', () => {
     for (const h of [web1, web2]) {
       const r = await fleet.exec(
         h,
-        `nohup socat TCP-LISTEN:8000,bind=${h.address},reuseaddr,fork SYSTEM:'echo I am ${h.name}' >/dev/null 2>&1 & echo started`,
+        `nohup socat TCP-LISTEN:8000,bind=${h.address},reuseaddr,fork SYSTEM:'echo I am ${h.name}' ` +
+          '>/dev/null 2>&1 & echo started',
       );
       expect(r.stdout).toBe('started\n');
     }
@@ -331,7 +334,8 @@ describe.skipIf(!can.ok)('test fleet: crash safety', () => {
     await closed;
     // parent-death signal: every sshd listener goes with its parent
     expect(await eventually(() => fleet.hosts.every((h) => !processesOf({ hosts: [h] }).includes(h.pid)))).toBe(true);
-    await reapStaleFleets(); // (another process starting a fleet may have reaped it already: the outcome is what counts)
+    // (another process starting a fleet may have reaped it already: the outcome is what counts)
+    await reapStaleFleets();
     expect(processesOf(fleet)).toEqual([]);
     expect(existsSync(fleet.dir)).toBe(false);
   });

@@ -257,19 +257,22 @@ backend app
     );
   });
 
-  it('leaving maint, the server is in rotation at once (HAProxy may label it "UP 1/n" until its next check)', async () => {
-    await set('web2', 'maint');
-    expect(inRotation(await server('web2'))).toBe(false);
-    await set('web2', 'ready');
-    const row = await server('web2');
-    expect(row.state).toBe('UP');
-    expect(inRotation(row)).toBe(true);
-    const after = await load(40);
-    expect(after.failed).toBe(0);
-    expect(Object.keys(after.versions).sort()).toEqual(['A', 'B']); // web2 takes traffic again
-    // a server whose check fails is never in rotation
-    expect(inRotation((await stat()).find((r) => r.svname === 'spare') as StatRow)).toBe(false);
-  });
+  it(
+    'leaving maint, the server is in rotation at once ' + '(HAProxy may label it "UP 1/n" until its next check)',
+    async () => {
+      await set('web2', 'maint');
+      expect(inRotation(await server('web2'))).toBe(false);
+      await set('web2', 'ready');
+      const row = await server('web2');
+      expect(row.state).toBe('UP');
+      expect(inRotation(row)).toBe(true);
+      const after = await load(40);
+      expect(after.failed).toBe(0);
+      expect(Object.keys(after.versions).sort()).toEqual(['A', 'B']); // web2 takes traffic again
+      // a server whose check fails is never in rotation
+      expect(inRotation((await stat()).find((r) => r.svname === 'spare') as StatRow)).toBe(false);
+    },
+  );
 
   it('control: a reload WITHOUT saved state re-enables a drained server', async () => {
     await set('web1', 'drain');
@@ -293,38 +296,41 @@ backend app
     );
   });
 
-  it('apply (server-state save + graceful reload) keeps drained servers drained and maint in maint, under load', async () => {
-    await set('web1', 'drain');
-    await set('spare', 'maint');
-    const old = pids();
-    const running = startLoad({ url, rps: 100, maxRequests: 10_000, maxMs: 20_000 });
-    const r = await sh(haproxyApplyCommand({ config: cfg, pidFile, socket, stateFile }));
-    expect(r.code, r.stderr).toBe(0);
-    const saved = readFileSync(stateFile, 'utf8');
-    expect(savedAdminState(saved, 'web1')).toBe(0x08);
-    expect(savedAdminState(saved, 'spare')).toBe(0x01);
-    expect(savedAdminState(saved, 'web2')).toBe(0);
-    const now = pids();
-    for (const p of now) allPids.add(p);
-    expect(now).not.toEqual(old);
-    await until(
-      'old haproxy gone',
-      async () => old.filter(alive),
-      (l) => l.length === 0,
-    );
-    await new Promise((r) => setTimeout(r, 300)); // a few more requests on the new process
-    const during = await running.stop();
+  it(
+    'apply (server-state save + graceful reload) ' + 'keeps drained servers drained and maint in maint, under load',
+    async () => {
+      await set('web1', 'drain');
+      await set('spare', 'maint');
+      const old = pids();
+      const running = startLoad({ url, rps: 100, maxRequests: 10_000, maxMs: 20_000 });
+      const r = await sh(haproxyApplyCommand({ config: cfg, pidFile, socket, stateFile }));
+      expect(r.code, r.stderr).toBe(0);
+      const saved = readFileSync(stateFile, 'utf8');
+      expect(savedAdminState(saved, 'web1')).toBe(0x08);
+      expect(savedAdminState(saved, 'spare')).toBe(0x01);
+      expect(savedAdminState(saved, 'web2')).toBe(0);
+      const now = pids();
+      for (const p of now) allPids.add(p);
+      expect(now).not.toEqual(old);
+      await until(
+        'old haproxy gone',
+        async () => old.filter(alive),
+        (l) => l.length === 0,
+      );
+      await new Promise((r) => setTimeout(r, 300)); // a few more requests on the new process
+      const during = await running.stop();
 
-    // the new process started each server in its saved admin state
-    expect((await server('web1')).state).toBe('DRAIN');
-    expect((await server('spare')).state).toBe('MAINT');
-    expect((await server('web2')).state).toBe('UP');
-    // no request failed across the reload (listeners handed over with -x), and none reached web1
-    expect(during.errors).toEqual([]);
-    expect(during.sent).toBeGreaterThan(0);
-    expect(during.versions).toEqual({ B: during.ok });
-    expect(existsSync(`${stateFile}.ferry-tmp`)).toBe(false);
-  });
+      // the new process started each server in its saved admin state
+      expect((await server('web1')).state).toBe('DRAIN');
+      expect((await server('spare')).state).toBe('MAINT');
+      expect((await server('web2')).state).toBe('UP');
+      // no request failed across the reload (listeners handed over with -x), and none reached web1
+      expect(during.errors).toEqual([]);
+      expect(during.sent).toBeGreaterThan(0);
+      expect(during.versions).toEqual({ B: during.ok });
+      expect(existsSync(`${stateFile}.ferry-tmp`)).toBe(false);
+    },
+  );
 
   it('save-state refuses to replace the state file with an error reply', async () => {
     const good = readFileSync(stateFile, 'utf8');

@@ -23,7 +23,8 @@ export function vmUnavailable(): string | undefined {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
     } catch {
-      return `${tool} not installed (apt-get install qemu-system-x86 debootstrap busybox cpio openssh-client e2fsprogs linux-image-amd64)`;
+      const packages = 'qemu-system-x86 debootstrap busybox cpio openssh-client e2fsprogs linux-image-amd64';
+      return `${tool} not installed (apt-get install ${packages})`;
     }
   }
   if (!execFileSync('sh', ['-c', 'ls /boot/vmlinuz-*-amd64 2>/dev/null || true']).toString().trim())

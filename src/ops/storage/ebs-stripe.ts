@@ -203,7 +203,8 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
     if (s) steps.push(s);
     else
       notes.push(
-        'no update-initramfs or dracut on the host: initramfs not rebuilt (the array is assembled from the root filesystem)',
+        'no update-initramfs or dracut on the host: initramfs not rebuilt ' +
+          '(the array is assembled from the root filesystem)',
       );
   }
 
@@ -231,10 +232,8 @@ export function planEbsStripe(p: EbsStripeParams, f: StorageFacts, ids: NewIds):
   if (!vg) steps.push(vgcreateStep(p.vg, arrayDev));
   else if (pv?.vgName !== p.vg) {
     const on = f.pvs.filter((x) => x.vgName === p.vg).map((x) => x.pvName);
-    refuse(
-      `volume group ${p.vg}`,
-      `exists on ${on.join(', ') || 'other physical volumes'}, not on ${created ? `the new array ${arrayDev}` : arrayDev}`,
-    );
+    const array = created ? `the new array ${arrayDev}` : arrayDev;
+    refuse(`volume group ${p.vg}`, `exists on ${on.join(', ') || 'other physical volumes'}, not on ${array}`);
   } else unchanged.push({ id: 'vgcreate', what: `volume group ${p.vg}` });
   const lvPath = `/dev/${p.vg}/${p.lv}`;
   const lv = vg ? f.lvs.find((x) => x.vgName === p.vg && x.lvName === p.lv) : undefined;

@@ -23,9 +23,10 @@ export function planMdadmConf(text: string, md: string, uuid: string): MdadmConf
   const clash = entries.find((e) => e.uuid !== id && e.device === md);
   if (mine.length === 1) return { kind: 'unchanged' };
   if (clash) {
+    const other = clash.uuid ? mdadmUuid(clash.uuid) : '?';
     return {
       kind: 'conflict',
-      reason: `already names ${md} for another array (UUID=${clash.uuid ? mdadmUuid(clash.uuid) : '?'}) on line ${clash.startLine + 1}`,
+      reason: `already names ${md} for another array (UUID=${other}) on line ${clash.startLine + 1}`,
     };
   }
   const lines = text.split('\n');

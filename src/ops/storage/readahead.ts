@@ -18,7 +18,8 @@ export function udevRuleContent(uuid: string, readaheadSectors: number): string 
   const u = mdadmUuid(uuid);
   return [
     `# ferry: readahead of md array ${u} (${readaheadSectors} sectors)`,
-    `SUBSYSTEM=="block", ACTION=="add|change", KERNEL=="md*", ENV{MD_UUID}=="${u}", ATTR{bdi/read_ahead_kb}="${readaheadSectors / 2}"`,
+    `SUBSYSTEM=="block", ACTION=="add|change", KERNEL=="md*", ENV{MD_UUID}=="${u}", ` +
+      `ATTR{bdi/read_ahead_kb}="${readaheadSectors / 2}"`,
     '',
   ].join('\n');
 }

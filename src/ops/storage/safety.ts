@@ -37,9 +37,8 @@ export function inspectDevice(probe: DeviceProbe, blockDevices: readonly BlockDe
     what.push(`an LVM physical volume (UUID ${sig.UUID ?? '?'})`);
   } else if (sig.TYPE) {
     const label = sig.LABEL ? ` labelled ${JSON.stringify(sig.LABEL)}` : '';
-    what.push(
-      `${article(sig.TYPE)} ${sig.TYPE} ${sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature'}${label} (UUID ${sig.UUID ?? '?'})`,
-    );
+    const kind = sig.USAGE === 'filesystem' || !sig.USAGE ? 'filesystem' : 'signature';
+    what.push(`${article(sig.TYPE)} ${sig.TYPE} ${kind}${label} (UUID ${sig.UUID ?? '?'})`);
   }
   if (sig.PTTYPE) what.push(`${article(sig.PTTYPE)} ${sig.PTTYPE} partition table`);
   if (bd.fstype && what.length === 0) what.push(`${article(bd.fstype)} ${bd.fstype} signature`);

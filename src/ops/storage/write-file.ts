@@ -11,7 +11,10 @@ export function writeFileStep(id: string, title: string, path: string, content: 
   return step(id, title, writeFileCommand(path, mode), { stdin: content });
 }
 
-/** Append stdin to a file unless a line containing `marker` is already there (for files that did not exist when probed). */
+/**
+ * Append stdin to a file unless a line containing `marker` is already there
+ * (for files that did not exist when probed).
+ */
 export function appendUnlessPresentStep(id: string, title: string, path: string, marker: string, line: string): Step {
   return step(
     id,

@@ -93,8 +93,9 @@ describe('node bundle (bundles/demo)', () => {
     const expected = new Date(ct * 1000);
     expect(v110.manifest.commitTime).toBe(expected.toISOString());
     // every entry, directories included, carries the commit time (tar prints it in local time)
+    const pad = (n: number): string => String(n).padStart(2, '0');
     const local = (d: Date): string =>
-      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${d.toTimeString().slice(0, 8)}`;
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${d.toTimeString().slice(0, 8)}`;
     expect(new Set(entries.map((e) => e.mtime))).toEqual(new Set([local(expected)]));
     for (const e of entries) expect(['drwxr-xr-x', '-rw-r--r--', '-rwxr-xr-x', 'lrwxr-xr-x']).toContain(e.mode);
   });
@@ -111,32 +112,36 @@ describe('node bundle (bundles/demo)', () => {
     expect(other.id).toBe(v110.id);
   });
 
-  test('builds from the tag: a dirty working tree (edits, untracked files, changed definition) never reaches the bundle', async () => {
-    const dir = `${project}/bundles/demo`;
-    const committedServer = await git(project, 'show', 'v1.0.0:bundles/demo/app/server.js');
-    await appendFile(`${dir}/app/server.js`, '\nthrow new Error("uncommitted");\n');
-    await writeFile(`${dir}/app/untracked.js`, 'secret');
-    const pkg = await readFile(`${dir}/package.json`, 'utf8');
-    await writeFile(`${dir}/package.json`, pkg.replace('"1.1.0"', '"9.9.9-dirty"'));
-    const def = await readFile(`${dir}/bundle.ts`, 'utf8');
-    await writeFile(`${dir}/bundle.ts`, def.replace('keep: 5', 'keep: 42'));
-    try {
-      const b = await buildBundle({ projectDir: project, name: 'demo', tag: 'v1.0.0' });
-      const x = await extractWithTar(b.archivePath);
-      cleanup.push(x);
-      expect(await readFile(`${x}/app/app/server.js`, 'utf8')).toBe(`${committedServer}\n`);
-      expect(existsSync(`${x}/app/app/untracked.js`)).toBe(false);
-      expect(JSON.parse(await readFile(`${x}/app/package.json`, 'utf8')).version).toBe('1.0.0');
-      expect(b.manifest.definition.keep).toBe(5);
-      expect(b.manifest.tag).toBe('v1.0.0');
-      // the local copy the configs are rendered from is the tagged tree too
-      expect(await readFile(`${b.appDir}/package.json`, 'utf8')).toContain('"version": "1.0.0"');
-      expect(existsSync(`${b.appDir}/node_modules`)).toBe(false);
-    } finally {
-      await git(project, 'checkout', '--', 'bundles/demo');
-      await rm(`${dir}/app/untracked.js`, { force: true });
-    }
-  });
+  test(
+    'builds from the tag: a dirty working tree (edits, untracked files, changed definition) ' +
+      'never reaches the bundle',
+    async () => {
+      const dir = `${project}/bundles/demo`;
+      const committedServer = await git(project, 'show', 'v1.0.0:bundles/demo/app/server.js');
+      await appendFile(`${dir}/app/server.js`, '\nthrow new Error("uncommitted");\n');
+      await writeFile(`${dir}/app/untracked.js`, 'secret');
+      const pkg = await readFile(`${dir}/package.json`, 'utf8');
+      await writeFile(`${dir}/package.json`, pkg.replace('"1.1.0"', '"9.9.9-dirty"'));
+      const def = await readFile(`${dir}/bundle.ts`, 'utf8');
+      await writeFile(`${dir}/bundle.ts`, def.replace('keep: 5', 'keep: 42'));
+      try {
+        const b = await buildBundle({ projectDir: project, name: 'demo', tag: 'v1.0.0' });
+        const x = await extractWithTar(b.archivePath);
+        cleanup.push(x);
+        expect(await readFile(`${x}/app/app/server.js`, 'utf8')).toBe(`${committedServer}\n`);
+        expect(existsSync(`${x}/app/app/untracked.js`)).toBe(false);
+        expect(JSON.parse(await readFile(`${x}/app/package.json`, 'utf8')).version).toBe('1.0.0');
+        expect(b.manifest.definition.keep).toBe(5);
+        expect(b.manifest.tag).toBe('v1.0.0');
+        // the local copy the configs are rendered from is the tagged tree too
+        expect(await readFile(`${b.appDir}/package.json`, 'utf8')).toContain('"version": "1.0.0"');
+        expect(existsSync(`${b.appDir}/node_modules`)).toBe(false);
+      } finally {
+        await git(project, 'checkout', '--', 'bundles/demo');
+        await rm(`${dir}/app/untracked.js`, { force: true });
+      }
+    },
+  );
 
   test('unknown tag: a usage error listing the recent tags', async () => {
     const err = await buildBundle({ projectDir: project, name: 'demo', tag: 'v9.9.9' }).catch((e: unknown) => e);
@@ -196,7 +201,8 @@ describe('node bundle (bundles/demo)', () => {
       file,
       def.replace(
         "env: { kind: 'node' },",
-        "env: { kind: 'none' },\n  build: [['node', '-e', 'console.log(\"compiling assets\"); console.error(\"boom: asset missing\"); process.exit(3)']],",
+        "env: { kind: 'none' },\n  build: [['node', '-e', 'console.log(\"compiling assets\"); " +
+          'console.error("boom: asset missing"); process.exit(3)\']],',
       ),
     );
     await git(p, 'commit', '-q', '-am', 'failing build');
@@ -218,54 +224,59 @@ async function demoRebuild(dir: string): Promise<BuiltBundle> {
 }
 
 describe('the demo app from the artifact', () => {
-  test('serves its version and /check.html; on SIGTERM it stops accepting, finishes the request in flight and exits 0', async () => {
-    const { spawn } = await import('node:child_process');
-    const x = await extractWithTar(v110.archivePath);
-    cleanup.push(x);
-    const child = spawn(process.execPath, [`${x}/app/app/server.js`, '--host', '127.0.0.1', '--port', '0'], {
-      cwd: `${x}/app`,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const port = Number(
-      await waitFor(
-        () => {
-          if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
-          return /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-        },
-        { timeoutMs: 20_000, what: 'the demo server to listen' },
-      ),
-    );
-    const base = `http://127.0.0.1:${port}`;
-    const check = await fetch(`${base}/check.html`);
-    expect(check.status).toBe(200);
-    expect(await check.text()).toBe('ok\n');
-    const root = (await (await fetch(`${base}/`)).json()) as {
-      name: string;
-      version: string;
-      host: string;
-      work: string;
-    };
-    expect(root).toMatchObject({ name: 'demo', version: '1.1.0' });
-    expect(root.work).toMatch(/^[0-9a-f]{16}$/);
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  test(
+    'serves its version and /check.html; ' +
+      'on SIGTERM it stops accepting, finishes the request in flight and exits 0',
+    async () => {
+      const { spawn } = await import('node:child_process');
+      const x = await extractWithTar(v110.archivePath);
+      cleanup.push(x);
+      const child = spawn(process.execPath, [`${x}/app/app/server.js`, '--host', '127.0.0.1', '--port', '0'], {
+        cwd: `${x}/app`,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      const port = Number(
+        await waitFor(
+          () => {
+            if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+            return /listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+          },
+          { timeoutMs: 20_000, what: 'the demo server to listen' },
+        ),
+      );
+      const base = `http://127.0.0.1:${port}`;
+      const check = await fetch(`${base}/check.html`);
+      expect(check.status).toBe(200);
+      expect(await check.text()).toBe('ok\n');
+      const root = (await (await fetch(`${base}/`)).json()) as {
+        name: string;
+        version: string;
+        host: string;
+        work: string;
+      };
+      expect(root).toMatchObject({ name: 'demo', version: '1.1.0' });
+      expect(root.work).toMatch(/^[0-9a-f]{16}$/);
+      expect((await fetch(`${base}/nope`)).status).toBe(404);
 
-    const slow = slowRequest(`${base}/?delay=1500`);
-    const clientPort = await slow.sent;
-    const inFlight = { timeoutMs: 10_000, what: 'the slow request to be in flight' };
-    await waitFor(() => serverHasRead(port, clientPort), inFlight);
-    child.kill('SIGTERM');
-    // printed just before server.close(): from here on no new connection is accepted
-    const stopping = { timeoutMs: 10_000, what: 'the server to stop accepting' };
-    await waitFor(() => out.includes('demo: SIGTERM, finishing requests in flight'), stopping);
-    await expect(fetch(`${base}/check.html`, { headers: { connection: 'close' } })).rejects.toThrow(); // no longer accepting
-    const finished = await slow.answer;
-    expect(finished.status).toBe(200);
-    expect((JSON.parse(finished.body) as { version: string }).version).toBe('1.1.0');
-    expect(await exited).toBe(0);
-  });
+      const slow = slowRequest(`${base}/?delay=1500`);
+      const clientPort = await slow.sent;
+      const inFlight = { timeoutMs: 10_000, what: 'the slow request to be in flight' };
+      await waitFor(() => serverHasRead(port, clientPort), inFlight);
+      child.kill('SIGTERM');
+      // printed just before server.close(): from here on no new connection is accepted
+      const stopping = { timeoutMs: 10_000, what: 'the server to stop accepting' };
+      await waitFor(() => out.includes('demo: SIGTERM, finishing requests in flight'), stopping);
+      // no longer accepting
+      await expect(fetch(`${base}/check.html`, { headers: { connection: 'close' } })).rejects.toThrow();
+      const finished = await slow.answer;
+      expect(finished.status).toBe(200);
+      expect((JSON.parse(finished.body) as { version: string }).version).toBe('1.1.0');
+      expect(await exited).toBe(0);
+    },
+  );
 });
 
 /** A GET on its own connection: `sent` gives the client's port once the whole request is written. */

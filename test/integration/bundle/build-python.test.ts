@@ -40,34 +40,38 @@ describe('python bundle (bundles/demo-py)', () => {
     expect(built.manifest.files.find((f) => f.path === 'env/bin/python3')?.link).toBe('/usr/bin/python3');
   });
 
-  test('relocatable: extracted anywhere, the console script runs the venv python and imports the app from the venv', async () => {
-    const parent = await mkdtemp(`${tmpdir()}/ferry-relocated-`);
-    cleanup.push(parent);
-    const release = `${parent}/some/other/place/releases/${built.id}`;
-    await mkdir(release, { recursive: true });
-    await extractWithTar(built.archivePath, release);
-    const { stdout } = await run(`${release}/env/bin/demo-py-server`, ['--version'], {
-      env: { PATH: '/usr/bin:/bin' },
-    });
-    expect(stdout.trim()).toBe(
-      `demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`,
-    );
-    // through a `current` symlink, and with the activate script
-    await symlink(`releases/${built.id}`, `${parent}/some/other/place/current`);
-    const viaCurrent = await run(
-      'bash',
-      [
-        '-c',
-        `. ${parent}/some/other/place/current/env/bin/activate && echo "$VIRTUAL_ENV" && command -v demo-py-server && demo-py-server --version`,
-      ],
-      { env: { PATH: '/usr/bin:/bin' } },
-    );
-    const [venv, script, version] = viaCurrent.stdout.trim().split('\n');
-    expect(venv).toBe(`${release}/env`);
-    expect(script).toBe(`${release}/env/bin/demo-py-server`);
-    expect(version).toMatch(/^demo-py 1\.1\.0 /);
-    expect(await readFile(`${release}/env/pyvenv.cfg`, 'utf8')).not.toContain(project);
-  });
+  test(
+    'relocatable: extracted anywhere, ' + 'the console script runs the venv python and imports the app from the venv',
+    async () => {
+      const parent = await mkdtemp(`${tmpdir()}/ferry-relocated-`);
+      cleanup.push(parent);
+      const release = `${parent}/some/other/place/releases/${built.id}`;
+      await mkdir(release, { recursive: true });
+      await extractWithTar(built.archivePath, release);
+      const { stdout } = await run(`${release}/env/bin/demo-py-server`, ['--version'], {
+        env: { PATH: '/usr/bin:/bin' },
+      });
+      expect(stdout.trim()).toBe(
+        `demo-py 1.1.0 module=${release}/env/lib/python3.11/site-packages/demo_py/__init__.py prefix=${release}/env`,
+      );
+      // through a `current` symlink, and with the activate script
+      await symlink(`releases/${built.id}`, `${parent}/some/other/place/current`);
+      const viaCurrent = await run(
+        'bash',
+        [
+          '-c',
+          `. ${parent}/some/other/place/current/env/bin/activate && echo "$VIRTUAL_ENV" && ` +
+            'command -v demo-py-server && demo-py-server --version',
+        ],
+        { env: { PATH: '/usr/bin:/bin' } },
+      );
+      const [venv, script, version] = viaCurrent.stdout.trim().split('\n');
+      expect(venv).toBe(`${release}/env`);
+      expect(script).toBe(`${release}/env/bin/demo-py-server`);
+      expect(version).toMatch(/^demo-py 1\.1\.0 /);
+      expect(await readFile(`${release}/env/pyvenv.cfg`, 'utf8')).not.toContain(project);
+    },
+  );
 
   test("every dist-info RECORD still verifies after relocation (pip's own integrity data)", async () => {
     const parent = await mkdtemp(`${tmpdir()}/ferry-record-`);
@@ -127,11 +131,15 @@ describe('python bundle (bundles/demo-py)', () => {
       );
       // and it serves: start it, ask it, stop it with SIGTERM
       const port = 18_000 + Math.floor(Math.random() * 1000);
+      // the venv python prints the body of http://127.0.0.1:<port><path>
+      const get = (path: string): string =>
+        `${release}/env/bin/python -c "import urllib.request,sys; ` +
+        `sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:${port}${path}').read().decode())"`;
       const serve = await fleet.exec(
         host,
         `${release}/env/bin/demo-py-server --host 127.0.0.1 --port ${port} >/tmp/demo-py.log 2>&1 & pid=$!; ` +
-          `for i in $(seq 1 50); do ${release}/env/bin/python -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:${port}/check.html').read().decode())" 2>/dev/null && break; sleep 0.1; done; ` +
-          `${release}/env/bin/python -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:${port}/').read().decode())"; kill -TERM $pid; wait $pid; echo "exit=$?"`,
+          `for i in $(seq 1 50); do ${get('/check.html')} 2>/dev/null && break; sleep 0.1; done; ` +
+          `${get('/')}; kill -TERM $pid; wait $pid; echo "exit=$?"`,
       );
       const lines = serve.stdout.trim().split('\n');
       expect(lines[0]).toBe('ok');

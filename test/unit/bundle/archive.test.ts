@@ -34,17 +34,20 @@ async function entries(root: string): Promise<TreeEntry[]> {
 }
 
 describe('reproducible archive', () => {
-  test('same content → byte-identical archives, whatever the modes, mtimes, order and hard links on disk', async () => {
-    const mtime = new Date('2024-05-01T12:00:00Z');
-    const a = await tree(0);
-    const b = await tree(1);
-    const ra = await writeArchive(a, await entries(a), mtime, `${a}/out.tar.gz`);
-    const rb = await writeArchive(b, await entries(b), mtime, `${b}/out.tar.gz`);
-    expect(ra.sha256).toBe(rb.sha256);
-    expect(ra.size).toBe(rb.size);
-    const other = await writeArchive(a, await entries(a), new Date('2024-05-01T12:00:01Z'), `${a}/out2.tar.gz`);
-    expect(other.sha256).not.toBe(ra.sha256); // the mtime is really in there
-  });
+  test(
+    'same content → byte-identical archives, ' + 'whatever the modes, mtimes, order and hard links on disk',
+    async () => {
+      const mtime = new Date('2024-05-01T12:00:00Z');
+      const a = await tree(0);
+      const b = await tree(1);
+      const ra = await writeArchive(a, await entries(a), mtime, `${a}/out.tar.gz`);
+      const rb = await writeArchive(b, await entries(b), mtime, `${b}/out.tar.gz`);
+      expect(ra.sha256).toBe(rb.sha256);
+      expect(ra.size).toBe(rb.size);
+      const other = await writeArchive(a, await entries(a), new Date('2024-05-01T12:00:01Z'), `${a}/out2.tar.gz`);
+      expect(other.sha256).not.toBe(ra.sha256); // the mtime is really in there
+    },
+  );
 
   test('entries in byte order, directories first, no hard links, owner 0/0, normalized modes', async () => {
     const b = await tree(1);

@@ -78,29 +78,37 @@ describe('bundle definition', () => {
     );
   });
 
-  test('bundles/demo/bundle.ts loads with jiti (its `../../src/bundle/define-bundle.js` import resolves to the .ts source)', async () => {
-    const { definition } = await loadDefinition(`${DEMO_DIR}/bundle.ts`, 'bundles/demo/bundle.ts', 'demo');
-    expect(definition.name).toBe('demo');
-    expect(definition.env).toEqual({ kind: 'node', scripts: true });
-  });
+  test(
+    'bundles/demo/bundle.ts loads with jiti ' +
+      '(its `../../src/bundle/define-bundle.js` import resolves to the .ts source)',
+    async () => {
+      const { definition } = await loadDefinition(`${DEMO_DIR}/bundle.ts`, 'bundles/demo/bundle.ts', 'demo');
+      expect(definition.name).toBe('demo');
+      expect(definition.env).toEqual({ kind: 'node', scripts: true });
+    },
+  );
 
-  test('a bundle.ts outside this repo (as extracted from a tag) still finds defineBundle; load errors name the file', async () => {
-    const dir = await tempDir('ferry-def-');
-    await writeFile(
-      `${dir}/bundle.ts`,
-      "import { defineBundle } from '../../src/bundle/define-bundle.js';\nconst keep: number = 3;\nexport default defineBundle({ name: 'x', env: { kind: 'none' }, keep });\n",
-    );
-    expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.keep).toBe(3);
-    await writeFile(
-      `${dir}/bundle.ts`,
-      "import { defineBundle } from 'ferry';\nexport default defineBundle({ name: 'x', env: { kind: 'none' } });\n",
-    );
-    expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.name).toBe('x');
-    await writeFile(`${dir}/bundle.ts`, 'export default {{{ ;\n');
-    await expect(loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).rejects.toThrow(
-      /^bundles\/x\/bundle\.ts: cannot load bundle definition: /,
-    );
-  });
+  test(
+    'a bundle.ts outside this repo (as extracted from a tag) still finds defineBundle; ' + 'load errors name the file',
+    async () => {
+      const dir = await tempDir('ferry-def-');
+      await writeFile(
+        `${dir}/bundle.ts`,
+        "import { defineBundle } from '../../src/bundle/define-bundle.js';\nconst keep: number = 3;\n" +
+          "export default defineBundle({ name: 'x', env: { kind: 'none' }, keep });\n",
+      );
+      expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.keep).toBe(3);
+      await writeFile(
+        `${dir}/bundle.ts`,
+        "import { defineBundle } from 'ferry';\nexport default defineBundle({ name: 'x', env: { kind: 'none' } });\n",
+      );
+      expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.name).toBe('x');
+      await writeFile(`${dir}/bundle.ts`, 'export default {{{ ;\n');
+      await expect(loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).rejects.toThrow(
+        /^bundles\/x\/bundle\.ts: cannot load bundle definition: /,
+      );
+    },
+  );
 });
 
 describe('bundle.yaml', () => {

@@ -14,9 +14,10 @@ const ENV = '/build/.staging-x/env';
 
 describe('venv relocation (pure rewrites)', () => {
   test('console script shebang → sh trampoline; the python body is kept', () => {
-    const script = `#!${ENV}/bin/python3\n# -*- coding: utf-8 -*-\nimport sys\nfrom app import main\nsys.exit(main())\n`;
+    const body = '# -*- coding: utf-8 -*-\nimport sys\nfrom app import main\nsys.exit(main())\n';
+    const script = `#!${ENV}/bin/python3\n${body}`;
     const out = relocateScript(script, ENV);
-    expect(out).toBe(`${TRAMPOLINE}# -*- coding: utf-8 -*-\nimport sys\nfrom app import main\nsys.exit(main())\n`);
+    expect(out).toBe(`${TRAMPOLINE}${body}`);
     expect(out).not.toContain(ENV);
     expect(relocateScript('#!/bin/sh\necho hi\n', ENV)).toBe('#!/bin/sh\necho hi\n');
     expect(relocateScript('no shebang', ENV)).toBe('no shebang');
@@ -34,7 +35,9 @@ describe('venv relocation (pure rewrites)', () => {
   });
 
   test('pyvenv.cfg keeps home/version/flags, drops lines naming the build folder', () => {
-    const cfg = `home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\nexecutable = /usr/bin/python3.11\ncommand = /usr/bin/python3 -m venv ${ENV}\n`;
+    const cfg =
+      'home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n' +
+      `executable = /usr/bin/python3.11\ncommand = /usr/bin/python3 -m venv ${ENV}\n`;
     expect(relocatePyvenvCfg(cfg)).toBe('home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n');
   });
 

@@ -24,16 +24,19 @@ async function render(
 }
 
 describe('template strictness', () => {
-  test('an undefined attribute is a ProjectError naming bundles/<name>/<template>:line:col and the variable', async () => {
-    const text = 'server {\n    listen 80;\n    root {{ host.attrs.doc_root }};\n}\n';
-    const err = await render(text, ctx('web1')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProjectError);
-    const e = err as ProjectError;
-    expect(e.position).toEqual({ file: 'bundles/demo/templates/t.conf.liquid', line: 3, column: 13 });
-    expect(e.message).toMatch(
-      /^bundles\/demo\/templates\/t\.conf\.liquid:3:13: undefined variable: host\.attrs\.doc_root/,
-    );
-  });
+  test(
+    'an undefined attribute is a ProjectError ' + 'naming bundles/<name>/<template>:line:col and the variable',
+    async () => {
+      const text = 'server {\n    listen 80;\n    root {{ host.attrs.doc_root }};\n}\n';
+      const err = await render(text, ctx('web1')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProjectError);
+      const e = err as ProjectError;
+      expect(e.position).toEqual({ file: 'bundles/demo/templates/t.conf.liquid', line: 3, column: 13 });
+      expect(e.message).toMatch(
+        /^bundles\/demo\/templates\/t\.conf\.liquid:3:13: undefined variable: host\.attrs\.doc_root/,
+      );
+    },
+  );
 
   test('an undefined top-level name and an unknown filter are errors too', async () => {
     await expect(render('x {{ nope }}', ctx('web1'))).rejects.toThrow(/t\.conf\.liquid:1:6: undefined variable: nope/);

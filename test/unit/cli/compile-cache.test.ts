@@ -37,7 +37,8 @@ describe('compile cache (Node 20 path)', () => {
   };
   const entries = (cacheHome: string) =>
     readdirSync(cacheHome, { recursive: true }).filter((f) => String(f).endsWith('.bin'));
-  const nodeHasOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function'; // Node ≥ 22.1
+  // Node ≥ 22.1
+  const nodeHasOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
   it.skipIf(nodeHasOwn)('caches a module, reuses it, and a same-length edit is never served stale', () => {
     const { root, cacheHome } = setup();

@@ -23,7 +23,8 @@ describe('inventory parse cache (per user, keyed by text and build)', () => {
     const file = join(dir, 'a.yaml');
     writeFileSync(
       file,
-      'defaults: { port: 1 }\nroles: { app: { attrs: { port: 2 } } }\nhosts:\n  web1: { address: 10.0.0.1, roles: [app] }\n  db1: {}\n',
+      'defaults: { port: 1 }\nroles: { app: { attrs: { port: 2 } } }\n' +
+        'hosts:\n  web1: { address: 10.0.0.1, roles: [app] }\n  db1: {}\n',
     );
     const first = await loadInventory(file);
     expect(cached()).toHaveLength(1);

@@ -126,7 +126,9 @@ describe('nginx -t', () => {
     const write = (body: string): void =>
       writeFileSync(
         conf,
-        `pid ${pid};\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  server { listen 127.0.0.1:27320; location / { return 200 "${body}\\n"; } }\n}\n`,
+        `pid ${pid};\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n` +
+          `  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n` +
+          `  server { listen 127.0.0.1:27320; location / { return 200 "${body}\\n"; } }\n}\n`,
       );
     const get = async (): Promise<string> => (await fetch('http://127.0.0.1:27320/')).text();
     write('one');

@@ -38,7 +38,8 @@ describe('haproxy reload (daemon mode, -sf, as Debian’s init script)', () => {
     expect(
       r(saveServerStateCommand({ socket: '/run/haproxy/admin.sock', stateFile: '/var/lib/haproxy/server-state' })),
     ).toBe(
-      "printf '%s\\n' 'show servers state' | socat -t 10 -T 30 - UNIX-CONNECT:/run/haproxy/admin.sock > /var/lib/haproxy/server-state.ferry-tmp" +
+      "printf '%s\\n' 'show servers state' | socat -t 10 -T 30 - UNIX-CONNECT:/run/haproxy/admin.sock" +
+        ' > /var/lib/haproxy/server-state.ferry-tmp' +
         ' && [ "$(head -n 1 /var/lib/haproxy/server-state.ferry-tmp)" = 1 ]' +
         ' && mv -f /var/lib/haproxy/server-state.ferry-tmp /var/lib/haproxy/server-state' +
         ' || { rm -f /var/lib/haproxy/server-state.ferry-tmp; false; }',
@@ -71,7 +72,8 @@ describe('haproxy reload (daemon mode, -sf, as Debian’s init script)', () => {
     const reload = r(haproxyReloadCommand({ config: o.config, pidFile: o.pidFile, transferSocket: o.socket }));
     const start = r(haproxyReloadCommand({ config: o.config, pidFile: o.pidFile }));
     expect(text).toBe(
-      'mkdir -p /run/haproxy /var/lib/haproxy && if [ -s /run/haproxy.pid ] && kill -0 $(cat /run/haproxy.pid) 2>/dev/null;' +
+      'mkdir -p /run/haproxy /var/lib/haproxy' +
+        ' && if [ -s /run/haproxy.pid ] && kill -0 $(cat /run/haproxy.pid) 2>/dev/null;' +
         ` then ${save} && ${reload}; else ${start}; fi`,
     );
     expect(() => haproxyApplyCommand({ ...o, socket: '/run/a b.sock' })).toThrow(UsageError);
@@ -88,7 +90,8 @@ describe('haproxy reload (daemon mode, -sf, as Debian’s init script)', () => {
 describe('nginx', () => {
   it('site test and reload commands', () => {
     expect(r(nginxReloadCommand())).toBe(
-      'nginx -t -q && if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then nginx -s reload; else nginx; fi',
+      'nginx -t -q && if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null;' +
+        ' then nginx -s reload; else nginx; fi',
     );
     const site = r(nginxTestSiteCommand({ sites: ['/srv/app/releases/x/config/nginx/site.conf'] }));
     expect(site).toMatch(/^tmp=\$\(mktemp -d \/tmp\/ferry-nginx-t\.XXXXXX\) && printf '%s' 'pid nginx\.pid;/);

@@ -74,10 +74,10 @@ describe('runtime replies (haproxy 2.6.12 real output)', () => {
 const summary = (csv: string) =>
   parseShowStat(fixture(csv))
     .filter((r) => r.type === 'server')
-    .map(
-      (r) =>
-        `${r.pxname}/${r.svname} ${r.state}${r.transition ? ` ${r.transition.step}/${r.transition.of}` : ''} scur=${r.scur} w=${r.weight} chk=${r.checkStatus ?? '-'}`,
-    );
+    .map((r) => {
+      const moving = r.transition ? ` ${r.transition.step}/${r.transition.of}` : '';
+      return `${r.pxname}/${r.svname} ${r.state}${moving} scur=${r.scur} w=${r.weight} chk=${r.checkStatus ?? '-'}`;
+    });
 
 describe('parseShowStat (haproxy 2.6.12 real output)', () => {
   it('all servers up: every row typed, frontend/backend/server told apart', () => {

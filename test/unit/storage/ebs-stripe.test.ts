@@ -31,7 +31,9 @@ describe('planEbsStripe: fresh host (four blank disks)', () => {
     ]);
     expect(Object.fromEntries(c)).toMatchObject({
       'mdadm-create':
-        'mdadm --create /dev/md0 --run --level=0 --chunk=256 --raid-devices=4 --metadata=1.2 --uuid=aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee /dev/vdb /dev/vdc /dev/vdd /dev/vde && wipefs --all --quiet /dev/md0',
+        'mdadm --create /dev/md0 --run --level=0 --chunk=256 --raid-devices=4 --metadata=1.2 ' +
+        '--uuid=aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee /dev/vdb /dev/vdc /dev/vdd /dev/vde' +
+        ' && wipefs --all --quiet /dev/md0',
       readahead: 'blockdev --setra 65536 /dev/md0',
       pvcreate: 'pvcreate /dev/md0',
       vgcreate: 'vgcreate vgm0 /dev/md0',
@@ -40,22 +42,27 @@ describe('planEbsStripe: fresh host (four blank disks)', () => {
       mount: 'mkdir -p /mnt/lvm0 && mount /mnt/lvm0',
     });
     expect(c.find(([id]) => id === 'mdadm-conf')?.[1]).toBe(
-      'mkdir -p /etc/mdadm && ( cat > /etc/mdadm/mdadm.conf.ferry-tmp ) && chmod 644 /etc/mdadm/mdadm.conf.ferry-tmp && mv -f /etc/mdadm/mdadm.conf.ferry-tmp /etc/mdadm/mdadm.conf',
+      'mkdir -p /etc/mdadm && ( cat > /etc/mdadm/mdadm.conf.ferry-tmp ) && chmod 644 /etc/mdadm/mdadm.conf.ferry-tmp' +
+        ' && mv -f /etc/mdadm/mdadm.conf.ferry-tmp /etc/mdadm/mdadm.conf',
     );
   });
 
-  it('file contents go on stdin: mdadm.conf keeps the template and gains one ARRAY line; fstab one UUID line with nofail', () => {
-    expect(stdinOf(plan, 'mdadm-conf')).toBe(
-      `${CONF_FRESH}ARRAY /dev/md0 metadata=1.2 UUID=aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee\n`,
-    );
-    expect(stdinOf(plan, 'fstab')).toBe(
-      `${FSTAB_FRESH}UUID=99999999-8888-7777-6666-555555555555 /mnt/lvm0 xfs noatime,nofail 0 0\n`,
-    );
-    expect(stdinOf(plan, 'udev-readahead')).toBe(udevRuleContent(IDS.arrayUuid, 65536));
-    expect(stdinOf(plan, 'udev-readahead')).toContain(
-      'ENV{MD_UUID}=="aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee", ATTR{bdi/read_ahead_kb}="32768"',
-    );
-  });
+  it(
+    'file contents go on stdin: ' +
+      'mdadm.conf keeps the template and gains one ARRAY line; fstab one UUID line with nofail',
+    () => {
+      expect(stdinOf(plan, 'mdadm-conf')).toBe(
+        `${CONF_FRESH}ARRAY /dev/md0 metadata=1.2 UUID=aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee\n`,
+      );
+      expect(stdinOf(plan, 'fstab')).toBe(
+        `${FSTAB_FRESH}UUID=99999999-8888-7777-6666-555555555555 /mnt/lvm0 xfs noatime,nofail 0 0\n`,
+      );
+      expect(stdinOf(plan, 'udev-readahead')).toBe(udevRuleContent(IDS.arrayUuid, 65536));
+      expect(stdinOf(plan, 'udev-readahead')).toContain(
+        'ENV{MD_UUID}=="aaaaaaaa:bbbbcccc:ddddeeee:eeeeeeee", ATTR{bdi/read_ahead_kb}="32768"',
+      );
+    },
+  );
 
   it('no initramfs tool on the host: said, not silently skipped', () => {
     expect(plan.notes.join('\n')).toMatch(/no update-initramfs or dracut/);

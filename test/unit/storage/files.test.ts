@@ -18,7 +18,9 @@ describe('planMdadmConf', () => {
     });
   });
   it('duplicates (appended twice, one with a continuation line) become one, where the first was', () => {
-    const text = `DEVICE partitions\nARRAY /dev/md0 UUID=${U}\n   devices=/dev/vdb,/dev/vdc\nMAILADDR root\nARRAY /dev/md0 UUID=${U}\n`;
+    const text =
+      `DEVICE partitions\nARRAY /dev/md0 UUID=${U}\n   devices=/dev/vdb,/dev/vdc\n` +
+      `MAILADDR root\nARRAY /dev/md0 UUID=${U}\n`;
     expect(planMdadmConf(text, '/dev/md0', U)).toEqual({
       kind: 'write',
       content: `DEVICE partitions\n${LINE}\nMAILADDR root\n`,
@@ -67,7 +69,8 @@ describe('planFstab', () => {
     expect(r).toMatchObject({
       kind: 'write',
       content:
-        '# root\n/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n# swap\n/swapfile none swap sw 0 0\n',
+        '# root\n/dev/vda / ext4 defaults 0 1\nUUID=abc /data xfs noatime,nofail 0 0\n' +
+        '# swap\n/swapfile none swap sw 0 0\n',
     });
   });
   it('nofail is added to the options when missing', () => {

@@ -22,7 +22,8 @@ describe('planSwapfile', () => {
       ['swapfile-create', 'fallocate -l 67108864 /swapfile && chmod 600 /swapfile && mkswap /swapfile'],
       [
         'fstab',
-        'mkdir -p /etc && ( cat > /etc/fstab.ferry-tmp ) && chmod 644 /etc/fstab.ferry-tmp && mv -f /etc/fstab.ferry-tmp /etc/fstab',
+        'mkdir -p /etc && ( cat > /etc/fstab.ferry-tmp ) && chmod 644 /etc/fstab.ferry-tmp' +
+          ' && mv -f /etc/fstab.ferry-tmp /etc/fstab',
       ],
       ['swapon', 'swapon /swapfile'],
     ]);
@@ -58,7 +59,12 @@ describe('planSwapfile', () => {
   });
   it('parses its probe', () => {
     const out =
-      '\n@@ferry:stat@@\n67108864 600 regular file\n\n@@ferry:blkid@@\nDEVNAME=/swapfile\nTYPE=swap\n\n@@ferry:swaps@@\nFilename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/swapfile                               file\t\t65532\t\t0\t\t-2\n\n@@ferry:fstab@@\n@@present@@\n/swapfile none swap sw 0 0\n\n@@ferry:end@@\n';
+      '\n@@ferry:stat@@\n67108864 600 regular file\n' +
+      '\n@@ferry:blkid@@\nDEVNAME=/swapfile\nTYPE=swap\n' +
+      '\n@@ferry:swaps@@\nFilename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' +
+      '/swapfile                               file\t\t65532\t\t0\t\t-2\n' +
+      '\n@@ferry:fstab@@\n@@present@@\n/swapfile none swap sw 0 0\n' +
+      '\n@@ferry:end@@\n';
     expect(parseSwapfileFacts(out)).toEqual({
       file: { sizeBytes: 67108864, mode: '600', type: 'regular file' },
       signature: { DEVNAME: '/swapfile', TYPE: 'swap' },

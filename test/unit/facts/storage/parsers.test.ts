@@ -163,7 +163,8 @@ describe('/proc/swaps', () => {
   it('header skipped', () => {
     expect(
       parseProcSwaps(
-        'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/swapfile                               file\t\t65532\t\t0\t\t-2\n',
+        'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' +
+          '/swapfile                               file\t\t65532\t\t0\t\t-2\n',
       ),
     ).toEqual([{ filename: '/swapfile', type: 'file', sizeKb: 65532 }]);
   });
