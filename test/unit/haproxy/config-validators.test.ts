@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,7 +131,17 @@ describe('nginx -t', () => {
           `  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n` +
           `  server { listen 127.0.0.1:27320; location / { return 200 "${body}\\n"; } }\n}\n`,
       );
-    const get = async (): Promise<string> => (await fetch('http://127.0.0.1:27320/')).text();
+    // a fresh connection per request: a reload closes the old workers' idle keep-alive connections
+    const get = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        http
+          .get('http://127.0.0.1:27320/', { agent: false }, (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (d: string) => (body += d));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject);
+      });
     write('one');
     try {
       expect((await sh(nginxReloadCommand({ conf, pidFile: pid }))).code).toBe(0); // starts it
