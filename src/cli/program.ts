@@ -18,6 +18,7 @@ export async function buildProgram(
   const program = addGlobalOptions(new Program('ferry'))
     .description('typed remote tasks and versioned bundles over SSH')
     .option('--list', 'list tasks (tasks/*.ts) with their params')
+    .option('-V, --version', "print ferry's version")
     .showHelpAfterError('(ferry --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
