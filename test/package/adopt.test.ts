@@ -25,6 +25,15 @@ function quickstart(): string[] {
     .filter(Boolean);
 }
 
+/** README's ```ts examples, each with the project path its first line names (`// tasks/hello.ts`). */
+function readmeExamples(): Array<{ path: string; code: string }> {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  return [...readme.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)```/g)].map((m) => ({
+    path: m[1] ?? '',
+    code: m[2] ?? '',
+  }));
+}
+
 interface Shell {
   code: number;
   out: string;
@@ -178,6 +187,15 @@ describe.skipIf(skip)('a new project: npm pack → install → ferry init → ch
     const unknown = await sh(dir, 'npx ferry --stage qa releases my-app');
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain("unknown stage 'qa'; stages: production, staging");
+
+    // the README's task and bundle examples, as a user would paste them, load and type-check
+    const examples = readmeExamples();
+    expect(examples.map((e) => e.path)).toEqual(['tasks/hello.ts', 'bundles/demo/bundle.ts']);
+    for (const e of examples) {
+      await mkdir(join(dir, e.path, '..'), { recursive: true });
+      await writeFile(join(dir, e.path), e.code);
+    }
+    expect(await must(dir, 'npx ferry check')).toContain('2 task(s) and 2 bundle(s) load');
 
     // a type error in a task that imports from 'ferry' is named file:line:column
     await writeFile(
