@@ -5,4 +5,4 @@
 export const DEPLOY_COMMANDS: readonly string[] = ['deploy', 'rollback', 'releases', 'unlock', 'restart'];
 
 /** Every built-in command (besides commander's `help`); no task may take one of these names. */
-export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check'];
+export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init'];

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command as Program } from 'commander';
@@ -24,13 +24,33 @@ function tscPath(projectDir: string): string | undefined {
   return undefined;
 }
 
-/** `ferry check`: load every task file and type-check the project (tsc --noEmit). */
+/** Load and validate every bundles/<name>/bundle.ts (or .yaml): the same checks a build makes. */
+async function loadBundles(projectDir: string): Promise<number> {
+  const { definitionFile, loadDefinition } = await import('../bundle/load-definition.js');
+  let names: string[];
+  try {
+    names = readdirSync(join(projectDir, 'bundles')).sort();
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names) {
+    const file = definitionFile(join(projectDir, 'bundles', name));
+    if (!file) continue;
+    await loadDefinition(file, `bundles/${name}/${file.slice(file.lastIndexOf('/') + 1)}`, name);
+    n++;
+  }
+  return n;
+}
+
+/** `ferry check`: load every task file and bundle definition, then type-check the project (tsc --noEmit). */
 export function checkCommand(setExit: (code: number) => void): Program {
   return new Program('check')
-    .description('load every task and type-check the project with tsc --noEmit (type errors name file:line)')
+    .description('load every task and bundle, then type-check the project with tsc --noEmit (errors name file:line)')
     .action(async (_o: unknown, self: Program) => {
       const env = makeRunEnv(self.optsWithGlobals<GlobalOptions>());
       const tasks = await loadTasks(env.projectDir);
+      const bundles = await loadBundles(env.projectDir);
       const tsc = tscPath(env.projectDir);
       if (!tsc) throw new UsageError('ferry check needs the typescript package (npm i -D typescript)');
       const config = join(env.projectDir, 'tsconfig.json');
@@ -47,7 +67,7 @@ export function checkCommand(setExit: (code: number) => void): Program {
           );
         throw new ProjectError({ file: config }, 'type check failed');
       }
-      process.stdout.write(`${tasks.length} task(s) load and the project type-checks\n`);
+      process.stdout.write(`${tasks.length} task(s) and ${bundles} bundle(s) load and the project type-checks\n`);
       setExit(0);
     });
 }

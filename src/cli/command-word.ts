@@ -2,6 +2,7 @@
 const WITH_VALUE = new Set([
   '--project',
   '--inventory',
+  '--stage',
   '--hosts',
   '--roles',
   '--set',

@@ -37,5 +37,9 @@ export async function extraCommands(
     const { checkCommand } = await import('./check-command.js');
     out.push(checkCommand(setExit));
   }
+  if (all || word === 'init') {
+    const { initCommand } = await import('./init-command.js');
+    out.push(initCommand(setExit));
+  }
   return out;
 }

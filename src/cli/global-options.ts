@@ -3,6 +3,8 @@ import { InvalidArgumentError, Option, type Command as Program } from 'commander
 export interface GlobalOptions {
   project?: string;
   inventory?: string;
+  stage?: string;
+  yes?: boolean;
   hosts?: string[];
   roles?: string[];
   set: string[];
@@ -40,6 +42,8 @@ export function addGlobalOptions(p: Program): Program {
   return p
     .option('--project <dir>', 'project folder (default: current folder)')
     .option('--inventory <file>', 'inventory file (default: <project>/inventory.yaml)')
+    .option('--stage <name>', 'use inventories/<name>.yaml (default: `stage:` in ferry.yaml, else inventory.yaml)')
+    .option('-y, --yes', 'a protected stage runs without asking (for CI; on a terminal ferry asks)')
     .option('--hosts <names>', 'select hosts by name (comma-separated, repeatable)', list)
     .option('--roles <roles>', 'select hosts having any of these roles (comma-separated, repeatable)', list)
     .option(

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { loadTasks, type LoadedTask } from '../project/load-tasks.js';
 import { exitCodeFor } from './exit-code.js';
@@ -12,6 +14,12 @@ const NO_TASKS = new Set(BUILTIN_COMMANDS.filter((c) => c !== 'check'));
 
 /** The CLI entry: the only place that calls process.exit(Code). SSH, UI and bundle code load only when needed. */
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    const { OWN_ROOT } = await import('../project/own-entries.js');
+    const pkg = JSON.parse(readFileSync(join(OWN_ROOT, 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`ferry ${pkg.version}\n`);
+    return 0;
+  }
   let exit = 0;
   const setExit = (code: number) => {
     exit = code;

@@ -7,6 +7,7 @@ import { taskCommand } from './task-command.js';
 import { extraCommands } from './extra-commands.js';
 import { commandWord } from './command-word.js';
 import { BUILTIN_COMMANDS } from './builtin-commands.js';
+import { applyProjectSettings } from './stage-guard.js';
 
 /** The whole command tree: global flags, built-in commands, one command per task. */
 export async function buildProgram(
@@ -17,9 +18,11 @@ export async function buildProgram(
   const program = addGlobalOptions(new Program('ferry'))
     .description('typed remote tasks and versioned bundles over SSH')
     .option('--list', 'list tasks (tasks/*.ts) with their params')
+    .option('-V, --version', "print ferry's version")
     .showHelpAfterError('(ferry --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .hook('preAction', (_self, action) => applyProjectSettings(program, action));
   program.addCommand(runCommand(setExit));
   for (const c of await extraCommands(commandWord(argv), setExit, () => program.opts<GlobalOptions>()))
     program.addCommand(c);

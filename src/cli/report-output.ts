@@ -39,14 +39,14 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
     lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}`);
   }
   lines.push(
-    `${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
+    `${opts.stage ? `stage ${opts.stage}: ` : ''}${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
       `${s.untouched ? `, ${s.untouched} untouched` : ''}` +
       `${report.dryRun ? ' (dry run: nothing changed)' : ''}` +
       ` in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
   );
   out.write(`${lines.join('\n')}\n`);
   if (opts.json !== undefined) {
-    const text = `${JSON.stringify(report, null, 2)}\n`;
+    const text = `${JSON.stringify(opts.stage ? { stage: opts.stage, ...report } : report, null, 2)}\n`;
     if (opts.json === true) process.stdout.write(text);
     else if (typeof opts.json === 'string') await writeFile(opts.json, text);
   }

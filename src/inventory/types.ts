@@ -21,4 +21,6 @@ export interface Inventory {
   readonly hosts: readonly Host[];
   readonly roles: ReadonlyMap<string, Attrs>;
   readonly defaults: Attrs;
+  /** the file says `stage: { protected: true }` */
+  readonly protected?: boolean;
 }

@@ -8,5 +8,5 @@ export function buildInventory(file: string, data: InventoryData, set: Attrs = {
     ...h,
     attrs: mergeLayers([data.defaults, ...roleLayers, own, set]),
   }));
-  return { file, hosts, roles: new Map(data.roles), defaults: data.defaults };
+  return { file, hosts, roles: new Map(data.roles), defaults: data.defaults, protected: data.protected === true };
 }

@@ -14,7 +14,11 @@ const hostSchema = z.strictObject({
 
 const roleSchema = z.strictObject({ attrs: attrs.default({}) });
 
+/** A stage's own file (inventories/<stage>.yaml) can mark the stage protected: a run asks first. */
+const stageSchema = z.strictObject({ protected: z.boolean().default(false) });
+
 export const inventorySchema = z.strictObject({
+  stage: stageSchema.nullable().optional(),
   defaults: attrs.nullable().default({}),
   roles: z.record(z.string(), roleSchema.nullable()).nullable().default({}),
   hosts: z.record(

@@ -14,6 +14,8 @@ export interface InventoryData {
   readonly defaults: Attrs;
   readonly roles: ReadonlyArray<readonly [string, Attrs]>;
   readonly hosts: ReadonlyArray<Omit<Host, 'attrs'> & { readonly roleLayers: readonly Attrs[]; readonly own: Attrs }>;
+  /** `stage: { protected: true }`: commands that change hosts ask first (or need --yes) */
+  readonly protected: boolean;
 }
 
 /** Parse and validate inventory.yaml; every error names file:line:column. */
@@ -44,5 +46,5 @@ export function parseInventoryFile(file: string, text: string): InventoryData {
       own: def.attrs,
     };
   });
-  return { defaults, roles: [...roles], hosts };
+  return { defaults, roles: [...roles], hosts, protected: parsed.data.stage?.protected ?? false };
 }

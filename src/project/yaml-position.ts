@@ -42,9 +42,6 @@ export function positionOf(y: LocatedYaml, path: readonly PropertyKey[], key?: s
 export function syntaxError(y: LocatedYaml): { position: SourcePosition; message: string } | undefined {
   const err = y.doc.errors[0];
   if (!err) return undefined;
-  const pos = err.linePos?.[0];
-  return {
-    position: { file: y.file, line: pos?.line ?? 1, column: pos?.col ?? 1 },
-    message: err.message.split('\n')[0] ?? err.message,
-  };
+  // linePos is only filled with prettyErrors; the offset always is
+  return { position: at(y, err.pos[0]), message: err.message.split('\n')[0] ?? err.message };
 }

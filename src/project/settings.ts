@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ProjectError } from '../errors/project-error.js';
+import { parseLocatedYaml, syntaxError } from './yaml-position.js';
+import { issueToError } from './zod-issue.js';
+
+/** `ferry.yaml`: what would otherwise be a flag on every command. Flags still win. */
+export interface ProjectSettings {
+  readonly file: string;
+  /** the stage used when --stage is not given (inventories/<stage>.yaml) */
+  readonly stage?: string | undefined;
+  /** absolute paths */
+  readonly knownHosts?: string | undefined;
+  readonly identity: readonly string[];
+  readonly parallel?: number | undefined;
+}
+
+export const SETTINGS_FILE = 'ferry.yaml';
+
+const settingsSchema = z.strictObject({
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a stage name')
+    .optional(),
+  known_hosts: z.string().min(1).optional(),
+  identity: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  parallel: z.number().int().min(1).optional(),
+});
+
+/** `~/x` and project-relative paths, as a shell user would mean them. */
+function projectPath(projectDir: string, p: string): string {
+  if (p === '~' || p.startsWith('~/')) return join(homedir(), p.slice(1));
+  return resolve(projectDir, p);
+}
+
+/** The project's ferry.yaml, or no settings when there is none; errors name file:line:column. */
+export function loadSettings(projectDir: string): ProjectSettings {
+  const file = join(projectDir, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file, identity: [] };
+    throw err;
+  }
+  const y = parseLocatedYaml(file, text);
+  const bad = syntaxError(y);
+  if (bad) throw new ProjectError(bad.position, bad.message);
+  const parsed = settingsSchema.safeParse(y.doc.toJS() ?? {});
+  if (!parsed.success) throw issueToError(y, parsed.error);
+  const s = parsed.data;
+  const ids = s.identity === undefined ? [] : typeof s.identity === 'string' ? [s.identity] : s.identity;
+  return {
+    file,
+    stage: s.stage,
+    knownHosts: s.known_hosts === undefined ? undefined : projectPath(projectDir, s.known_hosts),
+    identity: ids.map((i) => projectPath(projectDir, i)),
+    parallel: s.parallel,
+  };
+}

@@ -1,0 +1,24 @@
+// The bundle __APP__ (Python): `ferry --stage staging deploy __APP__ --tag v0.1.0` builds it from
+// that git tag (never the working tree), stages it on every `app` host, then switches them together.
+// Next edit: put your package here (or point `source` at it) and adjust the supervisor template.
+import { defineBundle } from 'ferry';
+
+export default defineBundle({
+  name: '__APP__',
+  // the app is this folder at the tag; another folder or repository: source: { repo: '../my-app', path: '.' }
+  // python: a virtualenv with this folder pip-installed (offline: a stdlib-only app needs no index),
+  // made relocatable so it runs from /srv/__APP__/releases/<id>/env; `python` must exist on the hosts
+  env: { kind: 'python', package: '.', python: '/usr/bin/python3' },
+  roles: ['app'],
+  configs: [
+    {
+      // rendered per host (Liquid: host.attrs.*, bundle.*, deploy.*), validated before the switch
+      template: 'templates/supervisor.conf.liquid',
+      target: 'supervisor/__APP__.conf',
+      link: '/etc/supervisor/conf.d/__APP__.conf',
+      validate: 'supervisor',
+    },
+  ],
+  // after the switch, ferry waits for http://<address>:<app_port>/check.html to answer 200
+  health: { path: '/check.html', port: 'app_port' },
+});
