@@ -9,6 +9,8 @@ import { formatReleases } from '../../../src/ops/release/list.js';
 import { recordedReleaseFact } from '../../../src/ops/release/manifest.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
 import { rollbackRefusals, type HostTarget } from '../../../src/lifecycle/rollback-target.js';
+import { withOutcome } from '../../../src/lifecycle/history-entry.js';
+import type { HostReport } from '../../../src/runner/report.js';
 import { localSh } from '../../helpers/local-sh.js';
 import { fresh, withReleases } from './fixtures.js';
 
@@ -208,5 +210,39 @@ describe('releases table marks bad releases', () => {
     ]);
     expect(text).toContain('previous  v2 BAD (rolled back from)');
     expect(text).not.toMatch(/current .*BAD/);
+  });
+});
+
+describe("a host's history line gets the run's outcome", () => {
+  const step = (id: string, status: 'ok' | 'failed') =>
+    ({
+      id,
+      title: id,
+      command: '',
+      status,
+      exitCode: status === 'ok' ? 0 : 1,
+      durationMs: 1,
+      stdout: '',
+      stderr: '',
+    }) as const;
+  const report = (steps: ReturnType<typeof step>[]): HostReport => ({
+    host: 'h1',
+    status: steps.some((s) => s.status === 'failed') ? 'failed' : 'ok',
+    durationMs: 5,
+    channels: 2,
+    steps,
+    changes: 0,
+  });
+
+  it('duration always, the failed step only when the line is not ok', () => {
+    const failed = withOutcome(
+      entry('deploy', 'v1', 'v2', { result: 'failed' }),
+      report([step('probe', 'ok'), step('activate', 'failed')]),
+      1234.6,
+    );
+    expect(failed).toMatchObject({ durationMs: 1235, failedStep: 'activate' });
+    const ok = withOutcome(entry('deploy', 'v1', 'v2'), report([step('probe', 'ok')]), 10);
+    expect(ok.durationMs).toBe(10);
+    expect('failedStep' in ok).toBe(false);
   });
 });
