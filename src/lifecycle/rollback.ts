@@ -49,6 +49,10 @@ async function checkHost(h: StartHost, ctx: DeployContext, to: string | undefine
   const title = `read releases/${id}/manifest.json`;
   const release = fact.parse((await s.exec(fact.command, { title, id: 'manifest' })).stdout);
   if (typeof release === 'string') throw new FailedError(`${release}: its own definition is unknown`, name);
+  // its paths (an LB config without a link lives under its deployPath) must be where it was found
+  const root = release.definition.deployPath.replace(/\/+$/, '');
+  if (root !== ctx.paths.root)
+    throw new FailedError(`release ${id} was built for deployPath ${root}, not ${ctx.paths.root}`, name);
   return [
     { from: p.current, to: id, upToDate: p.current === id },
     { candidates, release },
