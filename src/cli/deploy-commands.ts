@@ -4,13 +4,15 @@ import { rollbackCommand } from './commands/rollback.js';
 import { releasesCommand } from './commands/releases.js';
 import { unlockCommand } from './commands/unlock.js';
 import { restartCommand } from './commands/restart.js';
+import { historyCommand } from './commands/history.js';
 
-/** deploy, rollback, releases, unlock, restart. */
+/** deploy, rollback, releases, history, unlock, restart. */
 export function deployCommands(setExit: (code: number) => void): Program[] {
   return [
     deployCommand(setExit),
     rollbackCommand(setExit),
     releasesCommand(setExit),
+    historyCommand(setExit),
     unlockCommand(setExit),
     restartCommand(setExit),
   ];

@@ -10,6 +10,7 @@ import type { DeployContext } from './deploy-context.js';
 import { closeSessions, openSessions } from './sessions.js';
 import { takeLockAndProbe } from './take-lock.js';
 import { finishHost } from './finish-host.js';
+import { withOutcome } from './history-entry.js';
 
 /** What one host is to become: the single value every phase after the lock reads. */
 export interface HostPlan {
@@ -152,7 +153,8 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
           startFailed,
           anyFailed,
         });
-        await finishHost(s, ctx, { history: end.history, prune: end.prune, unlock: true });
+        const history = end.history && withOutcome(end.history, report, performance.now() - t0);
+        await finishHost(s, ctx, { history, prune: end.prune, unlock: true });
       },
     );
     phases.push(finish);

@@ -1,5 +1,7 @@
 import { describeOwner, unlockCommand } from '../ops/release/lock.js';
 import { releasesFact, type HostReleases, type ReleasesRow } from '../ops/release/list.js';
+import { historyFact, type HistoryEntry } from '../ops/release/history.js';
+import type { HistoryRow } from '../ops/release/history-table.js';
 import type { RunReport } from '../runner/report.js';
 import { runOnHosts, type RunHostsOptions } from '../runner/run-hosts.js';
 import type { DeployContext } from './deploy-context.js';
@@ -24,6 +26,22 @@ export async function listReleases(i: StoreInput): Promise<{ report: RunReport; 
     return r;
   });
   const rows = hosts.map((h) => ({ host: h.host, releases: found.get(h.host), error: h.error?.message }));
+  return { report: report(i, new Date().toISOString(), false, hosts), rows };
+}
+
+/** `ferry history`: every host's history.jsonl (its last `last` lines), read-only, no progress lines. */
+export async function readHistory(i: StoreInput & { readonly last?: number }): Promise<{
+  report: RunReport;
+  rows: HistoryRow[];
+}> {
+  const fact = historyFact(i.ctx.paths, i.last);
+  const found = new Map<string, HistoryEntry[]>();
+  const hosts = await runOnHosts({ ...i.run, silent: true }, async (s) => {
+    const entries = fact.parse((await s.exec(fact.command, { title: 'read history', id: 'history' })).stdout);
+    found.set(s.host.name, entries);
+    return { entries };
+  });
+  const rows = hosts.map((h) => ({ host: h.host, entries: found.get(h.host), error: h.error?.message }));
   return { report: report(i, new Date().toISOString(), false, hosts), rows };
 }
 

@@ -1,3 +1,4 @@
+import type { Fact } from '../../facts/fact.js';
 import { quote } from '../../shell/quote.js';
 import type { ReleasePaths } from './paths.js';
 
@@ -16,6 +17,12 @@ export interface HistoryEntry {
   readonly to?: string | undefined;
   readonly result: 'ok' | 'failed' | 'staged-only' | 'rolled-back' | 'unchanged';
   readonly error?: string | undefined;
+  /** from the run's start to this host's finish */
+  readonly durationMs?: number | undefined;
+  /** id of the step that failed on this host, when one did */
+  readonly failedStep?: string | undefined;
+  /** a rollback: the release it switched away from, now marked bad (a later rollback skips it) */
+  readonly bad?: string | undefined;
 }
 
 /** Who ran it and what release it was about: the same for every line of one run. */
@@ -32,6 +39,7 @@ export interface HistoryEvent {
   readonly to: string | undefined;
   readonly result: HistoryEntry['result'];
   readonly error?: string | undefined;
+  readonly bad?: string | undefined;
 }
 
 export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntry {
@@ -50,6 +58,7 @@ export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntr
     to: e.to,
     result: e.result,
     ...(e.error ? { error: e.error } : {}),
+    ...(e.bad ? { bad: e.bad } : {}),
   };
 }
 
@@ -71,6 +80,60 @@ export function parseHistory(lines: readonly string[]): HistoryEntry[] {
     } catch {
       // skipped
     }
+  }
+  return out;
+}
+
+/** Read-only: the last `lines` lines of history.jsonl (all of them when absent), oldest first. */
+export function historyFact(p: ReleasePaths, lines?: number): Fact<HistoryEntry[]> {
+  const file = quote(p.history);
+  const read = lines === undefined ? `cat ${file}` : `tail -n ${Math.max(1, Math.floor(lines))} ${file}`;
+  return {
+    name: 'history',
+    command: { script: `if [ -f ${file} ]; then ${read}; fi` },
+    parse: (stdout) => parseHistory(stdout.split('\n').filter((l) => l.trim() !== '')),
+  };
+}
+
+/**
+ * Releases marked bad: each successful rollback marks the release it left (Deployer's BAD_RELEASE);
+ * a later successful switch to a release clears its mark.
+ */
+export function badReleases(entries: readonly HistoryEntry[]): Set<string> {
+  const bad = new Set<string>();
+  for (const e of entries) {
+    if (e.result !== 'ok' || (e.action !== 'deploy' && e.action !== 'rollback')) continue;
+    if (e.to) bad.delete(e.to);
+    if (e.action === 'rollback' && e.bad) bad.add(e.bad);
+  }
+  return bad;
+}
+
+/** What a host has now, besides its history. */
+export interface StoreNow {
+  readonly current?: string | undefined;
+  readonly previous?: string | undefined;
+  /** complete releases on the host */
+  readonly present: readonly string[];
+}
+
+/**
+ * Where a rollback without --to may take this host, best first: the releases that were live here
+ * before, newest first (history's successful switches), without the live one, those marked bad and
+ * those no longer on the host. With no switch in history: `previous`, unless marked bad.
+ */
+export function rollbackCandidates(entries: readonly HistoryEntry[], now: StoreNow): string[] {
+  const bad = badReleases(entries);
+  const live: string[] = [];
+  for (const e of entries) {
+    if (e.result !== 'ok' || (e.action !== 'deploy' && e.action !== 'rollback')) continue;
+    for (const id of [e.from, e.to]) if (id && live[live.length - 1] !== id) live.push(id);
+  }
+  if (live.length === 0 && now.previous) live.push(now.previous);
+  const out: string[] = [];
+  for (const id of live.reverse()) {
+    if (id === now.current || bad.has(id) || !now.present.includes(id) || out.includes(id)) continue;
+    out.push(id);
   }
   return out;
 }

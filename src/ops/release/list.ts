@@ -1,6 +1,6 @@
 import type { Fact } from '../../facts/fact.js';
 import { quote } from '../../shell/quote.js';
-import { parseHistory, type HistoryEntry } from './history.js';
+import { badReleases, parseHistory, type HistoryEntry } from './history.js';
 import { first, keyValues } from './key-values.js';
 import { describeOwner, parseOwner, printOwnerScript, type OwnerSeen } from './lock.js';
 import { releaseIdOf, type ReleasePaths } from './paths.js';
@@ -73,12 +73,15 @@ export function formatReleases(perHost: readonly ReleasesRow[]): string {
     const r = h.releases;
     const when = (id: string | undefined) => r.releases.find((x) => x.id === id)?.mtime;
     const since = when(r.current);
-    const cur = r.current ? `${r.current}${since ? ` (${date(since)})` : ''}` : '(none)';
+    // Deployer's BAD_RELEASE: a release a rollback left, skipped by the next rollback
+    const bad = badReleases(r.history);
+    const mark = (id: string | undefined) => (id && bad.has(id) ? ' BAD (rolled back from)' : '');
+    const cur = r.current ? `${r.current}${since ? ` (${date(since)})` : ''}${mark(r.current)}` : '(none)';
     lines.push(`${h.host}:`);
     lines.push(`  current   ${cur}`);
-    lines.push(`  previous  ${r.previous ?? '(none)'}`);
+    lines.push(`  previous  ${r.previous ?? '(none)'}${mark(r.previous)}`);
     const others = r.releases.filter((x) => x.id !== r.current && x.id !== r.previous);
-    for (const o of others) lines.push(`  staged    ${o.id} (${date(o.mtime)})`);
+    for (const o of others) lines.push(`  staged    ${o.id} (${date(o.mtime)})${mark(o.id)}`);
     if (r.lock) lines.push(`  LOCKED    by ${describeOwner(r.lock, false)}`);
     const last = r.history[r.history.length - 1];
     if (last) {
