@@ -153,7 +153,7 @@ class Run {
       async (s, ui) => {
         const plan = planOf(p, s.host.name);
         const from = plan.from;
-        if (!from) throw new FailedError(`left on ${plan.to}: ${why}, and it has no previous release to go back to`);
+        if (!from) throw new FailedError(`left on ${plan.to}: ${why}, and it has no previous release`, s.host.name);
         await this.roll(s, lbs, ui.title, { action: (t) => this.switchBack(s, plan, from, t) });
         throw new FailedError(`switched back to ${from}: ${why}`, s.host.name);
       };
