@@ -1,6 +1,6 @@
 import { Option, type Command as Program } from 'commander';
 import { parseBatch, parseDuration, parseMaxFail, DEFAULT_MAX_FAIL, type Amount } from '../rolling/batches.js';
-import type { RollingSetup } from '../rolling/rolling-setup.js';
+import { plainSetup, type RollingSetup } from '../rolling/rolling-setup.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import { openSessions } from '../lifecycle/sessions.js';
 import type { RunEnv } from './run-env.js';
@@ -36,15 +36,24 @@ export function addRollingOptions(p: Program, what: string): Program {
     );
 }
 
-/** Open sessions to every LB host of the bundle (from the whole inventory) and gather the knobs. */
+/**
+ * The knobs of an activation or restart. With `--batch` (or a default batch): sessions to every LB
+ * host of the bundle (from the whole inventory). Without: a plain activation — every host at once,
+ * no drain, with the same health gate and `--max-fail` budget.
+ */
 export async function rollingSetup(
   env: RunEnv,
   def: BundleDefinition,
   f: RollingFlags,
   defaultBatch?: Amount,
-): Promise<RollingSetup | undefined> {
+): Promise<RollingSetup> {
+  const timeouts = {
+    drainMs: f.drainTimeout ?? 30_000,
+    healthMs: f.healthTimeout ?? 30_000,
+    upMs: Math.max(10_000, f.healthTimeout ?? 30_000),
+  };
   const batch = f.batch ?? defaultBatch;
-  if (!batch) return undefined;
+  if (!batch) return plainSetup({ maxFail: f.maxFail ?? DEFAULT_MAX_FAIL, timeouts });
   const inventory = await env.inventory();
   const lbHosts = def.haproxy ? inventory.hosts.filter((h) => h.roles.some((r) => def.haproxy?.roles.includes(r))) : [];
   const run = await env.runOptions(lbHosts);
@@ -53,11 +62,8 @@ export async function rollingSetup(
   if (!env.opts.dryRun) for (const s of lbSessions.values()) s.warm();
   return {
     rollout: { batch, maxFail: f.maxFail ?? DEFAULT_MAX_FAIL, pauseMs: f.pause ?? 0 },
-    timeouts: {
-      drainMs: f.drainTimeout ?? 30_000,
-      healthMs: f.healthTimeout ?? 30_000,
-      upMs: Math.max(10_000, f.healthTimeout ?? 30_000),
-    },
+    timeouts,
     lbSessions,
+    batched: true,
   };
 }

@@ -1,91 +1,185 @@
 import type { Host } from '../inventory/types.js';
 import type { HostReport } from '../runner/report.js';
-import { runOnHosts } from '../runner/run-hosts.js';
+import type { HostSession } from '../runner/host-session.js';
+import { runOnHosts, type HostWork } from '../runner/run-hosts.js';
+import { mergeHostReports } from '../runner/merge-reports.js';
+import { FailedError } from '../errors/failed-error.js';
+import { exceedsBudget } from '../rolling/batches.js';
 import { healthTarget } from '../rolling/health-gate.js';
+import { LoadBalancers } from '../rolling/load-balancers.js';
+import { programState } from '../rolling/program-state.js';
 import { rollHost } from '../rolling/roll-host.js';
 import { rollout } from '../rolling/rollout.js';
-import { isLbHost, loadBalancersFor, type RollingSetup } from '../rolling/rolling-setup.js';
+import { isLbHost, loadBalancersFor, plainSetup, runsProgram, type RollingSetup } from '../rolling/rolling-setup.js';
 import { activateHost } from './activate-host.js';
 import type { HostPlan, Phase, PhaseRun } from './flow.js';
+
+/** The activation phase, and which hosts it switched and then switched back. */
+export interface Activation extends Phase {
+  /** hosts this run switched to their plan's `to` and back to its `from` (their own failure, or a stopped activation) */
+  readonly reverted: ReadonlySet<string>;
+}
 
 const untouched = (hosts: readonly Host[]): HostReport[] =>
   hosts.map((h) => ({ host: h.name, status: 'untouched', durationMs: 0, channels: 0, steps: [], changes: 0 }));
 
-const failed = (phases: readonly HostReport[][]) =>
-  phases.flat().some((r) => r.status === 'failed' || r.status === 'unreachable');
+const bad = (r: HostReport) => r.status === 'failed' || r.status === 'unreachable';
 
-/** Every host at once (bounded by -j); a host already on its plan's release is left alone. */
-async function atOnce(
-  p: PhaseRun,
-  hosts: readonly Host[],
-  plans: ReadonlyMap<string, HostPlan> = p.plans,
-): Promise<HostReport[]> {
-  return runOnHosts({ ...p.run, hosts, sessions: p.sessions, phase: 'activate' }, async (s, ui) => {
-    const plan = plans.get(s.host.name);
-    if (!plan?.to) throw new Error(`no plan for ${s.host.name}`);
-    if (plan.upToDate) {
-      ui.title(`already on ${plan.to}`);
-      return { activated: false };
-    }
-    await activateHost(s, p.ctx, plan.to, ui.title, plan.configHash);
-    return { activated: true };
-  });
+/** LB hosts and a plain activation are not taken out of rotation. */
+const NO_DRAIN = new LoadBalancers([], '');
+
+function planOf(p: PhaseRun, host: string): HostPlan & { to: string } {
+  const plan = p.plans.get(host);
+  if (!plan?.to) throw new Error(`no plan for ${host}`);
+  return plan as HostPlan & { to: string };
 }
 
 /**
- * Behind HAProxy: LB hosts first (config reload that keeps server states), then the app hosts batch
- * by batch — drain, switch + reload + restart, health gate, ready, UP. A host failing its gate is
- * switched back to its `from` release; an aborted rollout puts the LBs back on theirs too.
+ * One activation run: switch hosts (all at once, or batch by batch behind HAProxy), gate each on
+ * the health URL, switch a failing host back, and once failures exceed --max-fail switch back every
+ * host this run switched.
  */
-async function rolling(p: PhaseRun, setup: RollingSetup): Promise<HostReport[][]> {
-  const def = p.ctx.definition;
-  const lbs = loadBalancersFor(def, setup);
-  const lbHosts = p.hosts.filter((h) => isLbHost(def, h.roles));
-  const appHosts = p.hosts.filter((h) => !isLbHost(def, h.roles));
-  const phases: HostReport[][] = [];
-  if (lbHosts.length) {
-    phases.push(await atOnce(p, lbHosts));
-    if (failed(phases)) return [...phases, untouched(appHosts)];
+class Run {
+  constructor(
+    private readonly p: PhaseRun,
+    private readonly setup: RollingSetup,
+    private readonly reverted: Set<string>,
+  ) {}
+
+  private get def() {
+    return this.p.ctx.definition;
   }
-  const rolled = await rollout(appHosts, p.sessions, p.run, setup.rollout, async (s, ui) => {
-    const plan = p.plans.get(s.host.name);
-    if (!plan?.to) throw new Error(`no plan for ${s.host.name}`);
-    const { to, from } = plan;
-    if (plan.upToDate) {
-      ui.title(`already on ${to}`);
-      return { activated: false };
-    }
-    await rollHost({
+
+  /** Switch one host to its plan's release, gated; a failure switches it back to `from` (rollHost). */
+  private gated(lbs: LoadBalancers): HostWork {
+    return async (s, ui) => {
+      const plan = planOf(this.p, s.host.name);
+      if (plan.upToDate) {
+        ui.title(`already on ${plan.to}`);
+        return { activated: false };
+      }
+      const { from, to } = plan;
+      await this.roll(s, lbs, ui.title, {
+        action: (t) => activateHost(s, this.p.ctx, to, t, { configHash: plan.configHash }),
+        revert: from ? (t) => this.switchBack(s, plan, from, t) : undefined,
+        revertTo: from,
+      });
+      return { activated: true };
+    };
+  }
+
+  /** Back to `from` with `previous` as it was; the host counts as reverted once `current` moved back. */
+  private async switchBack(s: HostSession, plan: HostPlan, from: string, title: (t: string) => void) {
+    await activateHost(s, this.p.ctx, from, title, {
+      id: 'revert',
+      restorePrevious: plan.before ? { id: plan.before.previous } : undefined,
+    });
+    this.reverted.add(s.host.name);
+  }
+
+  private roll(
+    s: HostSession,
+    lbs: LoadBalancers,
+    title: (t: string) => void,
+    what: Pick<Parameters<typeof rollHost>[0], 'action' | 'revert' | 'revertTo'>,
+  ): Promise<void> {
+    const def = this.def;
+    const program = runsProgram(def, s.host.roles);
+    return rollHost({
       session: s,
       lbs,
       server: s.host.name,
-      health: healthTarget(s.host, def.health),
-      timeouts: setup.timeouts,
-      title: ui.title,
-      dryRun: p.ctx.dryRun,
-      action: (title) => activateHost(s, p.ctx, to, title, plan.configHash),
-      revert: from ? (title) => activateHost(s, p.ctx, from, title) : undefined,
+      health: program ? healthTarget(s.host, def.health) : undefined,
+      timeouts: this.setup.timeouts,
+      title,
+      dryRun: this.p.ctx.dryRun,
+      diagnose: program ? () => programState(s, def.program) : undefined,
+      ...what,
     });
-    return { activated: true };
-  });
-  phases.push(...rolled);
-  const back = lbHosts.filter((h) => {
-    const plan = p.plans.get(h.name);
-    return plan?.from !== undefined && !plan.upToDate;
-  });
-  if (back.length && failed(rolled)) {
-    const reverse = new Map(
-      back.map((h) => {
-        const plan = p.plans.get(h.name) as HostPlan;
-        return [h.name, { from: plan.to, to: plan.from, upToDate: false }];
-      }),
-    );
-    phases.push(await atOnce(p, back, reverse));
   }
-  return phases;
+
+  async activate(): Promise<HostReport[][]> {
+    const { p, setup } = this;
+    const phases: HostReport[][] = [];
+    const budget = (reports: readonly HostReport[], total: number) =>
+      exceedsBudget(reports.filter(bad).length, total, setup.rollout.maxFail);
+    let stopped: boolean;
+    if (!setup.batched) {
+      const reports = await runOnHosts(
+        { ...p.run, hosts: p.hosts, sessions: p.sessions, phase: 'activate' },
+        this.gated(NO_DRAIN),
+      );
+      phases.push(reports);
+      stopped = budget(reports, p.hosts.length);
+    } else {
+      // behind HAProxy: LB hosts first (a config reload that keeps server states), then the app hosts
+      const lbHosts = p.hosts.filter((h) => isLbHost(this.def, h.roles));
+      const appHosts = p.hosts.filter((h) => !isLbHost(this.def, h.roles));
+      const lbReports = lbHosts.length
+        ? await runOnHosts({ ...p.run, hosts: lbHosts, sessions: p.sessions, phase: 'activate' }, this.gated(NO_DRAIN))
+        : [];
+      if (lbReports.length) phases.push(lbReports);
+      if (lbReports.some(bad)) {
+        phases.push(untouched(appHosts));
+        stopped = true;
+      } else {
+        const lbs = loadBalancersFor(this.def, setup);
+        const rolled = await rollout(appHosts, p.sessions, p.run, setup.rollout, this.gated(lbs));
+        phases.push(...rolled);
+        stopped = budget(rolled.flat(), appHosts.length);
+      }
+    }
+    if (stopped && !p.ctx.dryRun) phases.push(...(await this.revertAll(phases)));
+    return phases;
+  }
+
+  /**
+   * The activation stopped: every host this run switched and that passed goes back to its `from`
+   * (app hosts drained batch by batch when rolling, then the LB hosts), and is reported failed.
+   */
+  private async revertAll(phases: readonly HostReport[][]): Promise<HostReport[][]> {
+    const { p, setup } = this;
+    const merged = mergeHostReports(p.hosts, phases);
+    const failedNames = merged.filter(bad).map((r) => r.host);
+    const passed = new Set(
+      merged
+        .filter((r) => r.status === 'ok' && (r.result as { activated?: boolean } | undefined)?.activated === true)
+        .map((r) => r.host),
+    );
+    const hosts = p.hosts.filter((h) => passed.has(h.name));
+    const why = `the activation stopped: ${failedNames.length} host(s) failed (${failedNames.join(', ')}), over --max-fail`;
+    const back =
+      (lbs: LoadBalancers): HostWork =>
+      async (s, ui) => {
+        const plan = planOf(p, s.host.name);
+        const from = plan.from;
+        if (!from) throw new FailedError(`left on ${plan.to}: ${why}, and it has no previous release`, s.host.name);
+        await this.roll(s, lbs, ui.title, { action: (t) => this.switchBack(s, plan, from, t) });
+        throw new FailedError(`switched back to ${from}: ${why}`, s.host.name);
+      };
+    const lbHosts = hosts.filter((h) => isLbHost(this.def, h.roles));
+    const appHosts = hosts.filter((h) => !isLbHost(this.def, h.roles));
+    const out: HostReport[][] = [];
+    if (setup.batched && appHosts.length) {
+      const all = { ...setup.rollout, maxFail: { kind: 'percent', value: 100 } as const, pauseMs: 0 };
+      out.push(...(await rollout(appHosts, p.sessions, p.run, all, back(loadBalancersFor(this.def, setup)), 'revert')));
+    }
+    const atOnce = setup.batched ? lbHosts : hosts;
+    if (atOnce.length)
+      out.push(await runOnHosts({ ...p.run, hosts: atOnce, sessions: p.sessions, phase: 'revert' }, back(NO_DRAIN)));
+    return out;
+  }
 }
 
-/** The activation phase of a deploy or rollback: at once, or rolling when a setup is given (--batch). */
-export function activation(setup: RollingSetup | undefined): Phase {
-  return { name: 'activate', run: async (p) => (setup ? rolling(p, setup) : [await atOnce(p, p.hosts)]) };
+/**
+ * The activation phase of a deploy or rollback (DESIGN.md "Deploy phases", step 3): every host at
+ * once (plain), or batch by batch drained in HAProxy (`--batch`). Either way each switched host
+ * that runs the program waits for the bundle's health URL; a failing host is switched back to its
+ * `from` release (its configs with it: that release's `config` link still points at its own set)
+ * and counts against `--max-fail`; past the budget every host this run switched goes back. A host
+ * already on its release is not switched, so not gated (a no-op redeploy costs no probe).
+ */
+export function activation(setup: RollingSetup = plainSetup()): Activation {
+  const reverted = new Set<string>();
+  return { name: 'activate', reverted, run: (p) => new Run(p, setup, reverted).activate() };
 }

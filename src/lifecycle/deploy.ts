@@ -6,34 +6,35 @@ import { activation } from './activate.js';
 import { historyEntry } from './history-entry.js';
 
 export interface DeployInput extends LifecycleInput {
-  /** batch by batch behind HAProxy (--batch); default: every host at once */
+  /** batch by batch behind HAProxy (--batch), or a plain activation (every host at once, gated); default plain */
   readonly rolling?: RollingSetup | undefined;
 }
 
 /**
  * Stage on every host in parallel under its lock, nothing switched; only when every host staged,
  * activate (DESIGN.md "Deploy phases"). A new release is pruned for only when every host is on it.
+ * Every history line names the release deployed (`to`); its result says whether the host runs it.
  */
 export function deploy(i: DeployInput): Promise<RunReport> {
   const { ctx } = i;
   const bundle = ctx.bundle;
   if (!bundle) throw new Error('deploy needs a built bundle');
+  const activate = activation(i.rolling);
   return runLifecycle(i, {
     action: 'deploy',
     start: { phase: `stage ${bundle.id}`, run: (h) => stageHost(h, ctx) },
-    phases: [activation(i.rolling)],
-    end: ({ plan, from, report, startFailed, anyFailed }) => {
+    phases: [activate],
+    end: ({ host, plan, from, report, startFailed, anyFailed }) => {
+      const line = (result: 'ok' | 'failed' | 'staged-only' | 'rolled-back', error?: string) =>
+        historyEntry(ctx, 'deploy', from, bundle.id, result, error);
       if (startFailed.length) {
         const why = `staging failed on ${startFailed.join(', ')}: nothing switched`;
-        return { history: historyEntry(ctx, 'deploy', from, from, 'failed', why), prune: false };
+        return { history: line('failed', why), prune: false };
       }
-      if (report.status === 'ok')
-        return {
-          history: historyEntry(ctx, 'deploy', from, bundle.id, 'ok'),
-          prune: !anyFailed && (plan?.staged ?? false),
-        };
+      if (report.status === 'ok') return { history: line('ok'), prune: !anyFailed && (plan?.staged ?? false) };
+      if (activate.reverted.has(host)) return { history: line('rolled-back', report.error?.message), prune: false };
       const result = report.status === 'untouched' ? 'staged-only' : 'failed';
-      return { history: historyEntry(ctx, 'deploy', from, from, result, report.error?.message), prune: false };
+      return { history: line(result, report.error?.message), prune: false };
     },
   });
 }

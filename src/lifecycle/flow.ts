@@ -20,6 +20,8 @@ export interface HostPlan {
   readonly to: string | undefined;
   /** this host's config set for `to` (deploy only: releases/<id>/configs/<hash>) */
   readonly configHash?: string | undefined;
+  /** the host's `previous` link when the lock was taken: a revert of `to` restores it (deploy only) */
+  readonly before?: { readonly previous: string | undefined } | undefined;
   /** already on `to` with these configs: nothing to activate */
   readonly upToDate: boolean;
   /** a new release or config set was staged here (a deploy prunes old releases only then) */

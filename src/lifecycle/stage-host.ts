@@ -60,6 +60,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   const result = (uploadedBytes: number, staged: boolean): HostPlan => ({
     from: probe.current,
     to: id,
+    before: { previous: probe.previous },
     configHash: hash,
     uploadedBytes,
     staged,

@@ -18,6 +18,9 @@ export interface LbEndpoint {
   readonly socket: string;
 }
 
+/** a soft-stopping HAProxy's answer for its disabled proxies, and how long it is asked again */
+const OLD_PROCESS_REPLY = /: Proxy is disabled\.?$/;
+const OLD_PROCESS_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** the answer to one runtime command is whole at its terminating empty line */
 const whole = (received: Buffer) => runtimeReplyComplete(received.toString('latin1'), 1);
@@ -61,7 +64,12 @@ export class LoadBalancers {
     }
   }
 
-  /** `set server <backend>/<server> state …` on every LB; a refusal names the LB and HAProxy's words. */
+  /**
+   * `set server <backend>/<server> state …` on every LB; a refusal names the LB and HAProxy's words.
+   * Right after a reload (`-sf` with `-x`) the old process, soft-stopping, may still accept on the
+   * handed-over stats socket and answer "Proxy is disabled." (seen in the rolling e2e under load):
+   * that answer is asked again for a few seconds, until the new process takes the line.
+   */
   async setState(server: string, state: AdminState): Promise<void> {
     const line = setServerState(this.backend, server, state);
     const refusal = (reply: string) => {
@@ -69,14 +77,22 @@ export class LoadBalancers {
       return r.ok ? undefined : `haproxy refused "${line}": ${r.message}`;
     };
     await Promise.all(
-      this.endpoints.map((lb) => {
+      this.endpoints.map(async (lb) => {
         const opts = {
           ...this.step(lb, line, `haproxy-${state}`),
           complete: whole,
           status: 'changed' as const,
           refusal,
         };
-        return lb.session.request(lb.socket, runtimePayload(line), opts);
+        const deadline = Date.now() + OLD_PROCESS_MS;
+        for (;;) {
+          try {
+            return await lb.session.request(lb.socket, runtimePayload(line), opts);
+          } catch (err) {
+            if (!OLD_PROCESS_REPLY.test((err as Error).message) || Date.now() >= deadline) throw err;
+            await sleep(50);
+          }
+        }
       }),
     );
   }

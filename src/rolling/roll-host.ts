@@ -16,7 +16,8 @@ export interface RollHostInput {
   readonly lbs: LoadBalancers;
   /** HAProxy server name (the inventory host name) */
   readonly server: string;
-  readonly health: HealthTarget;
+  /** the health URL to wait for after the action; absent on a host that runs no program (an LB) */
+  readonly health: HealthTarget | undefined;
   readonly timeouts: RollTimeouts;
   /** what to do while out of rotation: restart, or switch + reload + restart */
   readonly action: (title: (t: string) => void) => Promise<void>;
@@ -25,6 +26,13 @@ export interface RollHostInput {
    * (then the host is readied if healthy); without it (a restart) the host stays in maint.
    */
   readonly revert?: ((title: (t: string) => void) => Promise<void>) | undefined;
+  /** what the host is switched back to, for the message (e.g. the previous release's id) */
+  readonly revertTo?: string | undefined;
+  /**
+   * When the action or the gate fails, before any revert: what the program's state says (its
+   * supervisor state, the tail of its stderr log), appended to the error.
+   */
+  readonly diagnose?: (() => Promise<string | undefined>) | undefined;
   readonly title: (t: string) => void;
   /** record the plan only */
   readonly dryRun?: boolean;
@@ -66,10 +74,11 @@ export async function rollHost(i: RollHostInput): Promise<void> {
       lbs.plan(server, 'maint');
     }
     await i.action(title);
-    s.planNote(
-      'health',
-      `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`,
-    );
+    if (i.health)
+      s.planNote(
+        'health',
+        `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`,
+      );
     if (hasLb) {
       lbs.plan(server, 'ready');
       s.planNote('lb-up', `haproxy on ${on}: wait for UP`);
@@ -100,33 +109,36 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     // and `ready` brings it back without waiting `rise` checks
     await timed(s, 'lb-maint', `haproxy: ${lbs.backend}/${server} state maint`, () => lbs.setState(server, 'maint'));
   }
+  const gate = async (what: string, id: string) => {
+    const health = i.health;
+    if (!health) return;
+    title(what);
+    await timed(s, id, `${what} ${health.path}`, () => waitHealthy(s, health, timeouts.healthMs));
+  };
   try {
     await i.action(title);
-    title('health gate');
-    await timed(s, 'health', `health gate ${i.health.path}`, () => waitHealthy(s, i.health, timeouts.healthMs));
+    await gate('health gate', 'health');
   } catch (err) {
+    const diagnosis = await i.diagnose?.().catch((e: unknown) => `(could not read the program's state: ${e})`);
+    const why = `${(err as Error).message}${diagnosis ? `\n${diagnosis}` : ''}`;
     if (!i.revert) {
       if (hasLb) await lbs.setState(server, 'maint').catch(() => undefined);
-      s.event('lb-maint', `haproxy: ${lbs.backend}/${server} left in maint`, true, 0);
-      throw err;
+      if (hasLb) s.event('lb-maint', `haproxy: ${lbs.backend}/${server} left in maint`, true, 0);
+      throw diagnosis ? new FailedError(why, s.host.name, { cause: err }) : err;
     }
     title('rolling back this host');
-    let reverted = false;
     try {
       await i.revert(title);
-      await timed(s, 'health-after-revert', 'health gate after revert', () =>
-        waitHealthy(s, i.health, timeouts.healthMs),
-      );
-      reverted = true;
+      await gate('health gate after revert', 'health-after-revert');
     } catch (revertErr) {
       if (hasLb) await lbs.setState(server, 'maint').catch(() => undefined);
-      throw new FailedError(
-        `${(err as Error).message}; reverting failed too: ${(revertErr as Error).message} (left in maint)`,
-        s.host.name,
-      );
+      const left = hasLb ? ' (left in maint)' : '';
+      throw new FailedError(`${why}\nreverting failed too: ${(revertErr as Error).message}${left}`, s.host.name);
     }
-    if (reverted) await readyAndUp();
-    throw new FailedError(`${(err as Error).message} — switched back to the previous release and readied`, s.host.name);
+    await readyAndUp();
+    const back = `switched back to ${i.revertTo ?? 'the previous release'}${hasLb ? ' and readied' : ''}`;
+    const [first, ...rest] = why.split('\n');
+    throw new FailedError([`${first} — ${back}`, ...rest].join('\n'), s.host.name, { cause: err });
   }
   await readyAndUp();
 }

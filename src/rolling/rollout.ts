@@ -20,6 +20,8 @@ export async function rollout(
   run: RunHostsOptions,
   o: RolloutOptions,
   work: HostWork,
+  /** the phase's word: `batch 1/3: web1, web2` */
+  label = 'batch',
 ): Promise<HostReport[][]> {
   const batches = planBatches(hosts, o.batch);
   const phases: HostReport[][] = [];
@@ -32,7 +34,7 @@ export async function rollout(
         hosts: batch,
         sessions,
         parallel: batch.length,
-        phase: `batch ${b + 1}/${batches.length}: ${batch.map((h) => h.name).join(', ')}`,
+        phase: `${label} ${b + 1}/${batches.length}: ${batch.map((h) => h.name).join(', ')}`,
       },
       work,
     );

@@ -13,8 +13,16 @@ export interface HistoryEntry {
   readonly id?: string | undefined;
   readonly tag?: string | undefined;
   readonly commit?: string | undefined;
+  /** `current` when the run took the lock */
   readonly from?: string | undefined;
+  /** the release the action was about (a deploy: the one deployed, whether or not it stayed live) */
   readonly to?: string | undefined;
+  /**
+   * ok: the host runs `to`. rolled-back: it was switched to `to` and back to `from` (its health
+   * gate failed, or the activation stopped past --max-fail). staged-only: staged, never switched.
+   * failed: the step in `error` failed (`to` not live, unless the error says the switch back failed).
+   * unchanged: a no-op redeploy.
+   */
   readonly result: 'ok' | 'failed' | 'staged-only' | 'rolled-back' | 'unchanged';
   readonly error?: string | undefined;
   /** from the run's start to this host's finish */

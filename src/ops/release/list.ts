@@ -57,6 +57,16 @@ export interface ReleasesRow {
   readonly error?: string | undefined;
 }
 
+/** `from → to` when the host got `to`; else the release tried and where the host stayed. */
+function lastMove(e: HistoryEntry): string {
+  const to = e.to ?? '-';
+  const from = e.from ?? '(none)';
+  if (e.result === 'ok' || e.result === 'unchanged' || e.from === e.to) return `${e.from ?? '-'} → ${to}`;
+  if (e.result === 'rolled-back') return `${to} (switched back to ${from})`;
+  if (e.result === 'staged-only') return `${to} (not switched: still on ${from})`;
+  return `${to} (was on ${from})`;
+}
+
 /** The `ferry releases` table: per host current, previous, other staged ids, dates; flags disagreement. */
 export function formatReleases(perHost: readonly ReleasesRow[]): string {
   const lines: string[] = [];
@@ -86,7 +96,9 @@ export function formatReleases(perHost: readonly ReleasesRow[]): string {
     const last = r.history[r.history.length - 1];
     if (last) {
       const by = `by ${last.user}@${last.controlHost} at ${last.at}`;
-      lines.push(`  last      ${last.action} ${last.result} ${last.from ?? '-'} → ${last.to ?? '-'} ${by}`);
+      lines.push(`  last      ${last.action} ${last.result} ${lastMove(last)} ${by}`);
+      const why = last.result === 'ok' ? undefined : last.error?.split('\n')[0];
+      if (why) lines.push(`            ${why}`);
     }
   }
   const currents = new Map<string, string[]>();

@@ -9,6 +9,12 @@ export interface SwitchInput {
   readonly links: readonly ConfigLink[];
   /** point releases/<id>/config at configs/<hash> first (this host's configs for this deploy) */
   readonly configHash?: string | undefined;
+  /**
+   * A revert: set `previous` back to what it was before the run (`id` undefined: remove it),
+   * instead of to the release `current` leaves — else a reverted deploy names the release that
+   * failed as `previous`.
+   */
+  readonly restorePrevious?: { readonly id: string | undefined } | undefined;
   /** reload/restart commands run after the switch, in order */
   readonly after: readonly Command[];
 }
@@ -30,12 +36,26 @@ export function switchCommand(i: SwitchInput): Command {
           `mv -Tf ${q(`${p.release(i.id)}/config.tmp`)} ${q(`${p.release(i.id)}/config`)}`,
         ]
       : []),
-    `cur="$(readlink ${q(p.current)} 2>/dev/null || true)"`,
-    `{ if [ -n "$cur" ] && [ "$cur" != ${q(rel)} ]; then ln -sfn "$cur" ${q(`${p.previous}.tmp`)} && mv -Tf ${q(`${p.previous}.tmp`)} ${q(p.previous)}; fi; }`,
+    ...(i.restorePrevious ? [restorePreviousScript(p, i.restorePrevious.id)] : rememberPreviousScript(p, rel)),
     `ln -sfn ${q(rel)} ${q(`${p.current}.tmp`)}`,
     `mv -Tf ${q(`${p.current}.tmp`)} ${q(p.current)}`,
     ...i.links.map((l) => linkConfigScript(p, l)),
     ...i.after.map((c) => `{ ${render(c, { masked: false })}; }`),
   ];
   return { script: steps.join(' && ') };
+}
+
+/** `previous` := the release `current` points to now, unless that is the target. */
+function rememberPreviousScript(p: ReleasePaths, rel: string): string[] {
+  const q = quote;
+  return [
+    `cur="$(readlink ${q(p.current)} 2>/dev/null || true)"`,
+    `{ if [ -n "$cur" ] && [ "$cur" != ${q(rel)} ]; then ln -sfn "$cur" ${q(`${p.previous}.tmp`)} && mv -Tf ${q(`${p.previous}.tmp`)} ${q(p.previous)}; fi; }`,
+  ];
+}
+
+function restorePreviousScript(p: ReleasePaths, id: string | undefined): string {
+  const q = quote;
+  if (id === undefined) return `rm -f ${q(p.previous)}`;
+  return `ln -sfn ${q(`releases/${id}`)} ${q(`${p.previous}.tmp`)} && mv -Tf ${q(`${p.previous}.tmp`)} ${q(p.previous)}`;
 }

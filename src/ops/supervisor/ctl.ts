@@ -42,3 +42,48 @@ export function supervisorUpdate(o: SupervisorCtlOptions, groups: readonly strin
 export function supervisorRestart(o: SupervisorCtlOptions, programs: readonly string[]): Command {
   return supervisorctl(o, 'restart', programs);
 }
+
+/** `status <program>`: one line per process; exit 3 when one is not RUNNING (the line still says why). */
+export function supervisorStatus(o: SupervisorCtlOptions, programs: readonly string[]): Command {
+  return supervisorctl(o, 'status', programs);
+}
+
+/** The last `bytes` of a program's stdout or stderr log, as supervisord wrote it (`tail -N name stderr`). */
+export function supervisorTail(
+  o: SupervisorCtlOptions,
+  program: string,
+  stream: 'stdout' | 'stderr',
+  bytes = 1600,
+): Command {
+  const argv: Word[] = ['supervisorctl'];
+  if (o.conf !== undefined) argv.push('-c', o.conf);
+  argv.push('tail', `-${Math.max(1, Math.floor(bytes))}`, assertProgramName(program), stream);
+  return cmd(...argv);
+}
+
+export interface ProcessStatus {
+  readonly name: string;
+  /** RUNNING, STARTING, BACKOFF, FATAL, EXITED, STOPPED…; or what supervisorctl answered instead */
+  readonly state: string;
+  /** `pid 123, uptime 0:00:05`, `Exited too quickly (process log may have details)`… */
+  readonly description: string;
+}
+
+const STATUS_LINE = /^(\S+)\s+([A-Z]+)\b\s*(.*)$/;
+
+/**
+ * `supervisorctl status` lines → one entry per process. A line that is not a status line (e.g.
+ * `unix:///run/supervisor.sock no such file`, `demo: ERROR (no such process)`) is kept whole as
+ * the state of `program`, so a caller can show what supervisorctl said.
+ */
+export function parseSupervisorStatus(stdout: string, program: string): ProcessStatus[] {
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const m = STATUS_LINE.exec(l);
+      if (!m || m[1]?.endsWith(':')) return { name: program, state: l, description: '' };
+      return { name: m[1] ?? '', state: m[2] ?? '', description: (m[3] ?? '').trim() };
+    });
+}

@@ -83,6 +83,28 @@ describe('releases table', () => {
     );
   });
 
+  it('a deploy that did not land: the release tried, where the host stayed, and why', () => {
+    const last = {
+      ...(h1.history[0] as HostReleases['history'][number]),
+      action: 'deploy' as const,
+      from: 'app-2',
+      to: 'app-3',
+    };
+    const row = (e: Partial<HostReleases['history'][number]>) =>
+      formatReleases([{ host: 'h1', releases: { ...h1, lock: undefined, history: [{ ...last, ...e }] } }]);
+    expect(
+      row({ result: 'rolled-back', error: '[h1] health gate: … (last: HTTP 404)\n  supervisor: app RUNNING' }),
+    ).toContain(
+      '  last      deploy rolled-back app-3 (switched back to app-2) by bob@ctl at T\n' +
+        '            [h1] health gate: … (last: HTTP 404)\n',
+    );
+    expect(row({ result: 'staged-only' })).toContain('deploy staged-only app-3 (not switched: still on app-2) by');
+    expect(row({ result: 'failed', error: 'boom' })).toContain(
+      'deploy failed app-3 (was on app-2) by bob@ctl at T\n            boom\n',
+    );
+    expect(row({ result: 'ok' })).toContain('deploy ok app-2 → app-3 by');
+  });
+
   it('flags hosts that disagree and hosts that did not answer', () => {
     const h2: HostReleases = { releases: [], partial: [], history: [], lock: 'raw owner text' };
     const rows = [

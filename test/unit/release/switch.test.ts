@@ -25,6 +25,23 @@ describe('switch', () => {
     expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
   });
 
+  it('a revert restores previous as it was before the run (or removes it)', async () => {
+    const root = fresh();
+    withReleases(root, ['app-v1', 'app-v2', 'app-v3']);
+    await localSh(switchCommand(to(root, 'app-v1')));
+    await localSh(switchCommand(to(root, 'app-v2')));
+    // a deploy of v3 switches (previous := v2), fails, and is reverted to v2 with previous v1 again
+    await localSh(switchCommand(to(root, 'app-v3')));
+    expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v2');
+    const r = await localSh(switchCommand({ ...to(root, 'app-v2'), restorePrevious: { id: 'app-v1' } }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readlinkSync(join(root, 'current'))).toBe('releases/app-v2');
+    expect(readlinkSync(join(root, 'previous'))).toBe('releases/app-v1');
+    const none = await localSh(switchCommand({ ...to(root, 'app-v2'), restorePrevious: { id: undefined } }));
+    expect(none.code, none.stderr).toBe(0);
+    expect(existsSync(join(root, 'previous'))).toBe(false);
+  });
+
   it('refuses a release that is not staged, leaving current alone', async () => {
     const root = fresh();
     withReleases(root, ['app-v1']);

@@ -4,6 +4,9 @@ import {
   supervisorReread,
   supervisorRestart,
   supervisorUpdate,
+  supervisorStatus,
+  supervisorTail,
+  parseSupervisorStatus,
 } from '../../../src/ops/supervisor/ctl.js';
 import { supervisorApplyCommand } from '../../../src/ops/supervisor/apply.js';
 import { supervisorCheckCommand } from '../../../src/ops/supervisor/check.js';
@@ -32,16 +35,43 @@ describe('supervisorctl builders', () => {
     expect(() => supervisorApplyCommand('web;reboot')).toThrow(UsageError);
   });
 
-  it('apply: reread, update and restart when supervisord runs; else start it and wait for RUNNING', () => {
+  it('apply: reread, then update a changed/added program or restart an unchanged one (never both)', () => {
     const text = r(supervisorApplyCommand('web'));
-    expect(text.startsWith('if supervisorctl -c /etc/supervisor/supervisord.conf pid >/dev/null 2>&1; then ')).toBe(
-      true,
-    );
+    const ctl = 'supervisorctl -c /etc/supervisor/supervisord.conf';
+    expect(text.startsWith(`if ${ctl} pid >/dev/null 2>&1; then `)).toBe(true);
     expect(text).toContain(
-      'then supervisorctl -c /etc/supervisor/supervisord.conf reread >/dev/null && supervisorctl -c /etc/supervisor/supervisord.conf update web && supervisorctl -c /etc/supervisor/supervisord.conf restart web; ',
+      `then out="$(${ctl} reread)" && if printf '%s\\n' "$out" | grep -qxF -e 'web: changed' -e 'web: available'; ` +
+        `then ${ctl} update web && n=0 && until ${ctl} status web`,
     );
+    expect(text).toContain(`; else ${ctl} restart web; fi; `);
+    expect(text.match(/ restart web/g)).toHaveLength(1);
+    expect(text).not.toMatch(/update web && [^;]*restart/);
     expect(text).toContain('else supervisord -c /etc/supervisor/supervisord.conf && ');
     expect(text).not.toContain(';;');
+  });
+
+  it('status and tail builders; status lines parsed, anything else kept whole', () => {
+    expect(r(supervisorStatus(o, ['web']))).toBe(`supervisorctl -c ${o.conf} status web`);
+    expect(r(supervisorTail(o, 'web', 'stderr'))).toBe(`supervisorctl -c ${o.conf} tail -1600 web stderr`);
+    expect(r(supervisorTail({}, 'web', 'stdout', 300))).toBe('supervisorctl tail -300 web stdout');
+    expect(() => supervisorTail(o, '-f', 'stderr')).toThrow(UsageError);
+    // captured from supervisor 4.2.5
+    const out = [
+      'demo                             RUNNING   pid 18377, uptime 0:00:03',
+      'crashy                           FATAL     Exited too quickly (process log may have details)',
+      'idle                             STOPPED   Not started',
+    ].join('\n');
+    expect(parseSupervisorStatus(`${out}\n`, 'demo')).toEqual([
+      { name: 'demo', state: 'RUNNING', description: 'pid 18377, uptime 0:00:03' },
+      { name: 'crashy', state: 'FATAL', description: 'Exited too quickly (process log may have details)' },
+      { name: 'idle', state: 'STOPPED', description: 'Not started' },
+    ]);
+    expect(parseSupervisorStatus('demo: ERROR (no such process)\n', 'demo')).toEqual([
+      { name: 'demo', state: 'demo: ERROR (no such process)', description: '' },
+    ]);
+    expect(parseSupervisorStatus('unix:///run/supervisor.sock no such file\n', 'demo')).toEqual([
+      { name: 'demo', state: 'unix:///run/supervisor.sock no such file', description: '' },
+    ]);
   });
 
   it('config check: explicit python is an argv command; default finds supervisord’s interpreter', () => {

@@ -18,6 +18,11 @@ async function pidOf(conf: string, name: string): Promise<number> {
   return Number((await sh(supervisorctl({ conf }, 'pid', [name]))).stdout.trim()) || 0;
 }
 
+/** How many times supervisord started `name` (its `spawned: 'name'` log lines). */
+function spawns(dir: string, name: string): number {
+  return readFileSync(join(dir, 'supervisord.log'), 'utf8').split(`spawned: '${name}' `).length - 1;
+}
+
 async function until(what: string, ok: () => Promise<boolean>, tries = 100, everyMs = 100): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await ok()) return;
@@ -113,18 +118,53 @@ files = ${dir}/programs.conf
     expect(crashy.stdout).toContain('crashy: ERROR (spawn error)');
   });
 
-  it('apply with supervisord running: a changed program config is applied and the program restarted', async () => {
+  it('apply with supervisord running: a changed program config is applied and the program started once', async () => {
     const programs = join(dir, 'programs.conf');
     const text = readFileSync(programs, 'utf8');
     writeFileSync(programs, text.replace('NODE_ENV="production"', 'NODE_ENV="staging"'));
     const before = await pidOf(conf, 'web');
+    const started = spawns(dir, 'web');
     const r = await sh(supervisorApplyCommand('web', { conf }));
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^web\s+RUNNING\s/m);
     const after = await pidOf(conf, 'web');
     expect(after).toBeGreaterThan(0);
     expect(after).not.toBe(before);
+    // `update` restarts a changed group: a `restart` after it would spawn it a second time
+    expect(spawns(dir, 'web') - started).toBe(1);
     const env = readFileSync(`/proc/${after}/environ`, 'utf8').split('\0');
     expect(env).toContain('NODE_ENV=staging');
+  });
+
+  it('apply with an unchanged program config restarts it once; an added program is started once', async () => {
+    const before = await pidOf(conf, 'web');
+    const started = spawns(dir, 'web');
+    const r = await sh(supervisorApplyCommand('web', { conf }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(await pidOf(conf, 'web')).not.toBe(before);
+    expect(spawns(dir, 'web') - started).toBe(1);
+    const programs = join(dir, 'programs.conf');
+    writeFileSync(
+      programs,
+      `${readFileSync(programs, 'utf8')}\n[program:added]\ncommand=/bin/sleep 1000\nstartsecs=1\n`,
+    );
+    const added = await sh(supervisorApplyCommand('added', { conf }));
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/^added\s+RUNNING\s/m);
+    expect(spawns(dir, 'added')).toBe(1);
+  });
+
+  it('apply of a changed program that cannot start fails, saying FATAL', async () => {
+    const programs = join(dir, 'programs.conf');
+    const text = readFileSync(programs, 'utf8');
+    writeFileSync(
+      programs,
+      text.replace('command=/bin/sleep 1000\nstartsecs=1\n', 'command=/bin/false\nstartsecs=1\nstartretries=0\n'),
+    );
+    const r = await sh(supervisorApplyCommand('added', { conf }));
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/^added\s+FATAL\s/m);
+    expect(spawns(dir, 'added')).toBe(2);
   });
 
   it('apply with supervisord stopped: starts it and returns once the program is RUNNING', async () => {
