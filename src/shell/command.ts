@@ -55,9 +55,13 @@ function sudoInner(text: string): string {
   return `printf '%s\\n' ${quote(SUDO_OK)} >&2 && ${text}`;
 }
 
-/** Does any part of the command go through sudo (then its prompt is answered and stdin held until sudo let us in)? */
+/**
+ * Does any part of the command go through sudo (then its prompt is answered and stdin held until
+ * sudo let us in)? A script that embeds a rendered sudo step shows it by the unique prompt.
+ */
 export function usesSudo(command: Command): boolean {
   if (command.sudo || command.asRoot) return true;
+  if ('script' in command) return command.script.includes(SUDO_PROMPT);
   return 'all' in command && command.all.some(usesSudo);
 }
 
