@@ -44,21 +44,28 @@ export function deniedScript(): string {
   return `printf 'lock=denied\\nwho=%s\\ndenied=%s\\n' "$(id -un)" "$(printf '%s' "$e" | tr '\\n' ' ')" && exit 0`;
 }
 
+/** Where `owner` prepares its lock (owner.json written) before renaming it into place. */
+export function lockTempPath(p: ReleasePaths, owner: LockOwner): string {
+  return `${p.lock}.${owner.runId.replace(/[^A-Za-z0-9-]/g, '') || 'run'}`;
+}
+
 /**
  * Take the lock as `owner`: `lock=acquired`, or `lock=held` and `owner=…`, or `lock=denied`.
  * owner.json is written into lock.<runId> first and that dir renamed to lock (rename(2) onto a
  * non-empty dir fails): a lock never exists without its owner, so a racing deploy always sees who
  * won. A lock dir without owner.json (being removed, or left by an older ferry) is looked at again
- * for up to a second before it is reported as held by an unknown owner.
+ * for up to a second before it is reported as held by an unknown owner. `beforeTaking` runs once
+ * the user proved it may write there, before the lock is taken (it may stop the script).
  */
-export function acquireLockScript(p: ReleasePaths, owner: LockOwner): string {
+export function acquireLockScript(p: ReleasePaths, owner: LockOwner, beforeTaking?: string): string {
   const q = quote;
-  const tmp = q(`${p.lock}.${owner.runId.replace(/[^A-Za-z0-9-]/g, '') || 'run'}`);
+  const tmp = q(lockTempPath(p, owner));
   const lock = q(p.lock);
   const write = `mkdir ${tmp} 2>&1 && printf '%s\\n' ${q(JSON.stringify(owner))} 2>&1 > ${tmp}/owner.json`;
   return [
     `{ rm -rf ${tmp} 2>/dev/null || true; }`,
     `{ if ! e="$(${write})"; then ${deniedScript()}; fi; }`,
+    ...(beforeTaking ? [`{ ${beforeTaking}; }`] : []),
     'n=0',
     `{ until mv -T ${tmp} ${lock} 2>/dev/null; do ` +
       `o="$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null || true)" && if [ -n "$o" ] || [ $n -ge 20 ]; then break; fi && ` +

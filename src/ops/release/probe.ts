@@ -8,6 +8,7 @@ import {
   acquireLockScript,
   deniedScript,
   lockStatusScript,
+  lockTempPath,
   parseOwner,
   type LockOwner,
   type OwnerSeen,
@@ -90,13 +91,16 @@ function probeScript(i: ProbeInput): string {
         `[ -L ${config} ] && [ ${config} -ef ${q(`${release}/configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
       lines.push(`if ${live}; then ${appendHistoryScript(p, i.unchangedHistory)} && echo lock=unchanged && exit 0; fi`);
     }
+    const dirs = [p.releases, p.shared, p.cacheDir].map(q).join(' ');
+    lines.push(`if ! e="$(mkdir -p ${dirs} 2>&1)"; then ${deniedScript()}; fi`);
+    let rootCheck: string | undefined;
     if (i.rootCheck) {
       // sudo's prompt and refusal flow on stderr (the session answers the prompt): never redirected
       const asRoot = render({ script: 'true', asRoot: true }, { masked: false });
-      lines.push(`if ${asRoot}; then :; else printf 'lock=no-root\\nwho=%s\\n' "$(id -un)" && exit 0; fi`);
+      const give = `rm -rf ${q(lockTempPath(p, i.lockAs))}`;
+      rootCheck = `if ${asRoot}; then :; else ${give} && printf 'lock=no-root\\nwho=%s\\n' "$(id -un)" && exit 0; fi`;
     }
-    const dirs = [p.releases, p.shared, p.cacheDir].map(q).join(' ');
-    lines.push(`if ! e="$(mkdir -p ${dirs} 2>&1)"; then ${deniedScript()}; fi`, acquireLockScript(p, i.lockAs));
+    lines.push(acquireLockScript(p, i.lockAs, rootCheck));
   } else {
     lines.push(lockStatusScript(p));
   }

@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releasePaths } from '../../../src/ops/release/paths.js';
@@ -130,5 +139,28 @@ describe('release probe', () => {
     // as root: no sudo, the check passes
     const { result } = await probe({ paths: p, id: 'app-v1', lockAs: alice, rootCheck: true });
     expect(result.lock).toBe('acquired');
+    // a user sudo refuses (a stand-in sudo that says so): no lock, no temp dir, and who it was
+    const root = fresh();
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'sudo'), '#!/bin/sh\necho "nobody is not in the sudoers file." >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    const store = join(root, 'srv');
+    mkdirSync(store);
+    chmodSync(root, 0o755);
+    execFileSync('chown', ['65534:65534', store]);
+    const q = releasePaths(store);
+    const f = releaseProbe({ paths: q, id: 'app-v1', lockAs: alice, rootCheck: true });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `PATH=${bin}:/usr/bin:/bin`, 'sh', '-c'].concat(
+        render(f.command, { masked: false }),
+      ),
+      { encoding: 'utf8', cwd: '/' },
+    );
+    expect(f.parse(r.stdout)).toMatchObject({ lock: 'no-root', user: expect.any(String) });
+    expect(r.stderr).toContain('not in the sudoers file');
+    expect(readdirSync(q.state)).toEqual(['bundles']);
   });
 });
