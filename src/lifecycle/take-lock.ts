@@ -135,10 +135,7 @@ export async function takeLockAndProbe(
       await new Promise((r) => setTimeout(r, RACE_POLL_MS));
       continue;
     }
-    // wait-die: a younger run holding locks never waits for an older one (it would wait for us), even with --lock-wait
-    const holder = probe.owner;
-    const die = round.acquired > 0 && typeof holder === 'object' && youngerRun(holder, d.owner);
-    if (now >= deadline || die) {
+    if (now >= deadline) {
       const hint = `ferry unlock ${d.label.name} --hosts ${s.host.name}`;
       const message = heldLockMessage(d.paths, probe.owner, d.lockTtlMs, hint);
       round.refused ??= { host: s.host.name, message, owner: probe.owner };
