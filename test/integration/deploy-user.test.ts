@@ -92,7 +92,7 @@ describe.skipIf(skip)('deploying as an unprivileged deploy user', () => {
     const rs = await as(FERRYTEST_USER, ['restart', 'demo']);
     expect(rs.code, rs.stdout + rs.stderr).toBe(0);
     const after = await Promise.all(fleet.hosts.map(programPid));
-    after.forEach((p, i) => expect(p).not.toBe(before[i]));
+    for (const [i, p] of after.entries()) expect(p).not.toBe(before[i]);
     expect(rs.stdout + rs.stderr).not.toContain(FERRYTEST_PASSWORD);
     expect(lockGone()).toBe(true);
   }, 300_000);
