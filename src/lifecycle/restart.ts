@@ -1,4 +1,5 @@
 import type { RunReport } from '../runner/report.js';
+import { withOptions } from '../shell/command.js';
 import { supervisorRestart } from '../ops/supervisor/ctl.js';
 import { SUPERVISOR_CONF } from '../ops/supervisor/apply.js';
 import type { HostSession } from '../runner/host-session.js';
@@ -17,7 +18,8 @@ export interface RestartInput extends LifecycleInput {
 /** `supervisorctl restart <program>` on one host (planned only in --dry-run). */
 async function restartProgram(s: HostSession, ctx: DeployContext, title: (t: string) => void): Promise<void> {
   const program = ctx.definition.program;
-  const c = supervisorRestart({ conf: SUPERVISOR_CONF }, [program]);
+  // supervisord's socket is root's: through sudo when the SSH user is not root (README "Security notes")
+  const c = withOptions(supervisorRestart({ conf: SUPERVISOR_CONF }, [program]), { asRoot: true });
   if (ctx.dryRun) {
     s.plan('restart', `restart ${program}`, c);
     return;

@@ -11,6 +11,7 @@ import type { DeployContext } from './deploy-context.js';
 import { configsTar } from './configs-tar.js';
 import { validatorFor } from '../ops/services.js';
 import { uploadArtifact } from './upload-artifact.js';
+import { stopIfRefused } from './take-lock.js';
 import { historyEntry } from './history-entry.js';
 import type { HostPlan, StartHost } from './flow.js';
 
@@ -48,6 +49,8 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     title(`already on ${id} with these configs: nothing to do`);
     return { from: id, to: id, configHash: hash, upToDate: true, staged: false, uploadedBytes: 0 };
   }
+  // another host of this run was refused its lock: stop before any upload (the winner waits for this lock)
+  stopIfRefused(s, d);
   if (!probe.releasePresent && needsRuntime(d.definition, s.host))
     checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = {

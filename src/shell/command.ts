@@ -8,6 +8,12 @@ export type Word = string | Secret;
 export interface CommandOptions {
   /** run through sudo; `true` means root, a string names the user */
   readonly sudo?: boolean | string;
+  /**
+   * run as root: directly when the login user is root, else through sudo — decided on the host
+   * (`id -u`), so the SSH user may come from ~/.ssh/config. One such step per exec: ferry answers
+   * one sudo prompt per command.
+   */
+  readonly asRoot?: boolean;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, Word>>;
 }
@@ -42,6 +48,29 @@ export const SUDO_PROMPT = '[ferry-sudo-7f3a] password:';
 /** Printed on stderr once sudo let us in: from then on stdin belongs to the command. */
 export const SUDO_OK = '[ferry-sudo-ok-7f3a]';
 
+const SUDO = ['sudo', '-S', '-p', quote(SUDO_PROMPT), '-H'];
+
+/** What sudo's shell runs: the marker that says sudo let us in, then the command. */
+function sudoInner(text: string): string {
+  return `printf '%s\\n' ${quote(SUDO_OK)} >&2 && ${text}`;
+}
+
+/**
+ * Does any part of the command go through sudo (then its prompt is answered and stdin held until
+ * sudo let us in)? A script that embeds a rendered sudo step shows it by the unique prompt.
+ */
+export function usesSudo(command: Command): boolean {
+  if (command.sudo || command.asRoot) return true;
+  if ('script' in command) return command.script.includes(SUDO_PROMPT);
+  return 'all' in command && command.all.some(usesSudo);
+}
+
+/** The parts of a command that go through sudo, rendered without the sudo wrapper (for an error naming them). */
+export function sudoParts(command: Command, options: RenderOptions): string[] {
+  if (command.sudo || command.asRoot) return [render({ ...command, sudo: undefined, asRoot: undefined }, options)];
+  return 'all' in command ? command.all.flatMap((c) => sudoParts(c, options)) : [];
+}
+
 function word(w: Word, masked: boolean): string {
   if (isSecret(w)) return masked ? MASK : quote(w.secret);
   return quote(w);
@@ -55,7 +84,7 @@ function core(command: Command, masked: boolean): string {
 
 function group(command: Command, masked: boolean): string {
   const text = render(command, { masked });
-  if (command.sudo) return text; // one simple command: sudo … sh -c '…'
+  if (command.sudo || command.asRoot) return text; // one simple command: sudo … sh -c '…' (or if … fi)
   const simple = 'argv' in command && !command.cwd;
   return simple ? text : `( ${text} )`; // a subshell keeps cd/export/|| from leaking into the chain
 }
@@ -80,8 +109,11 @@ export function render(command: Command, options: RenderOptions): string {
   if (command.cwd) text = `cd ${quote(command.cwd)} && ${text}`;
   if (command.sudo) {
     const user = typeof command.sudo === 'string' ? ['-u', quote(command.sudo)] : [];
-    const inner = `printf '%s\\n' ${quote(SUDO_OK)} >&2 && ${text}`;
-    text = ['sudo', '-S', '-p', quote(SUDO_PROMPT), '-H', ...user, '--', 'sh', '-c', quote(inner)].join(' ');
+    text = [...SUDO, ...user, '--', 'sh', '-c', quote(sudoInner(text))].join(' ');
+  } else if (command.asRoot) {
+    // as root already: the same marker, so stdin and stderr flow exactly as after a sudo
+    const inner = quote(sudoInner(text));
+    text = `if [ "$(id -u)" = 0 ]; then sh -c ${inner}; else ${SUDO.join(' ')} -- sh -c ${inner}; fi`;
   }
   return text;
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { render, secretsOf, type Command } from '../shell/command.js';
+import { render, secretsOf, sudoParts, usesSudo, type Command } from '../shell/command.js';
 import { maskText } from '../shell/secret.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RemoteCommandError } from '../errors/remote-error.js';
@@ -44,7 +44,7 @@ export async function remoteExec(
   const res = await conn.exec({
     command: render(command, { masked: false }),
     stdin: options.stdin,
-    sudo: Boolean(command.sudo),
+    sudo: usesSudo(command),
     sudoPassword: options.sudoPassword,
     timeoutMs: options.timeoutMs,
     secrets,
@@ -71,7 +71,7 @@ export async function remoteExec(
   }
   const code = res.code ?? -1;
   if (code !== 0 && !options.allowFailure) {
-    throw new RemoteCommandError({
+    const failure = {
       host: conn.target.name,
       command: shown,
       exitCode: res.code,
@@ -79,7 +79,27 @@ export async function remoteExec(
       stdout: res.stdout,
       stderr: res.stderr,
       step: options.step,
-    });
+    };
+    throw new RemoteCommandError(failure, sudoRefusal(conn, command, res.stderr, options.step));
   }
   return { command: shown, code, stdout: res.stdout, stderr: res.stderr, durationMs };
+}
+
+/** sudo's own words when it will not run a command (sudoers: no entry, not this command, no password). */
+const SUDO_REFUSED =
+  /is not in the sudoers file|is not allowed to (?:execute|run sudo)|a password is required|incorrect password attempt/;
+
+/**
+ * When sudo itself refused (not the command it ran), say so: which user, which command was denied,
+ * and sudo's line — instead of a failed step with the whole script.
+ */
+function sudoRefusal(conn: SshConnection, command: Command, stderr: string, step?: string): string | undefined {
+  if (!usesSudo(command)) return undefined;
+  const line = stderr.split('\n').find((l) => SUDO_REFUSED.test(l));
+  if (!line) return undefined;
+  const denied = sudoParts(command, { masked: true }).join('; ');
+  return (
+    `[${conn.target.name}] ${step ? `${step}: ` : ''}sudo refused to run as root for ${conn.target.user}: ${line.trim()} ` +
+    `— denied: \`${denied}\` (steps outside the deploy path run through sudo when the SSH user is not root)`
+  );
 }

@@ -27,13 +27,13 @@ import { renderSshConfig } from './ssh-config.js';
 import { renderSshdConfig } from './sshd-config.js';
 import { readState, writeState, type FleetState } from './state.js';
 import { namespacesOf, reapStaleFleets, stopFleetState } from './stop.js';
-import { ensureTestUser, FERRYTEST_USER } from './test-user.js';
+import { ensureTestUser, FERRYNOSUDO_USER, FERRYTEST_USER } from './test-user.js';
 import type { Fleet, FleetHost, FleetHostSpec, FleetOptions } from './types.js';
 import { buildTemplate, ensureMountPoints, makeStashes, mountScript, seedRoots, viewsOf } from './views.js';
 
 export type { Fleet, FleetHost, FleetHostSpec, FleetOptions, ExecOptions, ExecResult } from './types.js';
 export { canRunFleet } from './can-run.js';
-export { FERRYTEST_USER, FERRYTEST_PASSWORD } from './test-user.js';
+export { FERRYNOSUDO_USER, FERRYTEST_USER, FERRYTEST_PASSWORD } from './test-user.js';
 export { DEFAULT_VIEWS } from './views.js';
 export { hashKnownHostsName, knownHostsName, knownHostsText, writeHashedKnownHosts } from './known-hosts.js';
 
@@ -111,7 +111,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const clientPub = await publicKeyOf(`${clientKey}.pub`);
     const authorized = join(dir, 'authorized_keys');
     mkdirSync(authorized, { mode: 0o755 });
-    for (const user of ['root', FERRYTEST_USER])
+    for (const user of ['root', FERRYTEST_USER, FERRYNOSUDO_USER])
       writeFileSync(join(authorized, user), `${clientPub} ferry-fleet\n`, { mode: 0o644 });
 
     const [major, minor] = installedSshdVersion();

@@ -2,6 +2,7 @@ import { and, cmd, sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import { appendHistoryScript, type HistoryEntry } from './history.js';
 import { unlockCommand } from './lock.js';
+import { staleParts } from './upload.js';
 import type { ReleasePaths } from './paths.js';
 
 export interface FinishInput {
@@ -13,7 +14,10 @@ export interface FinishInput {
   readonly unlock: boolean;
 }
 
-/** Keep the newest `keep` releases plus current and previous; drop cache files no release uses. */
+/**
+ * Keep the newest `keep` releases plus current and previous; drop cache files no release uses,
+ * leftover upload parts and lock temp dirs. Runs under our lock.
+ */
 function pruneScript(p: ReleasePaths, keep: number): string {
   const n = Math.max(1, Math.floor(keep));
   const q = quote;
@@ -25,7 +29,9 @@ function pruneScript(p: ReleasePaths, keep: number): string {
     `{ ls -1t | awk -v n=${n} 'NR>n' | while read -r r; do case "$keepers" in *" $r "*) ;; *) rm -rf "./$r" ;; esac; done; }`,
     `{ for f in ${q(p.cacheDir)}/*.tar.gz; do [ -e "$f" ] || continue; s="$(basename "$f" .tar.gz)"; ` +
       `cat ./*/.ferry-sha256 2>/dev/null | grep -qx "$s" || rm -f "$f"; done; }`,
-    `{ find ${q(p.cacheDir)} -name '*.part-*' -mmin +60 -delete 2>/dev/null || true; }`,
+    // under our lock nobody else uploads or takes the lock: any part or lock.<run> left is a dead run's
+    `{ ${staleParts(p)} 2>/dev/null || true; }`,
+    `{ find ${q(p.state)} -maxdepth 1 -name 'lock.*' -mmin +10 -exec rm -rf {} + 2>/dev/null || true; }`,
   ].join(' && ');
 }
 

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { cmd, type Command } from '../../shell/command.js';
+import { sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import type { ReleasePaths } from './paths.js';
 
@@ -37,16 +37,41 @@ export function printOwnerScript(p: ReleasePaths, key: 'owner' | 'lock'): string
 }
 
 /**
- * Take the lock as `owner`: `lock=acquired`, or `lock=held` and `owner=…`
- * (exit 70 when owner.json cannot be written).
+ * What the probe prints when the SSH user may not write what it must (mkdir's own message in
+ * `$e`): `lock=denied`, `who=<user>`, `denied=<message>`; then it stops.
  */
-export function acquireLockScript(p: ReleasePaths, owner: LockOwner): string {
+export function deniedScript(): string {
+  return `printf 'lock=denied\\nwho=%s\\ndenied=%s\\n' "$(id -un)" "$(printf '%s' "$e" | tr '\\n' ' ')" && exit 0`;
+}
+
+/** Where `owner` prepares its lock (owner.json written) before renaming it into place. */
+export function lockTempPath(p: ReleasePaths, owner: LockOwner): string {
+  return `${p.lock}.${owner.runId.replace(/[^A-Za-z0-9-]/g, '') || 'run'}`;
+}
+
+/**
+ * Take the lock as `owner`: `lock=acquired`, or `lock=held` and `owner=…`, or `lock=denied`.
+ * owner.json is written into lock.<runId> first and that dir renamed to lock (rename(2) onto a
+ * non-empty dir fails): a lock never exists without its owner, so a racing deploy always sees who
+ * won. A lock dir without owner.json (being removed, or left by an older ferry) is looked at again
+ * for up to a second before it is reported as held by an unknown owner. `beforeTaking` runs once
+ * the user proved it may write there, before the lock is taken (it may stop the script).
+ */
+export function acquireLockScript(p: ReleasePaths, owner: LockOwner, beforeTaking?: string): string {
   const q = quote;
-  return (
-    `if mkdir ${q(p.lock)} 2>/dev/null; then ` +
-    `printf '%s\\n' ${q(JSON.stringify(owner))} > ${q(p.owner)} && echo lock=acquired || exit 70; ` +
-    `else echo lock=held && ${printOwnerScript(p, 'owner')}; fi`
-  );
+  const tmp = q(lockTempPath(p, owner));
+  const lock = q(p.lock);
+  const write = `mkdir ${tmp} 2>&1 && printf '%s\\n' ${q(JSON.stringify(owner))} 2>&1 > ${tmp}/owner.json`;
+  return [
+    `{ rm -rf ${tmp} 2>/dev/null || true; }`,
+    `{ if ! e="$(${write})"; then ${deniedScript()}; fi; }`,
+    ...(beforeTaking ? [`{ ${beforeTaking}; }`] : []),
+    'n=0',
+    `{ until mv -T ${tmp} ${lock} 2>/dev/null; do ` +
+      `o="$(tr -d '\\n' < ${q(p.owner)} 2>/dev/null || true)" && if [ -n "$o" ] || [ $n -ge 20 ]; then break; fi && ` +
+      `n=$((n+1)) && if [ -d ${lock} ]; then sleep 0.05; fi; done; }`,
+    `if [ -d ${tmp} ]; then rm -rf ${tmp} && echo lock=held && printf 'owner=%s\\n' "$o"; else echo lock=acquired; fi`,
+  ].join(' && ');
 }
 
 /** Read-only: `lock=held` and `owner=…`, or `lock=free`. */
@@ -54,9 +79,14 @@ export function lockStatusScript(p: ReleasePaths): string {
   return `if [ -d ${quote(p.lock)} ]; then echo lock=held && ${printOwnerScript(p, 'owner')}; else echo lock=free; fi`;
 }
 
-/** Release the lock (ours at the end of a run, or a stale one with `ferry unlock`). */
+/**
+ * Release the lock (ours at the end of a run, or a stale one with `ferry unlock`): renamed away
+ * first, so nobody sees a lock whose owner.json is half removed.
+ */
 export function unlockCommand(p: ReleasePaths): Command {
-  return cmd('rm', '-rf', p.lock);
+  const lock = quote(p.lock);
+  const gone = `${lock}.released-$$`;
+  return sh(`if mv -T ${lock} ${gone} 2>/dev/null; then rm -rf ${gone}; else rm -rf ${lock}; fi`);
 }
 
 export function parseOwner(text: string | undefined): OwnerSeen {

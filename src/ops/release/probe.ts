@@ -4,7 +4,15 @@ import { render } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import { appendHistoryScript } from './history.js';
 import { first, keyValues } from './key-values.js';
-import { acquireLockScript, lockStatusScript, parseOwner, type LockOwner, type OwnerSeen } from './lock.js';
+import {
+  acquireLockScript,
+  deniedScript,
+  lockStatusScript,
+  lockTempPath,
+  parseOwner,
+  type LockOwner,
+  type OwnerSeen,
+} from './lock.js';
 import { releaseIdOf, type ReleasePaths } from './paths.js';
 
 export interface ProbeInput {
@@ -23,11 +31,25 @@ export interface ProbeInput {
    * runs this release with this config set and nobody holds the lock (a no-op, one round trip).
    */
   readonly unchangedHistory?: string | undefined;
+  /**
+   * With `lockAs`: before taking the lock, check that the service steps can run as root (sudo
+   * unless the SSH user is root) — a deploy user without the sudo right is refused before anything
+   * is locked, staged or switched.
+   */
+  readonly rootCheck?: boolean | undefined;
 }
 
 export interface ProbeResult {
-  /** unchanged: the host already ran this release and configs, so no lock was taken (a no-op deploy) */
-  readonly lock: 'acquired' | 'held' | 'free' | 'unchanged';
+  /**
+   * unchanged: the host already ran this release and configs, so no lock was taken (a no-op deploy);
+   * denied: the SSH user may not create the release store or the lock (`denied` says why);
+   * no-root: the service steps cannot run as root (sudo refused: its words are on stderr)
+   */
+  readonly lock: 'acquired' | 'held' | 'free' | 'unchanged' | 'denied' | 'no-root';
+  /** who the SSH user is on the host (denied, no-root) */
+  readonly user?: string | undefined;
+  /** the failing command's own message (denied) */
+  readonly denied?: string | undefined;
   /** owner.json of a held lock (unparseable text kept as-is) */
   readonly owner?: OwnerSeen;
   /** release id `current` points to */
@@ -69,7 +91,16 @@ function probeScript(i: ProbeInput): string {
         `[ -L ${config} ] && [ ${config} -ef ${q(`${release}/configs/${i.configHash}`)} ] && [ ! -d ${q(p.lock)} ]`;
       lines.push(`if ${live}; then ${appendHistoryScript(p, i.unchangedHistory)} && echo lock=unchanged && exit 0; fi`);
     }
-    lines.push(`mkdir -p ${q(p.releases)} ${q(p.shared)} ${q(p.cacheDir)} || exit 70`, acquireLockScript(p, i.lockAs));
+    const dirs = [p.releases, p.shared, p.cacheDir].map(q).join(' ');
+    lines.push(`if ! e="$(mkdir -p ${dirs} 2>&1)"; then ${deniedScript()}; fi`);
+    let rootCheck: string | undefined;
+    if (i.rootCheck) {
+      // sudo's prompt and refusal flow on stderr (the session answers the prompt): never redirected
+      const asRoot = render({ script: 'true', asRoot: true }, { masked: false });
+      const give = `rm -rf ${q(lockTempPath(p, i.lockAs))}`;
+      rootCheck = `if ${asRoot}; then :; else ${give} && printf 'lock=no-root\\nwho=%s\\n' "$(id -un)" && exit 0; fi`;
+    }
+    lines.push(acquireLockScript(p, i.lockAs, rootCheck));
   } else {
     lines.push(lockStatusScript(p));
   }
@@ -117,8 +148,11 @@ function parseProbe(stdout: string): ProbeResult {
   const kv = keyValues(stdout);
   const lock = first(kv, 'lock');
   const cache = first(kv, 'cache');
+  const known = ['acquired', 'held', 'unchanged', 'denied', 'no-root'] as const;
   return {
-    lock: lock === 'acquired' || lock === 'held' || lock === 'unchanged' ? lock : 'free',
+    lock: known.find((k) => k === lock) ?? 'free',
+    user: first(kv, 'who'),
+    denied: first(kv, 'denied')?.trim(),
     owner: parseOwner(first(kv, 'owner')),
     current: releaseIdOf(first(kv, 'current')),
     previous: releaseIdOf(first(kv, 'previous')),

@@ -37,6 +37,8 @@ function assertHash(hash: string): string {
   return hash;
 }
 
+const SBIN = '/usr/local/sbin:/usr/sbin:/sbin';
+
 /** Every file read-only: a release is never edited in place. */
 const freeze = (dir: string): Command => cmd('find', dir, '-type', 'f', '-exec', 'chmod', 'a-w', '{}', '+');
 
@@ -46,8 +48,9 @@ function configSteps(dir: string, set: ConfigSet): Command[] {
   for (const c of set.configs) {
     assertRelative('config target', c.target);
     const v = c.validate?.(`${dir}/${c.target}`);
-    // stdin is the configs tar: a validator never reads it
-    if (v) steps.push(sh(`{ ${render(v, { masked: false })}; } </dev/null`));
+    // stdin is the configs tar: a validator never reads it. Validators run as the SSH user (they need
+    // no root), and a deploy user's PATH lacks the sbin dirs where nginx and haproxy live
+    if (v) steps.push(sh(`{ export PATH="$PATH:${SBIN}" && ${render(v, { masked: false })}; } </dev/null`));
   }
   return steps;
 }

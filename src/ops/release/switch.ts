@@ -1,5 +1,5 @@
 import { quote } from '../../shell/quote.js';
-import { render, type Command } from '../../shell/command.js';
+import { and, render, sh, type Command } from '../../shell/command.js';
 import type { ReleasePaths } from './paths.js';
 import { linkConfigScript, type ConfigLink } from './config-link.js';
 
@@ -21,7 +21,9 @@ export interface SwitchInput {
 
 /**
  * Atomically point `current` at releases/<id> (ln -s … current.tmp && mv -T current.tmp current),
- * remembering the old target as `previous`; then link service configs and reload/restart.
+ * remembering the old target as `previous`; then link service configs and reload/restart. The
+ * release store is the SSH user's (the deploy user owns the deploy path); the service steps —
+ * links into /etc, reloads, supervisorctl — are one step as root (through sudo unless root).
  */
 export function switchCommand(i: SwitchInput): Command {
   const p = i.paths;
@@ -39,10 +41,13 @@ export function switchCommand(i: SwitchInput): Command {
     ...(i.restorePrevious ? [restorePreviousScript(p, i.restorePrevious.id)] : rememberPreviousScript(p, rel)),
     `ln -sfn ${q(rel)} ${q(`${p.current}.tmp`)}`,
     `mv -Tf ${q(`${p.current}.tmp`)} ${q(p.current)}`,
+  ];
+  const service = [
     ...i.links.map((l) => linkConfigScript(p, l)),
     ...i.after.map((c) => `{ ${render(c, { masked: false })}; }`),
   ];
-  return { script: steps.join(' && ') };
+  const store = sh(steps.join(' && '));
+  return service.length ? and(store, { script: service.join(' && '), asRoot: true }) : store;
 }
 
 /** `previous` := the release `current` points to now, unless that is the target. */

@@ -4,7 +4,10 @@ import type { ReleasePaths } from './paths.js';
 
 /**
  * Receive the artifact on stdin into a temp file, check its sha256, then rename into the
- * content-addressed cache. A half-uploaded or corrupted file never gets the final name.
+ * content-addressed cache. A half-uploaded or corrupted file never gets the final name. It runs
+ * under the deploy lock, so every other `.part-*` is a dead run's (killed, disk full): removed
+ * first — the space it holds may be what this upload needs — and this run's own part is removed
+ * when writing it fails.
  */
 export function uploadCommand(paths: ReleasePaths, sha256: string, runId: string): Command {
   const final = paths.cacheFile(sha256);
@@ -12,10 +15,16 @@ export function uploadCommand(paths: ReleasePaths, sha256: string, runId: string
   const mismatch = `echo "sha256 mismatch after upload: got $got, want ${sha256}" >&2 && exit 65`;
   return and(
     cmd('mkdir', '-p', paths.cacheDir),
-    sh(`cat > ${part}`),
+    sh(staleParts(paths)),
+    sh(`if cat > ${part}; then :; else rm -f ${part} && exit 1; fi`),
     sh(
       `got="$(sha256sum < ${part} | cut -d' ' -f1)" && ` +
         `if [ "$got" = ${quote(sha256)} ]; then mv -f ${part} ${quote(final)}; else rm -f ${part} && ${mismatch}; fi`,
     ),
   );
+}
+
+/** Remove every upload temp file in the cache: only call it under the deploy lock. */
+export function staleParts(paths: ReleasePaths): string {
+  return `find ${quote(paths.cacheDir)} -maxdepth 1 -name '*.part-*' -type f -delete`;
 }

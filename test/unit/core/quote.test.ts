@@ -1,7 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { and, cmd, quote, render, secret, sh } from '../../../src/shell/index.js';
 import { UsageError } from '../../../src/errors/index.js';
+import { SUDO_OK } from '../../../src/shell/command.js';
 import { HOSTILE_STRINGS } from '../../fixtures/hostile-strings.js';
 
 describe('quote', () => {
@@ -46,6 +50,32 @@ describe('render', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(out.trim()).toBe(String(process.getuid?.()));
+  });
+
+  it('asRoot: runs directly as root, through sudo otherwise (decided on the host), with the marker either way', () => {
+    const c = { ...sh('id -u'), asRoot: true };
+    const text = render(c, { masked: false });
+    const run = (prefix: string[], env: NodeJS.ProcessEnv = process.env) =>
+      spawnSync(prefix[0] ?? 'sh', [...prefix.slice(1), 'sh', '-c', text], { encoding: 'utf8', env });
+    if (process.getuid?.() === 0) {
+      const root = run(['env']);
+      expect(root.stdout.trim()).toBe('0');
+      expect(root.stderr).toContain(SUDO_OK);
+      // as an unprivileged user the sudo branch is taken: a stand-in sudo shows its argv
+      const bin = mkdtempSync(join(tmpdir(), 'ferry-fake-sudo-'));
+      writeFileSync(join(bin, 'sudo'), '#!/bin/sh\necho "sudo $*"\n', { mode: 0o755 });
+      chmodSync(bin, 0o755);
+      const user = run([
+        'setpriv',
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'env',
+        `PATH=${bin}:/usr/bin:/bin`,
+      ]);
+      expect(user.stdout).toMatch(/^sudo -S -p \[ferry-sudo-7f3a\] password: -H -- sh -c /);
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('puts env on argv commands and rejects bad names', () => {

@@ -33,17 +33,20 @@ describe('finish: history, prune, unlock', () => {
     const dropped = readFileSync(join(root, 'releases/app-3/.ferry-sha256'), 'utf8').trim();
     writeFileSync(p.cacheFile(kept), 'x');
     writeFileSync(p.cacheFile(dropped), 'x');
+    // a fresh part of a dead run (killed upload, full disk): under our lock nobody else uploads
+    writeFileSync(`${p.cacheFile(kept)}.part-deadrun`, 'half');
     mkdirSync(p.lock, { recursive: true });
     const r = await localSh(finishCommand({ paths: p, history: entry, keep: 2, unlock: true }));
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(join(root, 'releases')).sort()).toEqual(['app-1', 'app-2', 'app-5', 'app-6']);
     expect(existsSync(p.cacheFile(kept))).toBe(true);
     expect(existsSync(p.cacheFile(dropped))).toBe(false);
+    expect(readdirSync(p.cacheDir)).toEqual([`${kept}.tar.gz`]);
     expect(existsSync(p.lock)).toBe(false);
     expect(JSON.parse(readFileSync(p.history, 'utf8'))).toEqual(entry);
     // the prune's cd stays inside its step: the shell that runs the chain keeps its own directory
     const text = render(finishCommand({ paths: p, keep: 2, unlock: true }), { masked: false });
-    expect(text).toMatch(/^\( cd .* \) && rm -rf /);
+    expect(text).toMatch(/^\( cd .* \) && \( if mv -T \S+\/\.ferry\/lock /);
   });
 
   it('appends history and leaves the lock alone when asked only for that', async () => {

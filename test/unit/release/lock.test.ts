@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sh } from '../../../src/shell/command.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
@@ -38,6 +38,38 @@ describe('lock: acquire, status, release', () => {
     expect(await seen()).toBeUndefined();
     writeFileSync(p.owner, 'half a {json\n');
     expect(await seen()).toBe('half a {json');
+  });
+});
+
+describe('lock: racing takers', () => {
+  it('of 12 takers at once exactly one acquires, and every other sees its owner (never an unknown one)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const p = releasePaths(fresh());
+      mkdirSync(p.state);
+      const owners = Array.from({ length: 12 }, (_, i) => ({ ...alice, user: `u${i}`, runId: `run-${i}` }));
+      const outs = await Promise.all(owners.map((o) => localSh(sh(acquireLockScript(p, o)))));
+      const won = outs.filter((o) => o.stdout === 'lock=acquired\n');
+      expect(won).toHaveLength(1);
+      const winner = parseOwner(readFileSync(p.owner, 'utf8').trim());
+      for (const o of outs.filter((x) => x !== won[0])) {
+        expect(o.stdout).toBe(`lock=held\nowner=${JSON.stringify(winner)}\n`);
+      }
+      // no taker leaves its lock.<runId> dir behind
+      expect(readdirSync(p.state).sort()).toEqual(['lock']);
+    }
+  });
+
+  it('a lock being released is seen free or held with its owner, never half removed', async () => {
+    const p = releasePaths(fresh());
+    mkdirSync(p.state);
+    const bob = { ...alice, user: 'bob', runId: 'r2' };
+    for (let i = 0; i < 10; i++) {
+      expect((await localSh(sh(acquireLockScript(p, alice)))).stdout).toBe('lock=acquired\n');
+      const [, taker] = await Promise.all([localSh(unlockCommand(p)), localSh(sh(acquireLockScript(p, bob)))]);
+      expect(taker.stdout).toMatch(/^lock=acquired\n$|^lock=held\nowner=\{"user":"alice"/);
+      await localSh(unlockCommand(p));
+    }
+    expect(readdirSync(p.state)).toEqual([]);
   });
 });
 

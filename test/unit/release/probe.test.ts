@@ -1,10 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releasePaths } from '../../../src/ops/release/paths.js';
 import { releaseProbe, type ProbeInput } from '../../../src/ops/release/probe.js';
 import { uploadCommand } from '../../../src/ops/release/upload.js';
+import { render, usesSudo } from '../../../src/shell/command.js';
 import { localSh } from '../../helpers/local-sh.js';
 import { alice, fresh, withReleases } from './fixtures.js';
 
@@ -91,5 +101,66 @@ describe('release probe', () => {
     const seen = (await probe({ paths: p, id: 'x1', sha256: sha })).result.cachedSha256;
     expect(seen).toMatch(/^[0-9a-f]{64}$/);
     expect(seen).not.toBe(sha);
+  });
+
+  it('a user who may not write the deploy path gets "denied" naming the path and the user, not a held lock', async () => {
+    if (process.getuid?.() !== 0) return; // needs to run the probe as another user
+    const root = fresh();
+    chmodSync(root, 0o755);
+    const p = releasePaths(root);
+    const asNobody = async (i: ProbeInput) => {
+      const fact = releaseProbe(i);
+      const text = render(fact.command, { masked: false });
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', text], {
+        encoding: 'utf8',
+        cwd: '/',
+      });
+      return fact.parse(r.stdout);
+    };
+    const fresh1 = await asNobody({ paths: p, id: 'app-v1', lockAs: alice });
+    expect(fresh1.lock).toBe('denied');
+    expect(fresh1.user).toBe(execFileSync('id', ['-un', '65534'], { encoding: 'utf8' }).trim());
+    expect(fresh1.denied).toMatch(new RegExp(`${root}/(releases|shared|\\.ferry).*Permission denied`));
+    // the store exists (root deployed before) but .ferry is not the user's: the lock itself is denied
+    mkdirSync(p.cacheDir, { recursive: true });
+    mkdirSync(p.releases);
+    mkdirSync(p.shared);
+    const lock = await asNobody({ paths: p, id: 'app-v1', lockAs: alice });
+    expect(lock).toMatchObject({ lock: 'denied' });
+    expect(lock.denied).toMatch(new RegExp(`${p.lock}\\.r1.*Permission denied`));
+    expect(existsSync(p.lock)).toBe(false);
+  });
+
+  it('with rootCheck, checks that steps can run as root before taking the lock', async () => {
+    if (process.getuid?.() !== 0) return;
+    const p = releasePaths(fresh());
+    const fact = releaseProbe({ paths: p, id: 'app-v1', lockAs: alice, rootCheck: true });
+    expect(usesSudo(fact.command)).toBe(true);
+    // as root: no sudo, the check passes
+    const { result } = await probe({ paths: p, id: 'app-v1', lockAs: alice, rootCheck: true });
+    expect(result.lock).toBe('acquired');
+    // a user sudo refuses (a stand-in sudo that says so): no lock, no temp dir, and who it was
+    const root = fresh();
+    const bin = join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'sudo'), '#!/bin/sh\necho "nobody is not in the sudoers file." >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    const store = join(root, 'srv');
+    mkdirSync(store);
+    chmodSync(root, 0o755);
+    execFileSync('chown', ['65534:65534', store]);
+    const q = releasePaths(store);
+    const f = releaseProbe({ paths: q, id: 'app-v1', lockAs: alice, rootCheck: true });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `PATH=${bin}:/usr/bin:/bin`, 'sh', '-c'].concat(
+        render(f.command, { masked: false }),
+      ),
+      { encoding: 'utf8', cwd: '/' },
+    );
+    expect(f.parse(r.stdout)).toMatchObject({ lock: 'no-root', user: expect.any(String) });
+    expect(r.stderr).toContain('not in the sudoers file');
+    expect(readdirSync(q.state)).toEqual(['bundles']);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { render } from '../../../src/shell/command.js';
+import { render, sudoParts, usesSudo } from '../../../src/shell/command.js';
 import { releasePaths } from '../../../src/ops/release/paths.js';
 import { switchCommand, type SwitchInput } from '../../../src/ops/release/switch.js';
 import { localSh } from '../../helpers/local-sh.js';
@@ -72,10 +72,25 @@ describe('switch', () => {
   it('chains the after-switch commands with && (a failing reload fails the switch step)', async () => {
     const reload = switchCommand({ ...to('/srv/app', 'app-v1'), after: [{ argv: ['nginx', '-s', 'reload'] }] });
     const text = render(reload, { masked: false });
-    expect(text).toContain('mv -Tf /srv/app/current.tmp /srv/app/current && { nginx -s reload; }');
+    expect(text).toMatch(
+      /mv -Tf \/srv\/app\/current\.tmp \/srv\/app\/current \) && if .* >&2 && \{ nginx -s reload; \}'/,
+    );
     expect(text).not.toMatch(/; *nginx/);
     const root = fresh();
     withReleases(root, ['app-v1']);
     expect((await localSh(switchCommand({ ...to(root, 'app-v1'), after: [{ argv: ['false'] }] }))).code).not.toBe(0);
+  });
+
+  it('runs only the service steps as root (config links, reloads), the release store as the SSH user', () => {
+    const links = [{ target: 'nginx/app.conf', link: '/etc/nginx/sites-enabled/app.conf' }];
+    const c = switchCommand({ ...to('/srv/app', 'app-v1'), links, after: [{ argv: ['nginx', '-s', 'reload'] }] });
+    expect(usesSudo(c)).toBe(true);
+    const [root, ...more] = sudoParts(c, { masked: true });
+    expect(more).toEqual([]);
+    expect(root).toMatch(/^mkdir -p \/etc\/nginx\/sites-enabled && .* && \{ nginx -s reload; \}$/);
+    expect(root).not.toContain('current.tmp');
+    expect(render(c, { masked: false })).toContain(`if [ "$(id -u)" = 0 ]; then sh -c `);
+    // nothing outside the deploy path: no sudo at all
+    expect(usesSudo(switchCommand(to('/srv/app', 'app-v1')))).toBe(false);
   });
 });
