@@ -30,7 +30,6 @@ export function restartCommand(setExit: (code: number) => void): Program {
       throw new UsageError(`none of the selected hosts runs ${def.program} (roles ${programRoles.join(', ')})`);
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
     const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
-    if (!setup) throw new Error('unreachable: restart always has a batch');
     const run = await env.runOptions(hosts);
     const report = await withSetup(setup, () => restart({ ctx, hosts, run, command: commandLine(), rolling: setup }));
     setExit(await finishRun(report, all, env.logDir));
