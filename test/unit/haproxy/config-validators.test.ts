@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -155,6 +155,14 @@ describe('nginx -t', () => {
         if (body !== 'two\n') await new Promise((r) => setTimeout(r, 100));
       }
       expect(body).toBe('two\n');
+      // old workers finish gracefully and may still answer a new connection: wait until the master
+      // has one worker left (worker_processes 1), bounded
+      const master = readFileSync(pid, 'utf8').trim();
+      const workers = async () => (await run('pgrep', ['-P', master]).catch(() => ({ stdout: '' }))).stdout.trim();
+      for (let i = 0; i < 100 && (await workers()).split('\n').length > 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await workers()).split('\n')).toHaveLength(1);
       writeFileSync(conf, 'events {\n');
       const refused = await sh(nginxReloadCommand({ conf, pidFile: pid }));
       expect(refused.code).not.toBe(0);
