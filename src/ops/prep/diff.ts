@@ -50,9 +50,10 @@ export function unifiedDiff(path: string, before: Uint8Array | undefined, after:
   let j = 0;
   while (i < a.length || j < z.length) {
     if (i < a.length && j < z.length && a[i] === z[j]) ops.push({ t: ' ', line: a[i++]!, ai: i, zi: ++j });
-    else if (j < z.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!))
-      ops.push({ t: '+', line: z[j++]!, ai: i, zi: j });
-    else ops.push({ t: '-', line: a[i++]!, ai: i, zi: j });
+    // deletions before insertions, as diff(1) prints them
+    else if (i < a.length && (j === z.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
+      ops.push({ t: '-', line: a[i++]!, ai: i, zi: j });
+    else ops.push({ t: '+', line: z[j++]!, ai: i, zi: j });
   }
   let out = head;
   let k = 0;
