@@ -39,26 +39,31 @@ export function unifiedDiff(path: string, before: Uint8Array | undefined, after:
   const z = lines(Buffer.from(after).toString('utf8'));
   if (a.length * z.length > MAX_LINES * MAX_LINES)
     return `${head}content differs (${a.length} → ${z.length} lines, too long to diff)\n`;
-  // LCS table from the end: lcs[i][j] = length of the common subsequence of a[i..] and z[j..]
-  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(z.length + 1));
+  // LCS table from the end: lcs(i, j) = length of the common subsequence of a[i..] and z[j..]
+  const w = z.length + 1;
+  const table = new Uint32Array((a.length + 1) * w);
+  const lcs = (i: number, j: number): number => table[i * w + j] ?? 0;
   for (let i = a.length - 1; i >= 0; i--)
     for (let j = z.length - 1; j >= 0; j--)
-      lcs[i]![j] = a[i] === z[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      table[i * w + j] = a[i] === z[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1));
+  /** one diff line; ai/zi: lines of a/z consumed after it (its 1-based number, for a kept or own line) */
   type Op = { t: ' ' | '-' | '+'; line: string; ai: number; zi: number };
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < z.length) {
-    if (i < a.length && j < z.length && a[i] === z[j]) ops.push({ t: ' ', line: a[i++]!, ai: i, zi: ++j });
+    const left = a[i];
+    const right = z[j];
+    if (left !== undefined && left === right) ops.push({ t: ' ', line: left, ai: ++i, zi: ++j });
     // deletions before insertions, as diff(1) prints them
-    else if (i < a.length && (j === z.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
-      ops.push({ t: '-', line: a[i++]!, ai: i, zi: j });
-    else ops.push({ t: '+', line: z[j++]!, ai: i, zi: j });
+    else if (left !== undefined && (right === undefined || lcs(i + 1, j) >= lcs(i, j + 1)))
+      ops.push({ t: '-', line: left, ai: ++i, zi: j });
+    else ops.push({ t: '+', line: right ?? '', ai: i, zi: ++j });
   }
   let out = head;
   let k = 0;
   while (k < ops.length) {
-    if (ops[k]!.t === ' ') {
+    if (ops[k]?.t === ' ') {
       k++;
       continue;
     }
@@ -66,15 +71,17 @@ export function unifiedDiff(path: string, before: Uint8Array | undefined, after:
     let end = k;
     // extend the hunk while the next change is within 2×context lines
     for (let m = k; m < ops.length; m++)
-      if (ops[m]!.t !== ' ') end = m;
+      if (ops[m]?.t !== ' ') end = m;
       else if (m - end > 2 * CONTEXT) break;
     const stop = Math.min(ops.length, end + CONTEXT + 1);
     const hunk = ops.slice(start, stop);
-    const aStart = hunk.filter((o) => o.t !== '+').length ? hunk.find((o) => o.t !== '+')!.ai : hunk[0]!.ai;
-    const zStart = hunk.filter((o) => o.t !== '-').length ? hunk.find((o) => o.t !== '-')!.zi : hunk[0]!.zi;
-    const aLen = hunk.filter((o) => o.t !== '+').length;
-    const zLen = hunk.filter((o) => o.t !== '-').length;
-    out += `@@ -${aLen ? aStart : aStart}${aLen === 1 ? '' : `,${aLen}`} +${zLen ? zStart : zStart}${zLen === 1 ? '' : `,${zLen}`} @@\n`;
+    const olds = hunk.filter((o) => o.t !== '+');
+    const news = hunk.filter((o) => o.t !== '-');
+    // an empty side starts at the line before (what was consumed), as diff(1) numbers it
+    const aStart = olds[0]?.ai ?? hunk[0]?.ai ?? 0;
+    const zStart = news[0]?.zi ?? hunk[0]?.zi ?? 0;
+    const range = (from: number, n: number) => (n === 1 ? `${from}` : `${from},${n}`);
+    out += `@@ -${range(aStart, olds.length)} +${range(zStart, news.length)} @@\n`;
     for (const o of hunk) out += show(o.t, o.line);
     k = stop;
   }

@@ -49,7 +49,7 @@ export function fileSections(path: string): ProbeSection[] {
 export function parseFileFacts(s: Sections): FileFacts {
   const stat = parseStat(s('stat'));
   const sha = (s('sha') ?? '').trim();
-  const regular = stat !== undefined && stat.type.startsWith('regular');
+  const regular = stat?.type.startsWith('regular') ?? false;
   // a leading `=` tells an empty file (`=`) from one too large to read (nothing)
   const b64 = s('b64')?.trim();
   return {

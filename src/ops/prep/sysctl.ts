@@ -73,7 +73,7 @@ export function sysctl(o: SysctlOptions): PrepOp<SysctlFacts> {
       const live = new Map<string, string>();
       keys.forEach((k, i) => {
         const v = s(`key${i}`);
-        if (v !== undefined && v.startsWith('=') && v.length > 1) live.set(k, v.slice(1).trim());
+        if (v?.startsWith('=') && v.length > 1) live.set(k, v.slice(1).trim());
       });
       return { file: parseFileFacts(s), live };
     },
