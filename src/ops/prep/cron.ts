@@ -22,7 +22,7 @@ const NICK = /^@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 
 export function cronSchedule(schedule: string): string {
   const s = String(schedule).trim().split(/\s+/);
-  const ok = (s.length === 1 && NICK.test(s[0]!)) || (s.length === 5 && s.every((f) => FIELD.test(f)));
+  const ok = (s.length === 1 && NICK.test(s[0] ?? '')) || (s.length === 5 && s.every((f) => FIELD.test(f)));
   if (!ok) bad('cron', `schedule ${JSON.stringify(schedule)}: five fields (m h dom mon dow) or @daily etc.`);
   return s.join(' ');
 }

@@ -45,8 +45,8 @@ export function planDirectory(w: DirectoryWant, stat: PathStat | undefined, op =
     steps.push(step(`${op}: create`, `create directory ${w.path}${w.mode ? ` (mode ${w.mode})` : ''}`, and(...parts)));
     return { steps, unchanged: [], refusals: [] };
   }
-  if (!sameMode(w.mode, stat.mode))
-    steps.push(step(`${op}: mode`, `chmod ${w.mode} ${w.path}`, cmd('chmod', w.mode!, '--', w.path)));
+  if (w.mode !== undefined && !sameMode(w.mode, stat.mode))
+    steps.push(step(`${op}: mode`, `chmod ${w.mode} ${w.path}`, cmd('chmod', w.mode, '--', w.path)));
   const owner = who(stat);
   if (owner) steps.push(step(`${op}: owner`, `chown ${owner} ${w.path}`, cmd('chown', owner, '--', w.path)));
   return { steps, unchanged: steps.length ? [] : [`directory ${w.path}`], refusals: [] };

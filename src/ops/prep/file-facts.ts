@@ -28,9 +28,10 @@ export function statSection(name: string, path: string): ProbeSection {
 }
 
 export function parseStat(text: string | undefined): PathStat | undefined {
-  const m = /^(.+)\|([0-7]+)\|(.*)\|(.*)\|(\d+)$/.exec((text ?? '').trim());
-  if (!m) return undefined;
-  return { type: m[1]!, mode: m[2]!, owner: m[3]!, group: m[4]!, size: Number(m[5]) };
+  const m = /^(?<type>.+)\|(?<mode>[0-7]+)\|(?<owner>.*)\|(?<group>.*)\|(?<size>\d+)$/.exec((text ?? '').trim());
+  const g = m?.groups;
+  if (!g) return undefined;
+  return { type: g.type ?? '', mode: g.mode ?? '', owner: g.owner ?? '', group: g.group ?? '', size: Number(g.size) };
 }
 
 /** stat, sha256 and (for a small regular file) the bytes as base64: exact, whatever they are. */

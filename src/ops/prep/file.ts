@@ -67,8 +67,8 @@ export function planFile(w: FileWant, f: FileFacts, op = `file ${w.path}`): OpPl
     const diff = large ? `${w.path}: content differs (too large to diff)\n` : unifiedDiff(w.path, f.content, w.content);
     return { steps, unchanged, refusals, diff };
   }
-  if (!sameMode(w.mode, f.stat?.mode))
-    steps.push(step(`${op}: mode`, `chmod ${w.mode} ${w.path}`, cmd('chmod', w.mode!, '--', w.path)));
+  if (w.mode !== undefined && !sameMode(w.mode, f.stat?.mode))
+    steps.push(step(`${op}: mode`, `chmod ${w.mode} ${w.path}`, cmd('chmod', w.mode, '--', w.path)));
   const who = chownSpec(
     w.owner !== undefined && w.owner !== f.stat?.owner ? w.owner : undefined,
     w.group !== undefined && w.group !== f.stat?.group ? w.group : undefined,
@@ -86,7 +86,7 @@ export function fileWant(opName: string, o: FileOptions): FileWant {
     bad(opName, `${path}: state must be 'present' or 'absent'`);
   return {
     path,
-    content: absent ? undefined : bytesOf(o.content!),
+    content: absent ? undefined : bytesOf(o.content ?? ''),
     mode: octalMode(opName, o.mode),
     owner: o.owner === undefined ? undefined : accountName(opName, o.owner, 'owner'),
     group: o.group === undefined ? undefined : accountName(opName, o.group, 'group'),

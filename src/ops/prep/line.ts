@@ -25,7 +25,7 @@ export function editLine(text: string, line: string, matches: (l: string) => boo
   const trailing = lines.length > 0 && lines[lines.length - 1] === '';
   if (trailing) lines.pop();
   const hits = lines.flatMap((l, i) => (matches(l) ? [i] : []));
-  if (hits.length === 1 && lines[hits[0]!] === line) return undefined;
+  if (hits.length === 1 && lines[hits[0] ?? -1] === line) return undefined;
   let out: string[];
   if (hits.length === 0) out = [...lines, line];
   else out = lines.flatMap((l, i) => (i === hits[0] ? [line] : hits.includes(i) ? [] : [l]));
