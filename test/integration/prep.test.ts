@@ -3,7 +3,7 @@ import { lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet } from '../fleet/fleet.js';
+import { FERRYTEST_PASSWORD, FERRYTEST_USER, startFleet, type Fleet } from '../fleet/fleet.js';
 import { ferry, fleetFlags, REPO } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 
@@ -58,6 +58,21 @@ export default defineTask({
 });
 `;
 
+const SUDO_TASK = `
+import { defineTask, prep } from '${REPO}src/index.js';
+export default defineTask({
+  name: 'prep-sudo',
+  description: 'prep ops as a non-root login: probe and steps through sudo',
+  async run(ctx) {
+    const steps = await ctx.apply([
+      prep.directory({ path: '/srv/private', mode: 0o700, owner: 'root' }),
+      prep.file({ path: '/srv/private/secret', content: 'only root\\n', mode: 0o600, sensitive: true }),
+    ]);
+    return { changed: steps.filter((s) => s.status === 'changed').length };
+  },
+});
+`;
+
 interface Report {
   hosts: Array<{
     host: string;
@@ -99,6 +114,7 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     await mkdir(join(proj, 'templates'));
     await writeFile(join(proj, 'tasks', 'prep-fleet.ts'), TASK);
     await writeFile(join(proj, 'tasks', 'prep-service.ts'), SERVICE_TASK);
+    await writeFile(join(proj, 'tasks', 'prep-sudo.ts'), SUDO_TASK);
     await writeFile(
       join(proj, 'templates', 'shop.liquid'),
       '# {{ host.name }}\nserver { listen {{ host.address }}:8080; }\n',
@@ -233,5 +249,28 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     );
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
     expect(report.hosts[0]?.steps.map((s) => s.id)).toEqual(['fact:prep']);
+  });
+
+  it('as a non-root login, probes and steps run through sudo; the second run changes nothing', async () => {
+    const h1 = fleet.host('h1');
+    const inv = join(proj, 'inv-sudo.yaml');
+    await writeFile(inv, `hosts:\n  s1: { address: ${h1.address}, port: ${h1.port}, user: ${FERRYTEST_USER} }\n`);
+    const base = ['--inventory', inv, '--known-hosts', fleet.knownHosts, '-i', fleet.clientKey];
+    const env = { FERRY_SUDO_PASSWORD: FERRYTEST_PASSWORD };
+    for (const [i, want] of [
+      [1, 2],
+      [2, 0],
+    ] as const) {
+      const json = join(proj, `sudo${i}.json`);
+      const r = await ferry([...base, '--json', json, 'prep-sudo', '--hosts', 's1'], { cwd: proj, env });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(await readFile(json, 'utf8')) as Report;
+      expect(report.hosts[0]?.result?.changed).toBe(want);
+      expect(r.stdout).not.toContain('only root');
+    }
+    const secret = join(h1.root, 'srv', 'private', 'secret');
+    expect(await readFile(secret, 'utf8')).toBe('only root\n');
+    expect(((await stat(secret)).mode & 0o777).toString(8)).toBe('600');
+    expect((await stat(secret)).uid).toBe(0);
   });
 });
