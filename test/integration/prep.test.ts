@@ -273,4 +273,18 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     expect(((await stat(secret)).mode & 0o777).toString(8)).toBe('600');
     expect((await stat(secret)).uid).toBe(0);
   });
+
+  it('tasks/prep-db-host.ts --dry-run plans packages, sysctl, limits and the folders; changes nothing', async () => {
+    const json = join(proj, 'db-host.json');
+    const r = await ferry([...flags, '--json', json, '--dry-run', 'prep-db-host', '--hosts', 'h2'], { cwd: REPO });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8')) as Report;
+    const planned = report.hosts[0]?.steps.filter((s) => s.status === 'planned').map((s) => s.id) ?? [];
+    expect(planned).toContain('packages mariadb-server,xfsprogs,mdadm,lvm2: install');
+    expect(planned).toContain('sysctl 60-db: write');
+    expect(planned).toContain('limits db: write');
+    expect(planned).toContain('directory /mnt/lvm0/mysql: create');
+    expect(r.stdout).toContain('+vm.swappiness = 1');
+    expect(report.hosts[0]?.steps.filter((s) => s.status !== 'planned').map((s) => s.id)).toEqual(['fact:prep']);
+  });
 });

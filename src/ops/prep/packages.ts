@@ -115,9 +115,10 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
   for (const n of all)
     if (typeof n !== 'string' || !PKG.test(n)) bad('packages', `${JSON.stringify(n)} is not a package name`);
   const lists = '/var/lib/apt/lists';
+  const id = `packages ${all.join(',')}`;
   return {
     kind: 'prep-op',
-    id: `packages ${all.join(',')}`,
+    id,
     probes: [
       { name: 'apt', script: 'command -v apt-get' },
       {
@@ -128,7 +129,7 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
       { name: 'policy', script: `apt-cache policy ${all.map(quote).join(' ')}` },
     ],
     parse: parsePackagesFacts,
-    plan: (f) => planPackages(o, f),
+    plan: (f) => planPackages(o, f, id),
     onChange: [],
   };
 }
