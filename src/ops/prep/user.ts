@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, cmd } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import { step, type Step } from '../step.js';
@@ -6,13 +7,12 @@ import { parseStat, type PathStat } from './file-facts.js';
 import type { OpPlan, PrepOp, Sections } from './op.js';
 import { absolutePath, accountName, bad } from './validate.js';
 import { atomicWrite } from './write.js';
-import { createHash } from 'node:crypto';
 
 export interface UserOptions {
   readonly name: string;
   /** a system account (useradd --system: low uid, no aging) */
   readonly system?: boolean;
-  /** default /home/<name> for a new user; an existing user's home is moved only when given */
+  /** default /home/<name> for a new user; an existing user's is changed only when given (contents not moved) */
   readonly home?: string;
   readonly shell?: string;
   /** supplementary groups it must be in (others it has are left alone); they must exist */
@@ -27,8 +27,6 @@ export interface UserFacts {
     | { readonly uid: number; readonly gid: number; readonly home: string; readonly shell: string }
     | undefined;
   readonly groups: readonly string[];
-  /** which of the wanted groups exist */
-  readonly knownGroups: readonly string[];
   readonly homeStat: PathStat | undefined;
   readonly authorizedKeys: { readonly sha256: string; readonly content: Uint8Array } | undefined;
 }
@@ -41,10 +39,6 @@ export function parseUserFacts(s: Sections): UserFacts {
     passwd:
       pw.length >= 7 ? { uid: Number(pw[2]), gid: Number(pw[3]), home: pw[5] ?? '', shell: pw[6] ?? '' } : undefined,
     groups: (s('groups') ?? '').trim().split(/\s+/).filter(Boolean),
-    knownGroups: (s('known') ?? '')
-      .split('\n')
-      .map((l) => l.split(':')[0] ?? '')
-      .filter(Boolean),
     homeStat: parseStat(s('home')),
     authorizedKeys: keys ? { content: keys, sha256: createHash('sha256').update(keys).digest('hex') } : undefined,
   };
@@ -151,7 +145,6 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
       bad('user', `${name}: ${JSON.stringify(String(k).slice(0, 40))} is not one authorized_keys line`);
   const n = quote(name);
   const home = o.home === undefined ? `"$(getent passwd ${n} | cut -d: -f6)"` : quote(o.home);
-  const groups = (o.groups ?? []).map(quote).join(' ');
   return {
     kind: 'prep-op',
     id: `user ${name}`,
@@ -159,7 +152,6 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
     probes: [
       { name: 'passwd', script: `getent passwd ${n}` },
       { name: 'groups', script: `id -Gn ${n}` },
-      { name: 'known', script: groups ? `getent group ${groups}` : 'true' },
       { name: 'home', script: `h=${home} && test -n "$h" && stat -c '%F|%a|%U|%G|%s' -- "$h"` },
       {
         name: 'keys',

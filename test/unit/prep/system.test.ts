@@ -64,7 +64,7 @@ describe('prep.user', () => {
   const none: UserFacts = {
     passwd: undefined,
     groups: [],
-    knownGroups: [],
+
     homeStat: undefined,
     authorizedKeys: undefined,
   };
@@ -96,7 +96,6 @@ describe('prep.user', () => {
     const f: UserFacts = {
       passwd: { uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
       groups: ['root'],
-      knownGroups: ['adm'],
       homeStat: { type: 'directory', mode: '700', owner: 'root', group: 'root', size: 4096 },
       authorizedKeys: undefined,
     };
