@@ -57,12 +57,28 @@ export function parseAptPolicy(text: string): Map<string, AptPackage> {
   return out;
 }
 
+/** `dpkg-query -W -f '${Package}\t${db:Status-Status}\t${Version}\n'`: name → installed version. */
+export function parseDpkgQuery(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of text.split('\n')) {
+    const [name, status, version] = l.split('\t');
+    if (name && status === 'installed' && version) out.set(name, version);
+  }
+  return out;
+}
+
 export function parsePackagesFacts(s: Sections): PackagesFacts {
   const age = Number((s('age') ?? '').trim());
+  const installed = parseDpkgQuery(s('dpkg') ?? '');
+  const policy = parseAptPolicy(s('policy') ?? '');
+  const packages = new Map<string, AptPackage>(policy);
+  // dpkg says what is installed; apt-cache (slow: ~0.5 s of CPU) was asked only about the rest and `latest`
+  for (const [name, version] of installed)
+    packages.set(name, { installed: version, candidate: policy.get(name)?.candidate });
   return {
     apt: (s('apt') ?? '').trim() !== '',
     listAge: (s('age') ?? '').trim() !== '' && Number.isFinite(age) ? age : undefined,
-    packages: parseAptPolicy(s('policy') ?? ''),
+    packages,
   };
 }
 
@@ -108,6 +124,22 @@ export function planPackages(o: PackagesOptions, f: PackagesFacts, op = 'package
   return { steps, unchanged, refusals };
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+const DPKG_FORMAT = '${Package}\t${db:Status-Status}\t${Version}\n';
+
+/**
+ * `apt-cache policy` for the packages dpkg does not have installed, and for every `latest` one
+ * (names are checked against PKG, so word splitting `$need` is safe).
+ */
+function policyScript(plain: readonly string[], latest: readonly string[]): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+  const status = quote('${db:Status-Status}');
+  const loop = plain.map(quote).join(' ');
+  const check = `dpkg-query -W -f ${status} "$p" 2>/dev/null | grep -qx installed || printf '%s ' "$p"`;
+  const need = plain.length > 0 ? `$(for p in ${loop}; do ${check}; done)` : '';
+  return `need="${need}${latest.map((n) => ` ${n}`).join('')}" && test -n "$(echo $need)" && apt-cache policy $need`;
+}
+
 /** Debian/Ubuntu packages: present, latest or absent. */
 export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
   const all = [...(o.install ?? []), ...(o.latest ?? []), ...(o.remove ?? [])];
@@ -126,7 +158,8 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
         // the newest of the lists dir and apt's cache: what the last `apt-get update` touched
         script: `echo $(( $(date +%s) - $(stat -c %Y ${lists}/partial ${lists} /var/cache/apt/pkgcache.bin | sort -n | tail -1) ))`,
       },
-      { name: 'policy', script: `apt-cache policy ${all.map(quote).join(' ')}` },
+      { name: 'dpkg', script: `dpkg-query -W -f ${quote(DPKG_FORMAT)} ${all.map(quote).join(' ')}` },
+      { name: 'policy', script: policyScript([...(o.install ?? []), ...(o.remove ?? [])], o.latest ?? []) },
     ],
     parse: parsePackagesFacts,
     plan: (f) => planPackages(o, f, id),

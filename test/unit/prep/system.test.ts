@@ -2,24 +2,33 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { prep } from '../../../src/index.js';
 import { render } from '../../../src/shell/command.js';
-import { planPackages, parseAptPolicy, type PackagesFacts } from '../../../src/ops/prep/packages.js';
+import {
+  parseAptPolicy,
+  parsePackagesFacts,
+  planPackages,
+  type PackagesFacts,
+} from '../../../src/ops/prep/packages.js';
+import { splitSections } from '../../../src/facts/storage/sections.js';
 import { planUser, type UserFacts } from '../../../src/ops/prep/user.js';
 import { planService } from '../../../src/ops/prep/service.js';
 import { planGroup } from '../../../src/ops/prep/group.js';
 import { planPrep, toOps } from '../../../src/ops/prep/plan.js';
 import { planLocal } from './helpers.js';
 
+/** a captured one-op probe's sections, as ctx.apply hands them to the op */
+const sectionsOf = (stdout: string) => (name: string) => splitSections(stdout).get(`0.${name}`) || undefined;
 const fx = (name: string) => readFileSync(new URL(`../../fixtures/prep/${name}`, import.meta.url), 'utf8');
 
 describe('prep.packages from captured facts (Debian 12 control machine)', () => {
   const op = prep.packages({ install: ['coreutils', 'ferry-no-such-package'], latest: ['sed'], remove: ['ed'] });
   const facts = () => planPrep(toOps([op]), fx('packages-probe.txt')).ops[0]!;
 
-  it('parses apt-cache policy: installed and candidate per package; unknown ones are missing', () => {
-    const p = parseAptPolicy(fx('packages-probe.txt'));
+  it('parses dpkg (installed) and apt-cache policy (asked only for the rest and latest); unknown ones are missing', () => {
+    const p = parsePackagesFacts(sectionsOf(fx('packages-probe.txt'))).packages;
     expect(p.get('sed')).toEqual({ installed: '4.9-1', candidate: '4.9-1+deb12u1' });
-    expect(p.get('coreutils')).toEqual({ installed: '9.1-1', candidate: '9.1-1' });
+    expect(p.get('coreutils')).toEqual({ installed: '9.1-1', candidate: undefined });
     expect(p.has('ferry-no-such-package')).toBe(false);
+    expect(parseAptPolicy(fx('packages-probe.txt')).has('coreutils')).toBe(false);
   });
 
   it('refuses an unknown package when the lists are fresh (nothing runs)', () => {
@@ -33,7 +42,7 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
   });
 
   it('one apt-get for all missing, latest upgrades, remove; update only when lists are older than the bound', () => {
-    const f: PackagesFacts = { apt: true, listAge: 3876, packages: parseAptPolicy(fx('packages-probe.txt')) };
+    const f: PackagesFacts = parsePackagesFacts(sectionsOf(fx('packages-probe.txt')));
     const fresh = planPackages({ install: ['coreutils'], latest: ['sed'], remove: ['ed'] }, f);
     expect(fresh.steps.map((s) => render(s.command, { masked: false }))).toEqual([
       'env DEBIAN_FRONTEND=noninteractive apt-get -q -y install --no-install-recommends sed',
