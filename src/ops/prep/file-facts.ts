@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { quote } from '../../shell/quote.js';
 import type { ProbeSection, Sections } from './op.js';
 
@@ -34,28 +35,32 @@ export function parseStat(text: string | undefined): PathStat | undefined {
   return { type: g.type ?? '', mode: g.mode ?? '', owner: g.owner ?? '', group: g.group ?? '', size: Number(g.size) };
 }
 
-/** stat, sha256 and (for a small regular file) the bytes as base64: exact, whatever they are. */
+/**
+ * One section per file, few processes (a no-op run probes many files on many hosts): its stat
+ * line, then for a regular file either `=` + its bytes as base64 (exact, whatever they are) or,
+ * when larger than MAX_CONTENT, its sha256.
+ */
 export function fileSections(path: string): ProbeSection[] {
   const p = quote(path);
+  const body = `if [ "\${s##*|}" -le ${MAX_CONTENT} ]; then printf =; base64 -w0 < ${p}; else sha256sum < ${p}; fi`;
   return [
-    statSection('stat', path),
-    { name: 'sha', script: `test -f ${p} && test ! -L ${p} && sha256sum < ${p} | cut -d' ' -f1` },
     {
-      name: 'b64',
-      script: `test -f ${p} && test ! -L ${p} && test "$(stat -c %s -- ${p})" -le ${MAX_CONTENT} && printf = && base64 -w0 < ${p}`,
+      name: 'file',
+      script: `s=$(stat -c '%F|%a|%U|%G|%s' -- ${p}) && echo "$s" && case "$s" in regular*) ${body};; esac`,
     },
   ];
 }
 
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
 export function parseFileFacts(s: Sections): FileFacts {
-  const stat = parseStat(s('stat'));
-  const sha = (s('sha') ?? '').trim();
+  const text = s('file') ?? '';
+  const nl = text.indexOf('\n');
+  const stat = parseStat(nl < 0 ? text : text.slice(0, nl));
+  const rest = nl < 0 ? '' : text.slice(nl + 1).trim();
   const regular = stat?.type.startsWith('regular') ?? false;
-  // a leading `=` tells an empty file (`=`) from one too large to read (nothing)
-  const b64 = s('b64')?.trim();
-  return {
-    stat,
-    sha256: regular && /^[0-9a-f]{64}$/.test(sha) ? sha : undefined,
-    content: regular && b64?.startsWith('=') ? new Uint8Array(Buffer.from(b64.slice(1), 'base64')) : undefined,
-  };
+  // a leading `=` tells the bytes (an empty file is just `=`) from a large file's sha256
+  const content = regular && rest.startsWith('=') ? new Uint8Array(Buffer.from(rest.slice(1), 'base64')) : undefined;
+  const sha = /^[0-9a-f]{64}/.exec(rest)?.[0];
+  return { stat, content, sha256: content ? sha256(content) : regular ? sha : undefined };
 }

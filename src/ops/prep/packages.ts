@@ -133,11 +133,12 @@ const DPKG_FORMAT = '${Package}\t${db:Status-Status}\t${Version}\n';
  */
 function policyScript(plain: readonly string[], latest: readonly string[]): string {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
-  const status = quote('${db:Status-Status}');
-  const loop = plain.map(quote).join(' ');
-  const check = `dpkg-query -W -f ${status} "$p" 2>/dev/null | grep -qx installed || printf '%s ' "$p"`;
-  const need = plain.length > 0 ? `$(for p in ${loop}; do ${check}; done)` : '';
-  return `need="${need}${latest.map((n) => ` ${n}`).join('')}" && test -n "$(echo $need)" && apt-cache policy $need`;
+  const format = quote('${db:Status-Status} ${Package}\n');
+  // one dpkg-query for all; the membership test is the shell's `case` (no process per package)
+  const installed = `i=" $(dpkg-query -W -f ${format} ${plain.join(' ')} 2>/dev/null | sed -n 's/^installed //p' | tr '\\n' ' ')"`;
+  const loop = `for p in ${plain.join(' ')}; do case "$i" in *" $p "*) ;; *) need="$need $p" ;; esac; done`;
+  const pick = plain.length > 0 ? `${installed} && need="" && ${loop} && ` : 'need="" && ';
+  return `${pick}need="$need${latest.map((n) => ` ${n}`).join('')}" && test -n "$need" && apt-cache policy $need`;
 }
 
 /** Debian/Ubuntu packages: present, latest or absent. */

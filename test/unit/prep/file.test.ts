@@ -78,6 +78,18 @@ describe('prep.file with a real local sh', () => {
     ]);
   });
 
+  it('a file larger than 256 KiB is compared by sha256 on the host, not read back', async () => {
+    const path = join(dir, 'big');
+    const big = new Uint8Array(300 * 1024).map((_, i) => i % 251);
+    await writeFile(path, big);
+    expect((await planLocal([prep.file({ path, content: big })])).steps).toEqual([]);
+    const other = big.slice();
+    other[1000] = 7;
+    const plan = await planLocal([prep.file({ path, content: other })]);
+    expect(plan.steps.map((s) => s.id)).toEqual([`file ${path}: write`]);
+    expect(plan.diffs).toEqual([`${path}: content differs (too large to diff)\n`]);
+  });
+
   it('a sensitive file shows no diff', async () => {
     const plan = await planLocal([prep.file({ path: join(dir, 's'), content: 'secret=1\n', sensitive: true })]);
     expect(plan.steps).toHaveLength(1);
