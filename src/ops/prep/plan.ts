@@ -1,5 +1,7 @@
 import type { Command } from '../../shell/command.js';
-import { probe, section, splitSections } from '../../facts/storage/sections.js';
+import { sh } from '../../shell/command.js';
+import { quote } from '../../shell/quote.js';
+import { probe, splitSections } from '../../facts/storage/sections.js';
 import { step, type Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
 import { isPrepOp, type Handler, type OpPlan, type PrepOp } from './op.js';
@@ -29,9 +31,18 @@ export function toOps(items: readonly (Step | PrepOp)[]): PrepOp[] {
   return ops;
 }
 
+/**
+ * One section, as facts/storage's `section` but grouped with `{ }` instead of a subshell: a no-op
+ * run probes dozens of sections on every host, and each fork counts. A failing script leaves the
+ * section empty; op scripts set every variable they read.
+ */
+function prepSection(name: string, script: string): Command {
+  return sh(`echo && echo ${quote(`@@ferry:${name}@@`)} && { ${script} ; } 2>/dev/null || true`);
+}
+
 /** Every op's probe sections in one command: one round trip for the whole apply. */
 export function prepProbe(ops: readonly PrepOp[]): Command | undefined {
-  const sections = ops.flatMap((op, i) => op.probes.map((p) => section(`${i}.${p.name}`, p.script)));
+  const sections = ops.flatMap((op, i) => op.probes.map((p) => prepSection(`${i}.${p.name}`, p.script)));
   return sections.length === 0 ? undefined : probe(...sections);
 }
 
