@@ -15,7 +15,7 @@ export default defineTask({
       prep.sysctl({ name: `60-${user}`, settings: { 'vm.swappiness': 10, 'net.core.somaxconn': 1024 } }),
       prep.template({
         path: `/etc/security/limits.d/${user}.conf`,
-        template: 'templates/prep/limits.liquid',
+        template: 'tasks/templates/limits.liquid',
         vars: { user },
       }),
       prep.file({ path: '/etc/nginx/conf.d/gzip.conf', content: 'gzip on;\n', onChange: prep.reload('nginx') }),
