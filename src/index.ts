@@ -6,5 +6,7 @@ export type { TaskDefinition, TaskContext, ExecResult, RunOptions, StepOutcome, 
 export { quote, cmd, sh, and, secret, render, type Command, type Word, type Secret } from './shell/index.js';
 export { step, type Step } from './ops/step.js';
 export type { Fact } from './facts/fact.js';
+export * as prep from './ops/prep/index.js';
+export type { PrepOp, Handler as PrepHandler } from './ops/prep/index.js';
 export type { Host, Attrs } from './inventory/types.js';
 export { z } from 'zod';

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { cmd, sh, withOptions, type Command, type Word } from '../shell/command.js';
 import { readFileCommand, writeFileCommand } from '../ops/files.js';
 import type { Step } from '../ops/step.js';
+import { isPrepOp, type PrepEnv, type PrepOp } from '../ops/prep/op.js';
+import { applyPrep } from './apply-prep.js';
 import type { Fact } from '../facts/fact.js';
 import type { Host } from '../inventory/types.js';
 import type { ExecResult, RunOptions, StepOutcome, TaskContext } from '../task/types.js';
@@ -16,6 +18,8 @@ export interface ContextOptions<P> {
   readonly dryRun: boolean;
   readonly setTitle: (text: string) => void;
   readonly log: (text: string) => void;
+  /** where prep.template finds its files (default: the working directory) */
+  readonly projectDir?: string;
 }
 
 function toCommand(c: Command | readonly Word[] | string): Command {
@@ -28,6 +32,30 @@ function toCommand(c: Command | readonly Word[] | string): Command {
 export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
   const { session, dryRun } = o;
   const asRoot = session.target.user === 'root';
+
+  /** prep needs root: sudo unless the login user is root (as ctx.sudo decides) */
+  const rooted = (c: Command): Command => (asRoot || c.sudo ? c : withOptions(c, { sudo: true }));
+
+  async function runSteps(steps: readonly Step[]): Promise<StepOutcome[]> {
+    const out: StepOutcome[] = [];
+    for (const s of steps) {
+      if (dryRun) {
+        out.push(session.plan(s.id, s.title, s.command));
+        continue;
+      }
+      o.setTitle(s.title);
+      await session.exec(s.command, {
+        id: s.id,
+        title: s.title,
+        status: 'changed',
+        ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+        ...(s.allowFailure ? { allowFailure: true } : {}),
+      });
+      const last = session.steps[session.steps.length - 1];
+      if (last) out.push(last);
+    }
+    return out;
+  }
 
   async function run(c: Command, options: RunOptions = {}, title?: string): Promise<ExecResult> {
     if (dryRun) {
@@ -59,25 +87,20 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
       const res = await session.exec(fact.command, { title: `probe ${fact.name}`, id: `fact:${fact.name}` });
       return fact.parse(res.stdout);
     },
-    async apply(steps: readonly Step[]): Promise<StepOutcome[]> {
-      const out: StepOutcome[] = [];
-      for (const s of steps) {
-        if (dryRun) {
-          out.push(session.plan(s.id, s.title, s.command));
-          continue;
-        }
-        o.setTitle(s.title);
-        await session.exec(s.command, {
-          id: s.id,
-          title: s.title,
-          status: 'changed',
-          ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
-          ...(s.allowFailure ? { allowFailure: true } : {}),
-        });
-        const last = session.steps[session.steps.length - 1];
-        if (last) out.push(last);
-      }
-      return out;
+    async apply(items: readonly (Step | PrepOp)[]): Promise<StepOutcome[]> {
+      if (!items.some(isPrepOp)) return runSteps(items as readonly Step[]);
+      const env: PrepEnv = { projectDir: o.projectDir ?? process.cwd(), host: session.host, hosts: o.hosts };
+      return applyPrep(items, env, {
+        dryRun,
+        probe: async (c, n) => {
+          o.setTitle('probe prep facts');
+          const title = `probe prep facts (${n} ops)`;
+          return (await session.exec(rooted(c), { title, id: 'fact:prep' })).stdout;
+        },
+        run: (steps) => runSteps(steps.map((s) => ({ ...s, command: rooted(s.command) }))),
+        log: o.log,
+        host: session.host.name,
+      });
     },
     async put(localPath, remotePath, options = {}) {
       const c = writeFileCommand(remotePath, options.mode === undefined ? undefined : options.mode.toString(8));

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Command, Word } from '../shell/command.js';
 import type { Step } from '../ops/step.js';
+import type { PrepOp } from '../ops/prep/op.js';
 import type { Fact } from '../facts/fact.js';
 import type { Host } from '../inventory/types.js';
 
@@ -44,8 +45,12 @@ export interface TaskContext<P> {
   sudo(command: Command | readonly Word[] | string, options?: RunOptions): Promise<ExecResult>;
   /** read-only probe: runs even in --dry-run */
   fact<T>(fact: Fact<T>): Promise<T>;
-  /** run a plan in order; in --dry-run only records it. Stops at the first failing step (throws). */
-  apply(steps: readonly Step[]): Promise<StepOutcome[]>;
+  /**
+   * Run a plan in order; in --dry-run only records it. Stops at the first failing step (throws).
+   * With `prep.*` ops: probes all their facts in one round trip, refuses (PlanRefusedError) before
+   * any change, runs only the missing steps, then each triggered handler once; a second run runs nothing.
+   */
+  apply(items: readonly (Step | PrepOp)[]): Promise<StepOutcome[]>;
   put(localPath: string, remotePath: string, options?: { mode?: number }): Promise<void>;
   get(remotePath: string, localPath: string): Promise<void>;
   /** run on the control machine (argv, no shell) */

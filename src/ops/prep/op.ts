@@ -1,0 +1,67 @@
+import type { Command } from '../../shell/command.js';
+import type { Host } from '../../inventory/types.js';
+import type { Step } from '../step.js';
+import type { Refusal } from '../storage/refusal.js';
+
+/** One read-only probe of an op: batched with every other op's into one round trip. */
+export interface ProbeSection {
+  readonly name: string;
+  /** a shell script whose stdout is the fact (its failure leaves the section empty) */
+  readonly script: string;
+}
+
+/** The sections an op probed: name → stdout; undefined when the section printed nothing. */
+export type Sections = (name: string) => string | undefined;
+
+/** What one op would do on a host, given its facts. */
+export interface OpPlan {
+  readonly steps: readonly Step[];
+  /** what is already as wanted (shown in the report, nothing runs) */
+  readonly unchanged: readonly string[];
+  readonly refusals: readonly Refusal[];
+  /** a unified diff of a file's content against the host's (files, templates, lines) */
+  readonly diff?: string;
+}
+
+/** Runs after the ops when one that names it changed something; once per apply. */
+export interface Handler {
+  readonly kind: 'prep-handler';
+  readonly id: string;
+  readonly title: string;
+  readonly command: Command;
+}
+
+/** What the runner knows that an op may need before probing (a template renders here). */
+export interface PrepEnv {
+  readonly projectDir: string;
+  readonly host: Host;
+  readonly hosts: readonly Host[];
+}
+
+/** An idempotent operation: facts in (its probe sections), steps out (only the missing ones). */
+export interface PrepOp<F = unknown> {
+  readonly kind: 'prep-op';
+  /** `file /etc/x`: names the op in steps, refusals and errors */
+  readonly id: string;
+  /** the host path (or name) it manages exclusively: two ops on one subject in one apply is a mistake */
+  readonly subject?: string;
+  readonly probes: readonly ProbeSection[];
+  parse(sections: Sections): F;
+  plan(facts: F): OpPlan;
+  readonly onChange: readonly Handler[];
+  /** sensitive content: no diff is shown or logged */
+  readonly sensitive?: boolean;
+  /** turn into the op that probes (a template renders its content here) */
+  prepare?(env: PrepEnv): Promise<PrepOp>;
+}
+
+export function isPrepOp(x: unknown): x is PrepOp {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'prep-op';
+}
+
+export function handlers(then: Handler | readonly Handler[] | undefined): readonly Handler[] {
+  if (then === undefined) return [];
+  return Array.isArray(then) ? (then as readonly Handler[]) : [then as Handler];
+}
+
+export const noPlan: OpPlan = { steps: [], unchanged: [], refusals: [] };

@@ -1,0 +1,92 @@
+import { cmd } from '../../shell/command.js';
+import { quote } from '../../shell/quote.js';
+import { step, type Step } from '../step.js';
+import { unitName } from './handlers.js';
+import type { OpPlan, PrepOp, Sections } from './op.js';
+import { bad } from './validate.js';
+
+export interface ServiceOptions {
+  readonly name: string;
+  /** started at boot */
+  readonly enabled?: boolean;
+  readonly running?: boolean;
+}
+
+export interface ServiceFacts {
+  /** /run/systemd/system exists: systemd is PID 1 */
+  readonly systemd: boolean;
+  /** `systemctl is-enabled`: enabled, disabled, static, masked, …; '' for an unknown unit */
+  readonly enabled: string;
+  /** `systemctl is-active`: active, inactive, failed, … */
+  readonly active: string;
+}
+
+export function parseServiceFacts(s: Sections): ServiceFacts {
+  return {
+    systemd: (s('systemd') ?? '').trim() === 'yes',
+    enabled: (s('enabled') ?? '').trim().split('\n')[0] ?? '',
+    active: (s('active') ?? '').trim().split('\n')[0] ?? '',
+  };
+}
+
+/**
+ * systemd only: without it (a container, this test fleet) the op refuses, naming the service:
+ * ferry runs app processes under supervisor from a bundle, and faking `enabled` elsewhere would lie.
+ */
+export function planService(o: ServiceOptions, f: ServiceFacts): OpPlan {
+  const op = `service ${o.name}`;
+  if (!f.systemd)
+    return {
+      steps: [],
+      unchanged: [],
+      refusals: [
+        {
+          subject: o.name,
+          reason: `no systemd on this host (/run/systemd/system missing): ${op} manages systemd units only`,
+          forceable: false,
+        },
+      ],
+    };
+  if (f.enabled === '' || f.enabled === 'not-found')
+    return {
+      steps: [],
+      unchanged: [],
+      refusals: [{ subject: o.name, reason: 'no such systemd unit', forceable: false }],
+    };
+  const steps: Step[] = [];
+  const unchanged: string[] = [];
+  const isEnabled = f.enabled === 'enabled' || f.enabled === 'enabled-runtime';
+  if (o.enabled === true && !isEnabled) {
+    if (f.enabled === 'masked')
+      return { steps, unchanged, refusals: [{ subject: o.name, reason: 'unit is masked', forceable: false }] };
+    if (f.enabled !== 'static')
+      steps.push(step(`${op}: enable`, `enable ${o.name}`, cmd('systemctl', 'enable', '--quiet', o.name)));
+  } else if (o.enabled === false && isEnabled)
+    steps.push(step(`${op}: disable`, `disable ${o.name}`, cmd('systemctl', 'disable', '--quiet', o.name)));
+  else if (o.enabled !== undefined) unchanged.push(`${o.name} ${f.enabled}`);
+  const isActive = f.active === 'active' || f.active === 'reloading' || f.active === 'activating';
+  if (o.running === true && !isActive)
+    steps.push(step(`${op}: start`, `start ${o.name} (was ${f.active})`, cmd('systemctl', 'start', o.name)));
+  else if (o.running === false && isActive)
+    steps.push(step(`${op}: stop`, `stop ${o.name}`, cmd('systemctl', 'stop', o.name)));
+  else if (o.running !== undefined) unchanged.push(`${o.name} ${f.active}`);
+  return { steps, unchanged, refusals: [] };
+}
+
+export function service(o: ServiceOptions): PrepOp<ServiceFacts> {
+  const name = unitName('service', o.name);
+  if (o.enabled === undefined && o.running === undefined) bad('service', `${name}: say enabled and/or running`);
+  return {
+    kind: 'prep-op',
+    id: `service ${name}`,
+    subject: `service:${name}`,
+    probes: [
+      { name: 'systemd', script: 'test -d /run/systemd/system && echo yes' },
+      { name: 'enabled', script: `systemctl is-enabled ${quote(name)}; true` },
+      { name: 'active', script: `systemctl is-active ${quote(name)}; true` },
+    ],
+    parse: parseServiceFacts,
+    plan: (f) => planService({ ...o, name }, f),
+    onChange: [],
+  };
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { prep } from '../../../src/index.js';
+import { render } from '../../../src/shell/command.js';
+import {
+  parseAptPolicy,
+  parsePackagesFacts,
+  planPackages,
+  type PackagesFacts,
+} from '../../../src/ops/prep/packages.js';
+import { splitSections } from '../../../src/facts/storage/sections.js';
+import { planUser, type UserFacts } from '../../../src/ops/prep/user.js';
+import { planService } from '../../../src/ops/prep/service.js';
+import { planGroup } from '../../../src/ops/prep/group.js';
+import { planPrep, toOps } from '../../../src/ops/prep/plan.js';
+import { planLocal } from './helpers.js';
+
+/** a captured one-op probe's sections, as ctx.apply hands them to the op */
+const sectionsOf = (stdout: string) => (name: string) => splitSections(stdout).get(`0.${name}`) || undefined;
+const fx = (name: string) => readFileSync(new URL(`../../fixtures/prep/${name}`, import.meta.url), 'utf8');
+
+describe('prep.packages from captured facts (Debian 12 control machine)', () => {
+  const op = prep.packages({ install: ['coreutils', 'ferry-no-such-package'], latest: ['sed'], remove: ['ed'] });
+  const facts = () => planPrep(toOps([op]), fx('packages-probe.txt')).ops[0]!;
+
+  it('parses dpkg (installed) and apt-cache policy (asked only for the rest and latest); unknown ones are missing', () => {
+    const p = parsePackagesFacts(sectionsOf(fx('packages-probe.txt'))).packages;
+    expect(p.get('sed')).toEqual({ installed: '4.9-1', candidate: '4.9-1+deb12u1' });
+    expect(p.get('coreutils')).toEqual({ installed: '9.1-1', candidate: undefined });
+    expect(p.has('ferry-no-such-package')).toBe(false);
+    expect(parseAptPolicy(fx('packages-probe.txt')).has('coreutils')).toBe(false);
+  });
+
+  it('refuses an unknown package when the lists are fresh (nothing runs)', () => {
+    expect(facts().plan.refusals).toEqual([
+      {
+        subject: 'ferry-no-such-package',
+        reason: 'unknown package (apt knows no installable version)',
+        forceable: false,
+      },
+    ]);
+  });
+
+  it('one apt-get for all missing, latest upgrades, remove; update only when lists are older than the bound', () => {
+    const f: PackagesFacts = parsePackagesFacts(sectionsOf(fx('packages-probe.txt')));
+    const fresh = planPackages({ install: ['coreutils'], latest: ['sed'], remove: ['ed'] }, f);
+    expect(fresh.steps.map((s) => render(s.command, { masked: false }))).toEqual([
+      'env DEBIAN_FRONTEND=noninteractive apt-get -q -y install --no-install-recommends sed',
+      'env DEBIAN_FRONTEND=noninteractive apt-get -q -y remove ed',
+    ]);
+    const stale = planPackages({ install: ['coreutils', 'ferry-no-such-package'], maxListAgeSeconds: 600 }, f);
+    expect(stale.steps.map((s) => s.title)).toEqual([
+      'apt-get update (lists 1 h old)',
+      'install ferry-no-such-package',
+    ]);
+    expect(planPackages({ install: ['coreutils'] }, f).steps).toEqual([]);
+    expect(planPackages({ install: ['x'] }, { ...f, apt: false }).refusals[0]?.reason).toBe('no apt-get on this host');
+  });
+
+  it('probes the real local apt (read-only): an installed package plans nothing', async () => {
+    const plan = await planLocal([prep.packages({ install: ['coreutils', 'sed'] })]);
+    expect(plan.steps).toEqual([]);
+    expect(plan.unchanged).toHaveLength(2);
+  });
+
+  it('bad input', () => {
+    expect(() => prep.packages({})).toThrow(/prep\.packages: name at least one package/);
+    expect(() => prep.packages({ install: ['nginx; rm -rf /'] })).toThrow(/is not a package name/);
+  });
+});
+
+describe('prep.user', () => {
+  const none: UserFacts = {
+    passwd: undefined,
+    groups: [],
+
+    homeStat: undefined,
+    authorizedKeys: undefined,
+  };
+  const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0wmN/Cr3JXqmLW7u+g9pTh+wyqDHpSQEQQ5 deploy@ci';
+
+  it('creates a missing system user with home, shell, groups and exactly its keys', () => {
+    const plan = planUser(
+      {
+        name: 'shop',
+        system: true,
+        home: '/srv/shop',
+        shell: '/bin/bash',
+        groups: ['www-data'],
+        authorizedKeys: [key],
+      },
+      none,
+    );
+    expect(plan.steps.map((s) => render(s.command, { masked: false }).split(' && ')[0])).toEqual([
+      'useradd --system --create-home --home-dir /srv/shop --shell /bin/bash --groups www-data shop',
+      'mkdir -p -- /srv/shop/.ssh',
+    ]);
+    expect(new TextDecoder().decode(plan.steps[1]?.stdin as Uint8Array)).toBe(`${key}\n`);
+    expect(plan.diff).toContain(`+${key}\n`);
+  });
+
+  it('root as probed here (captured): exists, nothing to do; keys managed exactly means replacing extras', () => {
+    const [p] = planPrep(toOps([prep.user({ name: 'root', authorizedKeys: [] })]), fx('user-root-probe.txt')).ops;
+    expect(p?.plan.steps.map((s) => s.id)).toEqual(['user root: keys']);
+    const f: UserFacts = {
+      passwd: { uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
+      groups: ['root'],
+      homeStat: { type: 'directory', mode: '700', owner: 'root', group: 'root', size: 4096 },
+      authorizedKeys: undefined,
+    };
+    expect(planUser({ name: 'root', shell: '/bin/bash' }, f).steps).toEqual([]);
+    expect(planUser({ name: 'root', groups: ['adm'] }, f).steps.map((s) => s.title)).toEqual(['add root to adm']);
+  });
+
+  it('bad input: an invalid user name, a relative home, a key that is not one line', () => {
+    expect(() => prep.user({ name: 'Shop User' })).toThrow(
+      /prep\.user: name "Shop User" is not a valid user\/group name/,
+    );
+    expect(() => prep.user({ name: 'shop', home: 'srv/shop' })).toThrow(/home "srv\/shop" must be an absolute path/);
+    expect(() => prep.user({ name: 'shop', authorizedKeys: ['not a key'] })).toThrow(/is not one authorized_keys line/);
+  });
+});
+
+describe('prep.group', () => {
+  it('groupadd only when missing', () => {
+    expect(planGroup({ name: 'shop', system: true }, false).steps[0]?.title).toBe('create system group shop');
+    expect(planGroup({ name: 'shop' }, true).steps).toEqual([]);
+  });
+});
+
+describe('prep.service (systemd only)', () => {
+  it('refuses clearly without systemd — as on this machine and the test fleet', async () => {
+    const plan = await planLocal([prep.service({ name: 'nginx', enabled: true, running: true })]);
+    expect(plan.refusals[0]?.reason).toMatch(/^no systemd on this host \(\/run\/systemd\/system missing\)/);
+  });
+  it('enables and starts only what is not so', () => {
+    const o = { name: 'nginx', enabled: true, running: true };
+    expect(
+      planService(o, { systemd: true, enabled: 'disabled', active: 'inactive' }).steps.map((s) => s.title),
+    ).toEqual(['enable nginx', 'start nginx (was inactive)']);
+    expect(planService(o, { systemd: true, enabled: 'enabled', active: 'active' }).steps).toEqual([]);
+    expect(planService(o, { systemd: true, enabled: '', active: 'inactive' }).refusals[0]?.reason).toBe(
+      'no such systemd unit',
+    );
+    expect(planService(o, { systemd: true, enabled: 'masked', active: 'inactive' }).refusals[0]?.reason).toBe(
+      'unit is masked',
+    );
+  });
+  it('bad input', () => {
+    expect(() => prep.service({ name: 'nginx' })).toThrow(/say enabled and\/or running/);
+    expect(() => prep.service({ name: 'a b', running: true })).toThrow(/is not a unit name/);
+  });
+});
