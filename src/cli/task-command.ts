@@ -24,6 +24,7 @@ export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Pro
       allHosts: (await env.inventory()).hosts,
       dryRun: Boolean(all.dryRun),
       runId: env.runId,
+      projectDir: env.projectDir,
       command: commandLine(),
       options: { ...(await env.runOptions(hosts)), ...(all.dryRun ? { sudoPassword: undefined } : {}) },
     });

@@ -13,6 +13,8 @@ export interface RunTaskInput {
   readonly runId: string;
   readonly command: string;
   readonly options: RunHostsOptions;
+  /** the project folder: relative template paths of `ctx.apply` resolve against it */
+  readonly projectDir?: string;
 }
 
 /** Run a task on every selected host and collect the report. */
@@ -25,6 +27,7 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
       hosts: i.allHosts,
       params: i.params,
       dryRun: i.dryRun,
+      ...(i.projectDir !== undefined ? { projectDir: i.projectDir } : {}),
       setTitle: ui.title,
       log: (m) => {
         session.log.line(m);
