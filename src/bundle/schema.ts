@@ -38,7 +38,15 @@ const config = z.strictObject({
 
 const bundleSchema = z.strictObject({
   name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
-  source: z.strictObject({ repo: z.string().min(1).optional(), path: z.string().optional() }).optional(),
+  source: z
+    .strictObject({
+      repo: z.string().min(1).optional(),
+      path: z
+        .string()
+        .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path without ".."')
+        .optional(),
+    })
+    .optional(),
   env,
   build: z.array(argv).default([]),
   roles: z.array(role).min(1).default(['app']),
