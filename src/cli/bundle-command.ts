@@ -52,6 +52,11 @@ const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 };
 
+/** `--json` after `bundle ls`: when mounted under `ferry`, the global `--json [file]` takes the flag. */
+function wantsJson(opts: { json?: boolean }, self: Command): boolean {
+  return opts.json === true || self.optsWithGlobals<{ json?: unknown }>().json === true;
+}
+
 /** `ferry bundle build|ls|show|render|rm`: mounted on the main program by the CLI entry. */
 export function bundleCommand(loadProject: () => Promise<BundleProject>): Command {
   const bundle = new Command('bundle').description('build, list, inspect and render versioned bundles');
@@ -63,9 +68,9 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
       .argument('<name>', 'bundle folder under bundles/'),
   )
     .option('--json', 'print the result as JSON')
-    .action(async (name: string, opts: RevisionFlags & { json?: boolean }) => {
+    .action(async (name: string, opts: RevisionFlags & { json?: boolean }, self: Command) => {
       const project = await loadProject();
-      const quiet = opts.json === true;
+      const quiet = wantsJson(opts, self);
       const b = await buildBundle({
         projectDir: project.dir,
         name,
@@ -84,10 +89,10 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
     .command('ls')
     .description('cached bundles: id, tag, commit, size, built')
     .option('--json', 'print as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }, self: Command) => {
       const project = await loadProject();
       const all = await listBundles(project.dir);
-      if (opts.json) return out(JSON.stringify(all.map(summary), null, 2));
+      if (wantsJson(opts, self)) return out(JSON.stringify(all.map(summary), null, 2));
       if (all.length === 0) return out('no bundles built yet (ferry bundle build <name> --tag <tag>)');
       out(
         table([
