@@ -3,54 +3,17 @@
 // `ferry bundle rm` and `--rebuild`, and ferry.yaml's keys and parallelism.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type FleetHost } from '../../fleet/fleet.js';
-import { REPO, ferry } from '../../helpers/ferry-cli.js';
+import { ferry } from '../../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../../helpers/skip.js';
 import { git } from './demo-repo.js';
+import { appRepo } from './app-repo.js';
 
 const skip = fleetSkipReason();
-const SCAFFOLD = join(REPO, 'templates/init/node/bundles/__APP__');
-
-/** my-app: the scaffold's node app at the repository root; ferry's bundle folder points at it. */
-async function appRepo(root: string, fleet: Fleet): Promise<string> {
-  const dir = join(root, 'my-app');
-  await mkdir(join(dir, 'bundles/my-app/templates'), { recursive: true });
-  const app = (f: string) => readFile(join(SCAFFOLD, f), 'utf8').then((t) => t.replaceAll('__APP__', 'my-app'));
-  for (const f of ['server.js', 'package.json', 'package-lock.json']) await writeFile(join(dir, f), await app(f));
-  await writeFile(
-    join(dir, 'bundles/my-app/templates/supervisor.conf.liquid'),
-    (await app('templates/supervisor.conf.liquid')).replace('FERRY_HOST=', 'GREETING="one",FERRY_HOST='),
-  );
-  const def = (await app('bundle.ts')).replace("  env: { kind: 'node' },", "  source: { path: '.' },\n$&");
-  expect(def).toContain("source: { path: '.' }");
-  await writeFile(join(dir, 'bundles/my-app/bundle.ts'), def);
-  await writeFile(join(dir, '.gitignore'), '.ferry/\nnode_modules/\n');
-  await mkdir(join(dir, 'inventories'));
-  const stage = (hosts: FleetHost[], extra: object) =>
-    stringify({
-      ...extra,
-      defaults: { app_port: 8000 },
-      roles: { app: {} },
-      hosts: Object.fromEntries(hosts.map((h) => [h.name, { address: h.address, port: h.port, roles: ['app'] }])),
-    });
-  await writeFile(join(dir, 'inventories/staging.yaml'), stage([fleet.host('stg1'), fleet.host('stg2')], {}));
-  const prod = stage([fleet.host('prod1')], { stage: { protected: true, tagsOnly: true } });
-  await writeFile(join(dir, 'inventories/production.yaml'), prod);
-  // no --known-hosts / -i on any command below: ferry.yaml holds them
-  const settings = `stage: staging\nknown_hosts: ${fleet.knownHosts}\nidentity: ${fleet.clientKey}\nparallel: 1\n`;
-  await writeFile(join(dir, 'ferry.yaml'), settings);
-  await git(dir, 'init', '-q');
-  await git(dir, 'add', '-A');
-  await git(dir, 'commit', '-q', '-m', 'my-app 0.1.0');
-  await git(dir, 'tag', 'v0.1.0');
-  return dir;
-}
-
 const current = (h: FleetHost) => {
   try {
     return execFileSync('readlink', [join(h.root, 'srv/my-app/current')], { encoding: 'utf8' }).trim();

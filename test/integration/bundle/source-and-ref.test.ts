@@ -28,7 +28,10 @@ async function appAtRoot(): Promise<string> {
       "export default defineBundle({ name: 'app', source: { path: '.' }, env: { kind: 'none' },\n" +
       "  configs: [{ template: 'templates/app.conf.liquid', target: 'app.conf' }] });\n",
   );
-  await writeFile(`${repo}/bundles/app/templates/app.conf.liquid`, "say={{ host.attrs.greeting }} {% render 'templates/partials/p.liquid' %}\n");
+  await writeFile(
+    `${repo}/bundles/app/templates/app.conf.liquid`,
+    "say={{ host.attrs.greeting }} {% render 'templates/partials/p.liquid' %}\n",
+  );
   await writeFile(`${repo}/bundles/app/templates/partials/p.liquid`, 'one');
   await git(repo, 'init', '-q');
   await git(repo, 'add', '-A');
