@@ -10,40 +10,37 @@ import { addRevisionOptions, revision, type RevisionFlags } from '../revision-op
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
-  const cmd = addRollingOptions(
+  return addRollingOptions(
     lockOptions(
-      new Program('deploy')
-        .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
-        .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+      addRevisionOptions(
+        new Program('deploy')
+          .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
+          .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+      ),
     ),
     'activate',
-  );
-  return addRevisionOptions(cmd).action(
-    async (name: string, o: LockFlags & RollingFlags & RevisionFlags, self: Program) => {
-      const all = self.optsWithGlobals<GlobalOptions>();
-      const rev = revision(o); // before any connection
-      const env = makeRunEnv(all);
-      try {
-        await preconnectBundleHosts(env, name);
-        const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
-        const bundle = await buildBundle({
-          projectDir: env.projectDir,
-          name,
-          ...rev,
-          onProgress: (m) => process.stderr.write(`build: ${m}\n`),
-        });
-        const def = bundle.manifest.definition;
-        const hosts = await env.select({ roles: def.roles });
-        const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
-        const setup = await rollingSetup(env, def, o);
-        const run = await env.runOptions(hosts);
-        const report = await withSetup(setup, () =>
-          deploy({ ctx, hosts, run, command: commandLine(), rolling: setup }),
-        );
-        setExit(await finishRun(report, all, env.logDir));
-      } finally {
-        await env.close();
-      }
-    },
-  );
+  ).action(async (name: string, o: LockFlags & RollingFlags & RevisionFlags, self: Program) => {
+    const all = self.optsWithGlobals<GlobalOptions>();
+    const rev = revision(o); // before any connection
+    const env = makeRunEnv(all);
+    try {
+      await preconnectBundleHosts(env, name);
+      const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
+      const bundle = await buildBundle({
+        projectDir: env.projectDir,
+        name,
+        ...rev,
+        onProgress: (m) => process.stderr.write(`build: ${m}\n`),
+      });
+      const def = bundle.manifest.definition;
+      const hosts = await env.select({ roles: def.roles });
+      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
+      const setup = await rollingSetup(env, def, o);
+      const run = await env.runOptions(hosts);
+      const report = await withSetup(setup, () => deploy({ ctx, hosts, run, command: commandLine(), rolling: setup }));
+      setExit(await finishRun(report, all, env.logDir));
+    } finally {
+      await env.close();
+    }
+  });
 }
