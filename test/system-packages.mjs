@@ -21,6 +21,7 @@ const NEEDED = {
   '/usr/lib/python3/dist-packages/fabric/__init__.py': 'python3-fabric',
   '/usr/bin/ansible': 'ansible-core',
   '/usr/bin/time': 'time',
+  '/usr/bin/tmux': 'tmux',
 };
 
 export function ensureSystemPackages(label) {

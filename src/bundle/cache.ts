@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { UsageError } from '../errors/index.js';
 import { isBundleId } from './bundle-id.js';
 import type { Manifest } from './manifest.js';
@@ -76,4 +76,11 @@ export async function listBundles(projectDir: string): Promise<BuiltBundle[]> {
   return out.sort(
     (a, b) => (b.manifest.builtAt ?? '').localeCompare(a.manifest.builtAt ?? '') || a.id.localeCompare(b.id),
   );
+}
+
+/** Remove a cache entry: the manifest first (its presence marks a complete entry), then the rest. */
+export async function removeCached(projectDir: string, id: string): Promise<void> {
+  await rm(manifestPath(projectDir, id), { force: true });
+  await rm(archivePath(projectDir, id), { force: true });
+  await rm(treeDir(projectDir, id), { recursive: true, force: true });
 }

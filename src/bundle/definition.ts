@@ -28,7 +28,12 @@ export interface ConfigInput {
 
 export interface BundleDefinitionInput {
   name: string;
-  /** default: the git repo containing the bundle dir, path = the bundle dir */
+  /**
+   * Where the app comes from. Default: the bundle folder itself, in the repo that holds it (the
+   * definition and templates then come from the same revision). `repo` (relative to the bundle
+   * folder) and/or `path` (in that repo, '.' = its root) take the app from elsewhere; the definition
+   * and templates are then the project's own, and part of the bundle id.
+   */
   source?: { repo?: string; path?: string };
   env: EnvInput;
   /** extra argv commands run in the staging app dir on the control machine, after the env */

@@ -30,6 +30,29 @@ export async function resolveTag(repo: string, tag: string): Promise<string> {
   throw new UsageError(`unknown tag '${tag}' in ${repo}${known}`);
 }
 
+/** Branches (local, then remote-tracking) and commits a `--ref` may name. */
+const REF_CANDIDATES = (ref: string) => [`refs/heads/${ref}`, `refs/remotes/${ref}`, ref];
+
+/**
+ * Resolve a branch or commit (not a tag: `--tag` names those) to its commit; an unknown one is a
+ * usage error. A branch moves, so the bundle id names the commit it was at.
+ */
+export async function resolveRef(repo: string, ref: string): Promise<string> {
+  if (ref === '' || ref.startsWith('-') || /[\s~^:?*[\\]/.test(ref)) throw new UsageError(`invalid ref '${ref}'`);
+  for (const candidate of REF_CANDIDATES(ref)) {
+    const argv = ['git', '-C', repo, 'rev-parse', '--verify', '--quiet', `${candidate}^{commit}`];
+    const commit = (await runLocal('resolve ref', argv, { allowFailure: true })).stdout.trim();
+    if (commit && /^[0-9a-f]{40,64}$/.test(commit)) return commit;
+  }
+  throw new UsageError(`unknown branch or commit '${ref}' in ${repo}`);
+}
+
+/** Whether the work tree's `paths` (inside the repo) differ from `commit` (tracked files only). */
+export async function workTreeDiffers(repo: string, commit: string, paths: readonly string[]): Promise<boolean> {
+  const argv = ['git', '-C', repo, 'diff', '--quiet', commit, '--', ...paths];
+  return (await runLocal('compare with the work tree', argv, { allowFailure: true })).code !== 0;
+}
+
 /** Committer time of a commit, in seconds since the epoch. */
 export async function commitTime(repo: string, commit: string): Promise<number> {
   return Number(await git(repo, 'read commit time', 'show', '-s', '--format=%ct', commit));

@@ -12,7 +12,7 @@ export type {
 export { parseBundle } from './schema.js';
 export { loadDefinition } from './load-definition.js';
 export { buildBundle } from './build.js';
-export { listBundles, loadBundle, type BuiltBundle } from './cache.js';
+export { listBundles, loadBundle, removeCached, type BuiltBundle } from './cache.js';
 export type { Manifest } from './manifest.js';
 export { renderConfigs, renderContext, renderTemplate } from './render.js';
 export { checkRuntime, needsRuntime } from './runtime-check.js';

@@ -5,6 +5,8 @@ import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
 import { ownEntry, ownModule } from '../project/own-entries.js';
 import { loadJiti } from '../project/load-jiti.js';
+import { loadErrorAt } from '../project/load-module.js';
+import { locateInBundleSource } from './source-position.js';
 import type { BundleDefinition } from './definition.js';
 
 /**
@@ -69,10 +71,15 @@ export async function loadDefinition(file: string, display: string, expectedName
   try {
     value = await jiti.import(file, { default: true });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new ProjectError({ file: display }, `cannot load bundle definition: ${message}`, { cause: e });
+    const { position, message } = loadErrorAt(display, e);
+    throw new ProjectError(position, `cannot load bundle definition: ${message}`, { cause: e });
   }
-  return parseBundle(value, display, expectedName);
+  const text = await readFile(file, 'utf8');
+  const locate = (path: readonly PropertyKey[]): SourcePosition => ({
+    file: display,
+    ...locateInBundleSource(text, path),
+  });
+  return parseBundle(value, display, expectedName, locate);
 }
 
 /** The definition file in a bundle folder, if any. */

@@ -2,7 +2,7 @@ import type { BundleDefinition, BundleSource } from './definition.js';
 import type { FileRecord } from './tree.js';
 
 /** Bump when the artifact layout or build rules change: cached bundles of another format are rebuilt. */
-export const MANIFEST_FORMAT = 1;
+export const MANIFEST_FORMAT = 2;
 
 export interface EnvInfo {
   readonly kind: 'node' | 'python' | 'none';
@@ -14,13 +14,18 @@ export interface EnvInfo {
 export interface ArchiveManifest {
   readonly format: number;
   readonly name: string;
+  /** the tag, or with `ref` the branch or commit, it was built from */
   readonly tag: string;
+  /** true: built from a branch or commit (`--ref`), not a tag */
+  readonly ref?: boolean;
   readonly commit: string;
   /** committer time, ISO 8601: also the mtime of every entry */
   readonly commitTime: string;
   readonly env: EnvInfo;
   /** the validated definition from the tagged revision (no control-machine paths) */
   readonly definition: BundleDefinition;
+  /** a definition from the project's bundle folder (not the tagged tree): see definition-digest.ts */
+  readonly definitionDigest?: string;
   /** files and symlinks under app/ and env/, in archive order */
   readonly files: readonly FileRecord[];
 }

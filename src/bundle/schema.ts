@@ -38,7 +38,15 @@ const config = z.strictObject({
 
 const bundleSchema = z.strictObject({
   name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
-  source: z.strictObject({ repo: z.string().min(1).optional(), path: z.string().optional() }).optional(),
+  source: z
+    .strictObject({
+      repo: z.string().min(1).optional(),
+      path: z
+        .string()
+        .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path without ".."')
+        .optional(),
+    })
+    .optional(),
   env,
   build: z.array(argv).default([]),
   roles: z.array(role).min(1).default(['app']),
@@ -78,20 +86,27 @@ export function parseBundle(
   expectedName?: string,
   locate?: (path: readonly PropertyKey[]) => SourcePosition,
 ): { definition: BundleDefinition; source: ParsedBundle['source'] } {
+  const at = (path: readonly PropertyKey[]) => (locate ? locate(path) : { file });
   const result = bundleSchema.safeParse(value);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `${where(i.path)}: ${i.message}`);
+    // an unknown key is named (and placed) itself, not its parent object
+    const keyPath = (i: z.core.$ZodIssue) => (i.code === 'unrecognized_keys' ? [...i.path, i.keys[0] ?? ''] : i.path);
+    const says = (i: z.core.$ZodIssue) => (i.code === 'unrecognized_keys' ? 'unknown key' : i.message);
+    const lines = result.error.issues.map((i) => `${where(keyPath(i))}: ${says(i)}`);
     const first = result.error.issues[0];
-    const position = locate && first ? locate(first.path) : { file };
-    throw new ProjectError(position, `invalid bundle definition:\n  ${lines.join('\n  ')}`);
+    throw new ProjectError(
+      first ? at(keyPath(first)) : { file },
+      `invalid bundle definition:\n  ${lines.join('\n  ')}`,
+    );
   }
   const d = result.data;
   if (expectedName !== undefined && d.name !== expectedName) {
-    throw new ProjectError({ file }, `name: is '${d.name}' but the bundle folder is '${expectedName}'`);
+    throw new ProjectError(at(['name']), `name: is '${d.name}' but the bundle folder is '${expectedName}'`);
   }
   const targets = new Set<string>();
   for (const [i, c] of d.configs.entries()) {
-    if (targets.has(c.target)) throw new ProjectError({ file }, `configs.${i}.target: '${c.target}' is used twice`);
+    if (targets.has(c.target))
+      throw new ProjectError(at(['configs', i, 'target']), `configs.${i}.target: '${c.target}' is used twice`);
     targets.add(c.target);
   }
   const definition: BundleDefinition = {

@@ -5,10 +5,12 @@ import {
   buildBundle,
   listBundles,
   loadBundle,
+  removeCached,
   renderConfigs,
   renderContext,
   type BuiltBundle,
 } from '../bundle/index.js';
+import { addRevisionOptions, revision, type RevisionFlags } from './revision-options.js';
 
 export interface BundleProject {
   readonly dir: string;
@@ -50,23 +52,29 @@ const out = (text: string): void => {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 };
 
-/** `ferry bundle build|ls|show|render`: mounted on the main program by the CLI entry. */
+/** `--json` after `bundle ls`: when mounted under `ferry`, the global `--json [file]` takes the flag. */
+function wantsJson(opts: { json?: boolean }, self: Command): boolean {
+  return opts.json === true || self.optsWithGlobals<{ json?: unknown }>().json === true;
+}
+
+/** `ferry bundle build|ls|show|render|rm`: mounted on the main program by the CLI entry. */
 export function bundleCommand(loadProject: () => Promise<BundleProject>): Command {
   const bundle = new Command('bundle').description('build, list, inspect and render versioned bundles');
 
-  bundle
-    .command('build')
-    .description('build bundle <name> at revision tag into .ferry/cache/bundles (reused when already built)')
-    .argument('<name>', 'bundle folder under bundles/')
-    .requiredOption('-t, --tag <tag>', 'revision tag to build')
+  addRevisionOptions(
+    bundle
+      .command('build')
+      .description('build bundle <name> at revision tag into .ferry/cache/bundles (reused when already built)')
+      .argument('<name>', 'bundle folder under bundles/'),
+  )
     .option('--json', 'print the result as JSON')
-    .action(async (name: string, opts: { tag: string; json?: boolean }) => {
+    .action(async (name: string, opts: RevisionFlags & { json?: boolean }, self: Command) => {
       const project = await loadProject();
-      const quiet = opts.json === true;
+      const quiet = wantsJson(opts, self);
       const b = await buildBundle({
         projectDir: project.dir,
         name,
-        tag: opts.tag,
+        ...revision(opts),
         onProgress: quiet ? undefined : (m) => process.stderr.write(`[${name}] ${m}\n`),
       });
       if (quiet) out(JSON.stringify(summary(b), null, 2));
@@ -81,10 +89,10 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
     .command('ls')
     .description('cached bundles: id, tag, commit, size, built')
     .option('--json', 'print as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }, self: Command) => {
       const project = await loadProject();
       const all = await listBundles(project.dir);
-      if (opts.json) return out(JSON.stringify(all.map(summary), null, 2));
+      if (wantsJson(opts, self)) return out(JSON.stringify(all.map(summary), null, 2));
       if (all.length === 0) return out('no bundles built yet (ferry bundle build <name> --tag <tag>)');
       out(
         table([
@@ -112,14 +120,15 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
       out(JSON.stringify(m, null, 2));
     });
 
-  bundle
-    .command('render')
-    .description('the configs of bundle <name> at a tag, as a host would get them')
-    .argument('<name>', 'bundle folder under bundles/')
-    .requiredOption('-t, --tag <tag>', 'revision tag')
+  addRevisionOptions(
+    bundle
+      .command('render')
+      .description('the configs of bundle <name> at a tag, as a host would get them')
+      .argument('<name>', 'bundle folder under bundles/'),
+  )
     .requiredOption('--host <host>', 'inventory host to render for')
     .option('--target <target>', 'only this config target')
-    .action(async (name: string, opts: { tag: string; host: string; target?: string }) => {
+    .action(async (name: string, opts: RevisionFlags & { host: string; target?: string }) => {
       const project = await loadProject();
       const host = project.hosts.find((h) => h.name === opts.host);
       if (!host)
@@ -129,7 +138,7 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
       const b = await buildBundle({
         projectDir: project.dir,
         name,
-        tag: opts.tag,
+        ...revision(opts),
         onProgress: (m) => process.stderr.write(`[${name}] ${m}\n`),
       });
       let configs = await renderConfigs(b, renderContext(b, host, project.hosts));
@@ -149,6 +158,19 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
           .map((c) => `# ==> ${release}/config/${c.target}${c.link ? ` (linked from ${c.link})` : ''}\n${c.content}`)
           .join('\n'),
       );
+    });
+
+  bundle
+    .command('rm')
+    .description('remove cached bundles (the archive, its manifest and its tree); deployed releases stay')
+    .argument('<id...>', 'bundle ids (see `ferry bundle ls`)')
+    .action(async (ids: string[]) => {
+      const project = await loadProject();
+      const found = await Promise.all(ids.map((id) => loadBundle(project.dir, id))); // all known, or nothing
+      for (const b of found) {
+        await removeCached(project.dir, b.id);
+        out(`removed ${b.id}`);
+      }
     });
 
   return bundle;

@@ -58,6 +58,11 @@ export async function applyProjectSettings(program: Program, action: Program): P
   if (CHANGES_NOTHING.has(word)) return;
   const shown = relative(process.cwd(), choice.file) || choice.file;
   const inv = await loadInventory(choice.file);
+  if (inv.tagsOnly && action.getOptionValue('ref') !== undefined) {
+    throw new UsageError(
+      `stage ${choice.stage} deploys tags only (stage.tagsOnly in ${shown}): pass --tag, not --ref; nothing changed`,
+    );
+  }
   const guard = inv.protected && !opts.dryRun;
   process.stderr.write(`ferry: stage ${choice.stage} (${shown}${inv.protected ? ', protected' : ''})\n`);
   if (!guard || opts.yes) return;

@@ -23,4 +23,6 @@ export interface Inventory {
   readonly defaults: Attrs;
   /** the file says `stage: { protected: true }` */
   readonly protected?: boolean;
+  /** the file says `stage: { tagsOnly: true }`: a deploy names a tag, not a branch or commit */
+  readonly tagsOnly?: boolean;
 }

@@ -8,5 +8,6 @@ export function buildInventory(file: string, data: InventoryData, set: Attrs = {
     ...h,
     attrs: mergeLayers([data.defaults, ...roleLayers, own, set]),
   }));
-  return { file, hosts, roles: new Map(data.roles), defaults: data.defaults, protected: data.protected === true };
+  const stage = { protected: data.protected === true, tagsOnly: data.tagsOnly === true };
+  return { file, hosts, roles: new Map(data.roles), defaults: data.defaults, ...stage };
 }

@@ -14,8 +14,11 @@ const hostSchema = z.strictObject({
 
 const roleSchema = z.strictObject({ attrs: attrs.default({}) });
 
-/** A stage's own file (inventories/<stage>.yaml) can mark the stage protected: a run asks first. */
-const stageSchema = z.strictObject({ protected: z.boolean().default(false) });
+/**
+ * A stage's own file (inventories/<stage>.yaml) can mark the stage protected (a run asks first)
+ * and tagsOnly (a deploy names a tag: a branch or commit, `--ref`, is refused).
+ */
+const stageSchema = z.strictObject({ protected: z.boolean().default(false), tagsOnly: z.boolean().default(false) });
 
 export const inventorySchema = z.strictObject({
   stage: stageSchema.nullable().optional(),

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Jiti } from 'jiti';
 import { loadJiti } from './load-jiti.js';
-import { ProjectError } from '../errors/project-error.js';
+import { ProjectError, type SourcePosition } from '../errors/project-error.js';
 import { OWN_ROOT, OWN_SRC, ownEntry } from './own-entries.js';
 
 const loaders = new Map<string, Jiti>();
@@ -28,22 +28,30 @@ async function loader(projectDir: string): Promise<Jiti> {
   return j;
 }
 
+/**
+ * Where a module failed to load, from the transpiler's error: babel's `loc`, or the position
+ * jiti writes into the message (`… (4:2)` or a last line ` /abs/file.ts:4:2`; columns 0-based).
+ */
+export function loadErrorAt(display: string, err: unknown): { position: SourcePosition; message: string } {
+  const e = err instanceof Error ? (err as Error & { loc?: { line: number; column: number } }) : undefined;
+  const text = e?.message ?? String(err);
+  const m = /\((\d+):(\d+)\)/.exec(text) ?? /:(\d+):(\d+)\s*$/.exec(text);
+  const line = e?.loc?.line ?? (m ? Number(m[1]) : undefined);
+  const column = e?.loc ? e.loc.column + 1 : m ? Number(m[2]) + 1 : undefined;
+  const position = { file: display, ...(line !== undefined ? { line, column: column ?? 1 } : {}) };
+  return { position, message: (text.split('\n')[0] ?? text).trim() };
+}
+
 /** Load a project .ts file (tasks/*.ts) with jiti; syntax errors name file:line:column. */
 export async function loadTsModule(
   file: string,
   projectDir = resolve(dirname(file), '..'),
+  display = file,
 ): Promise<Record<string, unknown>> {
   try {
     return (await (await loader(projectDir)).import(file)) as Record<string, unknown>;
   } catch (err) {
-    const e = err as Error & { loc?: { line: number; column: number } };
-    const m = /\((\d+):(\d+)\)/.exec(e.message);
-    const line = e.loc?.line ?? (m ? Number(m[1]) : undefined);
-    const column = e.loc?.column ?? (m ? Number(m[2]) + 1 : undefined);
-    throw new ProjectError(
-      { file, ...(line !== undefined ? { line, column: column ?? 1 } : {}) },
-      `cannot load: ${e.message.split('\n')[0]}`,
-      { cause: err },
-    );
+    const { position, message } = loadErrorAt(display, err);
+    throw new ProjectError(position, `cannot load: ${message}`, { cause: err });
   }
 }

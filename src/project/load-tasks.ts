@@ -28,7 +28,7 @@ export async function loadTasks(projectDir: string): Promise<LoadedTask[]> {
     files.map(async (f) => {
       const file = join(dir, f);
       const shown = relative(process.cwd(), file) || file;
-      const mod = await loadTsModule(file);
+      const mod = await loadTsModule(file, undefined, shown);
       const def = mod.default ?? mod.task;
       if (!isTask(def))
         throw new ProjectError({ file: shown }, 'expected `export default defineTask({ name, description, run })`');

@@ -16,6 +16,8 @@ export interface InventoryData {
   readonly hosts: ReadonlyArray<Omit<Host, 'attrs'> & { readonly roleLayers: readonly Attrs[]; readonly own: Attrs }>;
   /** `stage: { protected: true }`: commands that change hosts ask first (or need --yes) */
   readonly protected: boolean;
+  /** `stage: { tagsOnly: true }`: deploys name a tag, never a branch or commit */
+  readonly tagsOnly?: boolean;
 }
 
 /** Parse and validate inventory.yaml; every error names file:line:column. */
@@ -46,5 +48,12 @@ export function parseInventoryFile(file: string, text: string): InventoryData {
       own: def.attrs,
     };
   });
-  return { defaults, roles: [...roles], hosts, protected: parsed.data.stage?.protected ?? false };
+  const stage = parsed.data.stage;
+  return {
+    defaults,
+    roles: [...roles],
+    hosts,
+    protected: stage?.protected ?? false,
+    tagsOnly: stage?.tagsOnly ?? false,
+  };
 }

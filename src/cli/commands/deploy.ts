@@ -6,19 +6,22 @@ import { finishRun } from '../report-output.js';
 import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
+import { addRevisionOptions, revision, type RevisionFlags } from '../revision-options.js';
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
   return addRollingOptions(
     lockOptions(
-      new Program('deploy')
-        .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
-        .argument('<bundle>', 'bundle name (bundles/<name>/)')
-        .requiredOption('--tag <tag>', 'git revision tag to deploy'),
+      addRevisionOptions(
+        new Program('deploy')
+          .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
+          .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+      ),
     ),
     'activate',
-  ).action(async (name: string, o: LockFlags & RollingFlags & { tag: string }, self: Program) => {
+  ).action(async (name: string, o: LockFlags & RollingFlags & RevisionFlags, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
+    const rev = revision(o); // before any connection
     const env = makeRunEnv(all);
     try {
       await preconnectBundleHosts(env, name);
@@ -26,7 +29,7 @@ export function deployCommand(setExit: (code: number) => void): Program {
       const bundle = await buildBundle({
         projectDir: env.projectDir,
         name,
-        tag: o.tag,
+        ...rev,
         onProgress: (m) => process.stderr.write(`build: ${m}\n`),
       });
       const def = bundle.manifest.definition;

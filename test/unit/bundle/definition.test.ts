@@ -44,7 +44,7 @@ describe('bundle definition', () => {
     [{ name: 'x', env: { kind: 'none' }, keep: 0 }, /keep: /],
     [{ name: 'x', env: { kind: 'none' }, deployPath: 'srv/x' }, /deployPath: must be an absolute path/],
     [{ name: 'x', env: { kind: 'none' }, build: [[]] }, /build\.0: must be a non-empty argv array/],
-    [{ name: 'x', env: { kind: 'none' }, helth: {} }, /\(root\): .*helth/],
+    [{ name: 'x', env: { kind: 'none' }, helth: {} }, /helth: unknown key/],
     [{ name: 'bad name', env: { kind: 'none' } }, /name: must be a name/],
     [
       {
@@ -105,7 +105,7 @@ describe('bundle definition', () => {
       expect((await loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).definition.name).toBe('x');
       await writeFile(`${dir}/bundle.ts`, 'export default {{{ ;\n');
       await expect(loadDefinition(`${dir}/bundle.ts`, FILE, 'x')).rejects.toThrow(
-        /^bundles\/x\/bundle\.ts: cannot load bundle definition: /,
+        /^bundles\/x\/bundle\.ts:1:17: cannot load bundle definition: /,
       );
     },
   );

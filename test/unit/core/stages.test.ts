@@ -61,6 +61,19 @@ describe('stages', () => {
     expect((await loadInventory(join(dir, 'inventories/staging.yaml'))).protected).toBe(false);
     await expect(loadInventory(join(dir, 'inventories/bad.yaml'))).rejects.toThrow(/bad\.yaml:2:14: stage\.protected/);
   });
+
+  it('a stage file can take tags only; an unknown stage key names its place', async () => {
+    const dir = project({
+      'inventories/production.yaml': `stage: { protected: true, tagsOnly: true }\n${HOSTS}`,
+      'inventories/staging.yaml': HOSTS,
+      'inventories/typo.yaml': `stage:\n  tagOnly: true\n${HOSTS}`,
+    });
+    expect(await loadInventory(join(dir, 'inventories/production.yaml'))).toMatchObject({ tagsOnly: true });
+    expect((await loadInventory(join(dir, 'inventories/staging.yaml'))).tagsOnly).toBe(false);
+    await expect(loadInventory(join(dir, 'inventories/typo.yaml'))).rejects.toThrow(
+      /typo\.yaml:2:3: unknown key "tagOnly" in stage/,
+    );
+  });
 });
 
 describe('ferry.yaml', () => {

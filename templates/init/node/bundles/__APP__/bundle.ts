@@ -5,8 +5,9 @@ import { defineBundle } from 'ferry';
 
 export default defineBundle({
   name: '__APP__',
-  // the app is this folder at the tag; another folder or repository: source: { repo: '../my-app', path: '.' }
-  // node: `npm ci --omit=dev` from package-lock.json, shipped with the code as one checksummed artifact
+  // the app is this folder at the tag; the app at the repository's root: source: { path: '.' }
+  // (then bundle.ts and templates/ are taken as they are now; see README "The app in its own repository")
+  // node: `npm ci` from package-lock.json, build steps, `npm prune --omit=dev`: one checksummed artifact
   env: { kind: 'node' },
   // who receives it (inventory roles)
   roles: ['app'],

@@ -5,7 +5,8 @@ import { defineBundle } from 'ferry';
 
 export default defineBundle({
   name: '__APP__',
-  // the app is this folder at the tag; another folder or repository: source: { repo: '../my-app', path: '.' }
+  // the app is this folder at the tag; the app at the repository's root: source: { path: '.' }
+  // (then bundle.ts and templates/ are taken as they are now; see README "The app in its own repository")
   // python: a virtualenv with this folder pip-installed (offline: a stdlib-only app needs no index),
   // made relocatable so it runs from /srv/__APP__/releases/<id>/env; `python` must exist on the hosts
   env: { kind: 'python', package: '.', python: '/usr/bin/python3' },
