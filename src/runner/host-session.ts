@@ -80,7 +80,7 @@ export class HostSession {
   }
 
   async channels(): Promise<number> {
-    if (!this.conn) return 0;
+    if (this.conn === undefined) return 0;
     try {
       return (await this.conn).channels;
     } catch {
@@ -241,7 +241,7 @@ export class HostSession {
   }
 
   async close(): Promise<void> {
-    if (this.conn) {
+    if (this.conn !== undefined) {
       try {
         (await this.conn).close();
       } catch {
