@@ -36,6 +36,7 @@ export function deployContext(
     paths: releasePaths(definition.deployPath),
     allHosts: [],
     runId: env.runId,
+    stage: env.opts.stage,
     owner: lockOwner(env.runId, commandLine()),
     dryRun: Boolean(env.opts.dryRun),
     lockWaitS: flags.lockWait ?? 0,

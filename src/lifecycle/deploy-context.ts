@@ -14,6 +14,8 @@ export interface DeployContext {
   readonly paths: ReleasePaths;
   readonly allHosts: readonly Host[];
   readonly runId: string;
+  /** the stage this run targets, recorded in history */
+  readonly stage?: string | undefined;
   readonly owner: LockOwner;
   readonly dryRun: boolean;
   /** seconds to wait for a held lock */

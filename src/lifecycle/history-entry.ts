@@ -11,7 +11,7 @@ export function historyEntry(
   error?: string,
   more?: { readonly bad?: string | undefined },
 ): HistoryEntry {
-  const run = { user: d.owner.user, controlHost: d.owner.host, runId: d.runId, label: d.label };
+  const run = { user: d.owner.user, controlHost: d.owner.host, runId: d.runId, label: d.label, stage: d.stage };
   return buildHistoryEntry(run, { action, from, to, result, error, bad: more?.bad });
 }
 

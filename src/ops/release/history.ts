@@ -13,6 +13,7 @@ export interface HistoryEntry {
   readonly id?: string | undefined;
   readonly tag?: string | undefined;
   readonly commit?: string | undefined;
+  readonly stage?: string | undefined;
   /** `current` when the run took the lock */
   readonly from?: string | undefined;
   /** the release the action was about (a deploy: the one deployed, whether or not it stayed live) */
@@ -39,6 +40,8 @@ export interface HistoryRun {
   readonly controlHost: string;
   readonly runId: string;
   readonly label: { readonly name: string; readonly tag?: string | undefined; readonly commit?: string | undefined };
+  /** the stage (--stage or ferry.yaml's default) the run deployed to */
+  readonly stage?: string | undefined;
 }
 
 export interface HistoryEvent {
@@ -62,6 +65,7 @@ export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntr
     id: e.to,
     tag: m.tag,
     commit: m.commit,
+    ...(run.stage ? { stage: run.stage } : {}),
     from: e.from,
     to: e.to,
     result: e.result,

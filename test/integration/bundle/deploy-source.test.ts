@@ -82,6 +82,13 @@ describe.skipIf(skip)("the app at its repository's root, deployed by stage", () 
     const prod = await run('--stage', 'production', 'deploy', 'my-app', '--tag', 'v0.1.0', '--yes');
     expect(prod.code, prod.stderr).toBe(0);
     expect(config(prod1)).toContain('GREETING="two"');
+    // history names the stage each line was deployed to
+    const lastLine = (h: FleetHost) => {
+      const lines = readFileSync(join(h.root, 'srv/my-app/.ferry/history.jsonl'), 'utf8').trim().split('\n');
+      return JSON.parse(lines[lines.length - 1] ?? '{}') as { stage?: string };
+    };
+    expect(lastLine(prod1).stage).toBe('production');
+    expect(lastLine(stg1).stage).toBe('staging');
   }, 600_000);
 
   it('ferry bundle rm removes a cached build; --rebuild builds again', async () => {
