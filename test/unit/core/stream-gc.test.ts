@@ -13,8 +13,9 @@ describe('streamed(): a collection every 8 MB streamed', () => {
     const majors: number[] = []; // when each major collection ended
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        if ((e.detail as { kind?: number } | null)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
-          majors.push(e.startTime + e.duration);
+        // a gc entry carries { kind } in `detail` (Node ≥ 16), which @types/node 20 does not declare
+        const kind = (e as { detail?: { kind?: number } | null }).detail?.kind;
+        if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e.startTime + e.duration);
       }
     });
     observer.observe({ entryTypes: ['gc'] });
