@@ -19,7 +19,7 @@ export interface FanoutTool {
 const loadAverages = (s: string) => (s.match(/load average/g) ?? []).length;
 
 /** OpenSSH options every system-ssh peer uses: the fleet key, verified host keys, no multiplexing. */
-function sshOptions(fleet: Fleet): string[] {
+export function sshOptions(fleet: Fleet): string[] {
   return [
     '-F',
     '/dev/null',

@@ -10,6 +10,7 @@ import { median } from '../lib/stats.js';
 import { stepBreakdown } from '../lib/step-breakdown.js';
 import { withFleet } from '../lib/with-fleet.js';
 import type { SectionContext } from './context.js';
+import { sshOptions } from './fanout-peers.js';
 import { builtArtifact, cachedRandom, freeBytes, makeBlobProject } from './push-project.js';
 
 const HOSTS = 10;
@@ -101,20 +102,7 @@ export async function push(ctx: SectionContext): Promise<Row[]> {
       const pscp: number[] = [];
       const hostsFile = join(small, '.pscp-hosts');
       await writeFile(hostsFile, `${fleet.hosts.map((h) => `root@${h.address}:${h.port}`).join('\n')}\n`);
-      const sshOpts = [
-        '-F',
-        '/dev/null',
-        '-i',
-        fleet.clientKey,
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        `UserKnownHostsFile=${fleet.knownHosts}`,
-        '-o',
-        'StrictHostKeyChecking=yes',
-        '-o',
-        'BatchMode=yes',
-      ].join(' ');
+      const sshOpts = sshOptions(fleet).join(' ');
       for (let i = 0; i < ctx.runs; i++) {
         await wipe(fleet, 'srv/blob');
         const f = await deploy(fleet, small, 300_000);
