@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { quote } from '../../src/shell/quote.js';
 import { claimAddressBlock, type AddressBlock } from './address-block.js';
 import { waitForBanner } from './banner.js';
@@ -127,6 +127,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           pidFile: join(p.home, 'sshd.pid'),
           authorizedKeys: join(authorized, '%u'),
           perSourcePenalties: penalties,
+          nodeDir: dirname(process.execPath) === '/usr/bin' ? undefined : dirname(process.execPath),
         }),
       );
     });

@@ -7,6 +7,11 @@ export interface SshdConfigInput {
   authorizedKeys: string;
   /** sshd ≥ 9.8 penalises repeated connections from one source: every test connects from 127.0.0.1 */
   perSourcePenalties: boolean;
+  /**
+   * The control machine's node when it is not the system one (test:node-matrix): hosts run the same
+   * node first on PATH, as a real fleet matching its control machine would, so node bundles deploy.
+   */
+  nodeDir?: string | undefined;
 }
 
 /** sshd_config of one fleet host. */
@@ -35,5 +40,7 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     'Subsystem sftp internal-sftp',
   ];
   if (input.perSourcePenalties) lines.push('PerSourcePenalties no');
+  if (input.nodeDir)
+    lines.push(`SetEnv PATH=${input.nodeDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`);
   return `${lines.join('\n')}\n`;
 }
