@@ -91,6 +91,18 @@ describe('notifier', () => {
     }
   });
 
+  it('graphite events: the start and end POSTed in graphite-web events API form', async () => {
+    const carbon = await carbonLike();
+    const events = await receiver(200);
+    const graphite = { host: '127.0.0.1', port: carbon.port, prefix: 'p', events: events.url };
+    const { lines } = await run({ graphite, webhooks: [], timeoutMs: 2000 });
+    expect(lines).toEqual([]);
+    expect(events.bodies).toEqual([
+      expect.objectContaining({ what: 'ferry deploy demo v1.2.0 started', tags: expect.arrayContaining(['v1.2.0']) }),
+      expect.objectContaining({ what: 'ferry deploy demo v1.2.0 finished', when: expect.any(Number) }),
+    ]);
+  });
+
   it('a closed port: the end resolves at once with exactly one warning line', async () => {
     const closed = await listen(createServer());
     await new Promise((r) => (servers.pop() as Server).close(r));
