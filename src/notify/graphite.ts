@@ -57,13 +57,16 @@ export function verb(n: LifecycleNote): string {
   return n.event === 'start' ? 'started' : n.event === 'finish' ? 'finished' : 'failed';
 }
 
+/** `3/4 host(s) ok in 12.3 s`: an end note's outcome in words. */
+export function outcome(n: LifecycleNote): string {
+  const ok = n.hosts.filter((h) => h.result === 'ok').length;
+  return `${ok}/${n.hosts.length} host(s) ok in ${((n.durationMs ?? 0) / 1000).toFixed(1)} s`;
+}
+
 /** graphite-web's POST /events/ body: `what`, space-free `tags`, `when` (seconds), `data`. */
 export function graphiteEvent(n: LifecycleNote): { what: string; tags: string[]; when: number; data: string } {
   const tags = ['ferry', n.action, n.bundle, verb(n), ...(n.tag ? [n.tag] : []), ...(n.stage ? [n.stage] : [])];
-  const counts =
-    n.event === 'start'
-      ? `${n.hosts.length} host(s)`
-      : `${n.hosts.filter((h) => h.result === 'ok').length}/${n.hosts.length} host(s) ok in ${((n.durationMs ?? 0) / 1000).toFixed(1)} s`;
+  const counts = n.event === 'start' ? `${n.hosts.length} host(s)` : outcome(n);
   return {
     what: `ferry ${n.action} ${n.bundle}${n.tag ? ` ${n.tag}` : ''} ${verb(n)}`,
     tags: [...new Set(tags.map((t) => t.replace(/\s+/g, '_')))],

@@ -1,4 +1,4 @@
-import { verb } from './graphite.js';
+import { outcome, verb } from './graphite.js';
 import type { LifecycleNote } from './types.js';
 
 /** The JSON a webhook receives: the note's fields by name, plus a Slack-compatible `text`. */
@@ -33,11 +33,9 @@ export function slackText(n: LifecycleNote): string {
   const what = `ferry ${n.action} ${n.bundle}${n.tag ? ` ${n.tag}` : ''}${n.id ? ` (${n.id})` : ''}`;
   const where = n.stage ? ` on stage ${n.stage}` : '';
   if (n.event === 'start') return `${what}${where} started by ${n.who} on ${n.hosts.length} host(s)`;
-  const ok = n.hosts.filter((h) => h.result === 'ok').length;
-  const secs = ((n.durationMs ?? 0) / 1000).toFixed(1);
   const failed = n.hosts.filter((h) => h.result !== 'ok' && h.result !== 'skipped');
   const which = failed.length ? `; not ok: ${failed.map((h) => `${h.name} (${h.result})`).join(', ')}` : '';
-  return `${what}${where} ${verb(n)}: ${ok}/${n.hosts.length} host(s) ok in ${secs} s (by ${n.who}, run ${n.runId})${which}`;
+  return `${what}${where} ${verb(n)}: ${outcome(n)} (by ${n.who}, run ${n.runId})${which}`;
 }
 
 /** Field by field from the note (never a spread), so a new field on the run never leaks into it. */
