@@ -181,6 +181,20 @@ describe.skipIf(skip)('deploy notifications: a real carbon-cache and a webhook r
     expect(await last('ferry.it.demo.rollback.hosts.ok')).toBe(2);
   });
 
+  it('a restart notifies as a restart, naming the release the hosts run', async () => {
+    const before = bodies.length;
+    const r = await run('restart', 'demo');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const mine = payloads().slice(before);
+    expect(mine.map((p) => [p.action, p.event, p.result])).toEqual([
+      ['restart', 'start', null],
+      ['restart', 'finish', 'ok'],
+    ]);
+    expect(mine[1]?.id).toBe(current(0));
+    expect(await last('ferry.it.demo.restart.started')).toBe(1);
+    expect(await last('ferry.it.demo.restart.host.web1_dc1.result')).toBe(1);
+  });
+
   it('Graphite down (port closed) or hung (accepts, never reads): the deploy succeeds, one warning, bounded', async () => {
     const timed = async () => {
       const t = performance.now();
