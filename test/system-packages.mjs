@@ -22,6 +22,8 @@ const NEEDED = {
   '/usr/bin/ansible': 'ansible-core',
   '/usr/bin/time': 'time',
   '/usr/bin/tmux': 'tmux',
+  '/usr/bin/carbon-cache': 'graphite-carbon',
+  '/usr/bin/whisper-fetch': 'python3-whisper',
 };
 
 export function ensureSystemPackages(label) {

@@ -11,6 +11,7 @@ import { closeSessions, openSessions } from './sessions.js';
 import { takeLockAndProbe } from './take-lock.js';
 import { finishHost } from './finish-host.js';
 import { withOutcome } from './history-entry.js';
+import type { LifecycleNotifier } from '../notify/hook.js';
 
 /** What one host is to become: the single value every phase after the lock reads. */
 export interface HostPlan {
@@ -91,6 +92,8 @@ export interface LifecycleInput {
   readonly hosts: readonly Host[];
   readonly run: RunHostsOptions;
   readonly command: string;
+  /** Graphite / webhooks at start and end (src/notify): bounded, never fails the run */
+  readonly notify?: LifecycleNotifier | undefined;
 }
 
 const bad = (r: HostReport) => r.status === 'failed' || r.status === 'unreachable';
@@ -108,6 +111,8 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
   const locked = new Map<string, string | undefined>();
   const plans = new Map<string, HostPlan>();
   const phases: HostReport[][] = [];
+  const notified = i.notify?.start({ action: recipe.action, ctx, hosts });
+  let report: RunReport | undefined;
   try {
     const start = await runOnHosts({ ...i.run, sessions, phase: recipe.start.phase }, async (session, ui) => {
       const lock = async (want: ProbeWant) => {
@@ -160,7 +165,7 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
       },
     );
     phases.push(finish);
-    return {
+    report = {
       runId: ctx.runId,
       command: i.command,
       dryRun: ctx.dryRun,
@@ -168,7 +173,8 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
       durationMs: Math.round(performance.now() - t0),
       hosts: mergeHostReports(hosts, phases),
     };
+    return report;
   } finally {
-    await closeSessions(sessions);
+    await Promise.all([closeSessions(sessions), notified?.end({ report, plans })]);
   }
 }

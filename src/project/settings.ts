@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ProjectError } from '../errors/project-error.js';
 import { parseLocatedYaml, syntaxError } from './yaml-position.js';
 import { issueToError } from './zod-issue.js';
+import { DEFAULT_NOTIFY_TIMEOUT_MS, type NotifyConfig } from '../notify/types.js';
 
 /** `ferry.yaml`: what would otherwise be a flag on every command. Flags still win. */
 export interface ProjectSettings {
@@ -15,9 +16,48 @@ export interface ProjectSettings {
   readonly knownHosts?: string | undefined;
   readonly identity: readonly string[];
   readonly parallel?: number | undefined;
+  /** where deploys, rollbacks and restarts are announced (README "Deploy notifications") */
+  readonly notify?: NotifyConfig | undefined;
 }
 
 export const SETTINGS_FILE = 'ferry.yaml';
+
+/** http(s) only, checked when ferry.yaml loads: the error shows the scheme, never the rest (often a token). */
+const httpUrl = z.string().superRefine((s, ctx) => {
+  let u: URL | undefined;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL (this is not a URL)' });
+    return;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    ctx.addIssue({ code: 'custom', message: `must be an http:// or https:// URL, not ${u.protocol}` });
+});
+
+const notifySchema = z.strictObject({
+  graphite: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(2003),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dotted Graphite nodes of letters, digits, _ and -')
+        .default('ferry'),
+      events: httpUrl.optional(),
+    })
+    .optional(),
+  webhooks: z.union([httpUrl, z.array(httpUrl)]).optional(),
+  /** seconds */
+  timeout: z.number().positive().max(30).optional(),
+});
+
+function notifyConfig(n: z.infer<typeof notifySchema> | undefined): NotifyConfig | undefined {
+  if (!n) return undefined;
+  const webhooks = n.webhooks === undefined ? [] : typeof n.webhooks === 'string' ? [n.webhooks] : n.webhooks;
+  const timeoutMs = n.timeout === undefined ? DEFAULT_NOTIFY_TIMEOUT_MS : Math.round(n.timeout * 1000);
+  return { graphite: n.graphite, webhooks, timeoutMs };
+}
 
 const settingsSchema = z.strictObject({
   stage: z
@@ -27,6 +67,7 @@ const settingsSchema = z.strictObject({
   known_hosts: z.string().min(1).optional(),
   identity: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   parallel: z.number().int().min(1).optional(),
+  notify: notifySchema.optional(),
 });
 
 /** `~/x` and project-relative paths, as a shell user would mean them. */
@@ -58,5 +99,6 @@ export function loadSettings(projectDir: string): ProjectSettings {
     knownHosts: s.known_hosts === undefined ? undefined : projectPath(projectDir, s.known_hosts),
     identity: ids.map((i) => projectPath(projectDir, i)),
     parallel: s.parallel,
+    notify: notifyConfig(s.notify),
   };
 }

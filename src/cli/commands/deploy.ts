@@ -6,6 +6,7 @@ import { finishRun } from '../report-output.js';
 import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
+import { projectNotifier } from '../../notify/project-notifier.js';
 import { addRevisionOptions, revision, type RevisionFlags } from '../revision-options.js';
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
@@ -37,7 +38,16 @@ export function deployCommand(setExit: (code: number) => void): Program {
       const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
       const setup = await rollingSetup(env, def, o);
       const run = await env.runOptions(hosts);
-      const report = await withSetup(setup, () => deploy({ ctx, hosts, run, command: commandLine(), rolling: setup }));
+      const report = await withSetup(setup, () =>
+        deploy({
+          ctx,
+          hosts,
+          run,
+          command: commandLine(),
+          notify: projectNotifier(env.projectDir, ctx.dryRun),
+          rolling: setup,
+        }),
+      );
       setExit(await finishRun(report, all, env.logDir));
     } finally {
       await env.close();

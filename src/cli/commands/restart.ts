@@ -8,6 +8,7 @@ import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
+import { projectNotifier } from '../../notify/project-notifier.js';
 
 /** `ferry restart <bundle>`: rolling restart of the program behind HAProxy. */
 export function restartCommand(setExit: (code: number) => void): Program {
@@ -31,7 +32,16 @@ export function restartCommand(setExit: (code: number) => void): Program {
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
     const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
     const run = await env.runOptions(hosts);
-    const report = await withSetup(setup, () => restart({ ctx, hosts, run, command: commandLine(), rolling: setup }));
+    const report = await withSetup(setup, () =>
+      restart({
+        ctx,
+        hosts,
+        run,
+        command: commandLine(),
+        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        rolling: setup,
+      }),
+    );
     setExit(await finishRun(report, all, env.logDir));
   });
 }

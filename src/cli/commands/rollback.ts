@@ -8,6 +8,7 @@ import { UsageError } from '../../errors/usage-error.js';
 import { deployContext, workingDefinition, type LockFlags } from '../bundle-context.js';
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
+import { projectNotifier } from '../../notify/project-notifier.js';
 
 /**
  * `ferry rollback <bundle> [--to id | --per-host]`: back to an earlier release, through the same
@@ -38,7 +39,16 @@ export function rollbackCommand(setExit: (code: number) => void): Program {
     const setup = await rollingSetup(env, def, o);
     const run = await env.runOptions(hosts);
     const report = await withSetup(setup, () =>
-      rollback({ ctx, hosts, run, command: commandLine(), to: o.to, perHost: o.perHost, rolling: setup }),
+      rollback({
+        ctx,
+        hosts,
+        run,
+        command: commandLine(),
+        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        to: o.to,
+        perHost: o.perHost,
+        rolling: setup,
+      }),
     );
     setExit(await finishRun(report, all, env.logDir));
   });
