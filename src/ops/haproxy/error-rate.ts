@@ -50,7 +50,10 @@ const rate = (counters: StatCounters, reset: boolean): WindowRate => ({
 
 function sum(rates: readonly WindowRate[]): WindowRate {
   const counters = rates.reduce((a, r) => addCounters(a, r.counters), NO_COUNTS);
-  return rate(counters, rates.some((r) => r.reset));
+  return rate(
+    counters,
+    rates.some((r) => r.reset),
+  );
 }
 
 /**
