@@ -1,5 +1,5 @@
 import { errorShare, errorsOf, formatShare, responsesOf } from './counters.js';
-import { MAINTENANCE_BACKEND } from './maintenance.js';
+import { MAINTENANCE_BACKEND, maintenanceMode } from './maintenance.js';
 import type { StatRow } from './runtime.js';
 
 /** Nagios plugin states, in exit-code order (check_haproxy's convention). */
@@ -34,8 +34,11 @@ export interface BackendStatus {
   readonly servers: readonly ServerStatus[];
 }
 
-/** A server takes new traffic: UP (also while a check counter moves: `UP 1/2`). DRAIN and MAINT do not. */
-const isUp = (r: StatRow) => r.state === 'UP';
+/**
+ * A server takes new traffic: UP (also while a check counter moves: `UP 1/2`), or a server
+ * without checks (`no check`) out of maint. DOWN, DRAIN and MAINT do not.
+ */
+const isUp = (r: StatRow) => r.state === 'UP' || r.state === 'NO CHECK';
 
 /** The backends of one LB's `show stat` (without ferry's maintenance switch), optionally only `only`. */
 export function backendStatuses(lb: string, rows: readonly StatRow[], only?: readonly string[]): BackendStatus[] {
@@ -56,8 +59,7 @@ export function backendStatuses(lb: string, rows: readonly StatRow[], only?: rea
         share: errorShare(r.counters),
       }));
     const up = servers.filter((s) => s.up).length;
-    const sw = rows.find((r) => r.type === 'server' && r.pxname === MAINTENANCE_BACKEND && r.svname === backend);
-    const maintenance = sw !== undefined && isUp(sw);
+    const maintenance = maintenanceMode(rows, backend) === 'on';
     const state: NagiosState = up === 0 ? 'CRITICAL' : up < servers.length || maintenance ? 'WARNING' : 'OK';
     const c = be?.counters;
     return {

@@ -27,5 +27,6 @@ export function setMaintenance(backend: string, mode: MaintenanceMode): RuntimeL
 export function maintenanceMode(rows: readonly StatRow[], backend: string): MaintenanceMode | undefined {
   const sw = rows.find((r) => r.type === 'server' && r.pxname === MAINTENANCE_BACKEND && r.svname === backend);
   if (!sw) return undefined;
-  return sw.state === 'UP' ? 'on' : 'off';
+  // the switch has no check: out of maint it reads `no check`, which srv_is_up takes as up
+  return sw.state === 'MAINT' ? 'off' : 'on';
 }
