@@ -42,7 +42,7 @@ export async function readLbStats(
 ): Promise<{ report: RunReport; rows: Map<string, StatRow[]> }> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-  const rows = new Map<string, StatRow[]>();
+  const found = new Map<string, StatRow[]>();
   const hosts = await runOnHosts({ ...i.run, silent, phase: 'haproxy show stat' }, async (s) => {
     const line = showStat();
     const text = await s.request(socketOf(i, s), runtimePayload(line), {
@@ -51,8 +51,14 @@ export async function readLbStats(
       kind: 'haproxy',
       complete: whole,
     });
-    rows.set(s.host.name, parseShowStat(text, s.host.name));
+    found.set(s.host.name, parseShowStat(text, s.host.name));
   });
+  // in inventory order, whichever LB answered first
+  const rows = new Map<string, StatRow[]>();
+  for (const h of i.run.hosts) {
+    const r = found.get(h.name);
+    if (r) rows.set(h.name, r);
+  }
   return { report: report(i, startedAt, t0, hosts), rows };
 }
 
