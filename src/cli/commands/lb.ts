@@ -62,8 +62,8 @@ interface StateFlags {
 }
 
 const WAITS: Readonly<Record<AdminState, string>> = {
-  drain: 'then wait for its sessions to reach 0',
-  ready: 'then wait for HAProxy to see it UP',
+  drain: 'then wait for their sessions to reach 0',
+  ready: 'then wait for HAProxy to see them UP',
   maint: '',
 };
 
