@@ -1,8 +1,17 @@
 // The one list of built-in command names. Tiny on purpose: main.ts reads it before it decides
 // whether to load tasks or commander's command tree.
 
-/** deploy, rollback, releases, history, unlock, restart: one module (deploy-commands.ts) loads them together. */
-export const DEPLOY_COMMANDS: readonly string[] = ['deploy', 'rollback', 'releases', 'history', 'unlock', 'restart'];
+/** deploy, rollback, releases, history, unlock, restart, lb, maintenance: one module (deploy-commands.ts) loads them. */
+export const DEPLOY_COMMANDS: readonly string[] = [
+  'deploy',
+  'rollback',
+  'releases',
+  'history',
+  'unlock',
+  'restart',
+  'lb',
+  'maintenance',
+];
 
 /** Every built-in command (besides commander's `help`); no task may take one of these names. */
 export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init'];

@@ -4,6 +4,9 @@ import { plainSetup, type RollingSetup } from '../rolling/rolling-setup.js';
 import type { BundleDefinition } from '../bundle/definition.js';
 import { openSessions } from '../lifecycle/sessions.js';
 import type { RunEnv } from './run-env.js';
+import { UsageError } from '../errors/usage-error.js';
+import { defaultMinRequests } from '../ops/haproxy/error-rate.js';
+import type { ErrorGateOptions } from '../rolling/error-gate.js';
 
 export interface RollingFlags {
   batch?: Amount;
@@ -11,6 +14,43 @@ export interface RollingFlags {
   pause?: number;
   drainTimeout?: number;
   healthTimeout?: number;
+  maxErrorRate?: number;
+  watch?: number;
+  minRequests?: number;
+}
+
+/** `--max-error-rate 1%` → 0.01 (a percentage, 0% to 100%). */
+export function parseErrorRate(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  const pct = m ? Number(m[1]) : Number.NaN;
+  if (!(pct >= 0 && pct <= 100))
+    throw new UsageError(`--max-error-rate: expected a percentage between 0% and 100% (e.g. 1%), got '${text}'`);
+  return pct / 100;
+}
+
+function parseCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--min-requests: expected a whole number ≥ 1, got '${text}'`);
+  return n;
+}
+
+/** The error-rate gate's flags, checked against the rollout they watch. */
+function errorGate(def: BundleDefinition, f: RollingFlags, batched: boolean): ErrorGateOptions | undefined {
+  if (f.maxErrorRate === undefined) {
+    if (f.watch !== undefined || f.minRequests !== undefined)
+      throw new UsageError('--watch and --min-requests belong to --max-error-rate (the error-rate gate)');
+    return undefined;
+  }
+  if (!batched) throw new UsageError('--max-error-rate needs --batch: the gate watches each batch behind HAProxy');
+  if (!def.haproxy)
+    throw new UsageError(`--max-error-rate: bundle ${def.name} declares no haproxy backend to read counters from`);
+  return {
+    maxRate: f.maxErrorRate,
+    minRequests: f.minRequests ?? defaultMinRequests(f.maxErrorRate),
+    watchMs: f.watch ?? 30_000,
+    notice: (line) => process.stderr.write(`${line}\n`),
+  };
 }
 
 export function addRollingOptions(p: Program, what: string): Program {
@@ -33,6 +73,21 @@ export function addRollingOptions(p: Program, what: string): Program {
       new Option('--health-timeout <duration>', 'wait this long for the health check (default 30s)').argParser(
         parseDuration,
       ),
+    )
+    .addOption(
+      new Option('--max-error-rate <p%>', "stop and revert when a batch's 5xx share in HAProxy exceeds this").argParser(
+        parseErrorRate,
+      ),
+    )
+    .addOption(
+      new Option('--watch <duration>', 'how long the error-rate gate watches each batch (default 30s)').argParser(
+        parseDuration,
+      ),
+    )
+    .addOption(
+      new Option('--min-requests <n>', 'responses the gate needs to judge the share (default 1/rate)').argParser(
+        parseCount,
+      ),
     );
 }
 
@@ -53,6 +108,7 @@ export async function rollingSetup(
     upMs: Math.max(10_000, f.healthTimeout ?? 30_000),
   };
   const batch = f.batch ?? defaultBatch;
+  const gate = errorGate(def, f, batch !== undefined);
   if (!batch) return plainSetup({ maxFail: f.maxFail ?? DEFAULT_MAX_FAIL, timeouts });
   const inventory = await env.inventory();
   const lbHosts = def.haproxy ? inventory.hosts.filter((h) => h.roles.some((r) => def.haproxy?.roles.includes(r))) : [];
@@ -65,5 +121,6 @@ export async function rollingSetup(
     timeouts,
     lbSessions,
     batched: true,
+    errorGate: gate,
   };
 }

@@ -10,6 +10,7 @@ import { LoadBalancers } from '../rolling/load-balancers.js';
 import { programState } from '../rolling/program-state.js';
 import { rollHost } from '../rolling/roll-host.js';
 import { rollout } from '../rolling/rollout.js';
+import { ErrorGate } from '../rolling/error-gate.js';
 import { isLbHost, loadBalancersFor, plainSetup, runsProgram, type RollingSetup } from '../rolling/rolling-setup.js';
 import { activateHost } from './activate-host.js';
 import type { HostPlan, Phase, PhaseRun } from './flow.js';
@@ -24,6 +25,8 @@ const untouched = (hosts: readonly Host[]): HostReport[] =>
   hosts.map((h) => ({ host: h.name, status: 'untouched', durationMs: 0, channels: 0, steps: [], changes: 0 }));
 
 const bad = (r: HostReport) => r.status === 'failed' || r.status === 'unreachable';
+const activated = (r: HostReport) =>
+  r.status === 'ok' && (r.result as { activated?: boolean } | undefined)?.activated === true;
 
 /** LB hosts and a plain activation are not taken out of rotation. */
 const NO_DRAIN = new LoadBalancers([], '');
@@ -40,6 +43,9 @@ function planOf(p: PhaseRun, host: string): HostPlan & { to: string } {
  * host this run switched.
  */
 class Run {
+  /** the error-rate gate's reason, when it stopped the rollout */
+  private gateStop: string | undefined;
+
   constructor(
     private readonly p: PhaseRun,
     private readonly setup: RollingSetup,
@@ -124,9 +130,12 @@ class Run {
         stopped = true;
       } else {
         const lbs = loadBalancersFor(this.def, setup);
-        const rolled = await rollout(appHosts, p.sessions, p.run, setup.rollout, this.gated(lbs));
+        const gate = setup.errorGate && new ErrorGate(setup.errorGate, lbs, p.ctx.dryRun);
+        const after = gate?.afterBatch(p.sessions, activated);
+        const rolled = await rollout(appHosts, p.sessions, p.run, setup.rollout, this.gated(lbs), 'batch', after);
         phases.push(...rolled);
-        stopped = budget(rolled.flat(), appHosts.length);
+        this.gateStop = gate?.stoppedBy;
+        stopped = budget(rolled.flat(), appHosts.length) || this.gateStop !== undefined;
       }
     }
     if (stopped && !p.ctx.dryRun) phases.push(...(await this.revertAll(phases)));
@@ -141,13 +150,11 @@ class Run {
     const { p, setup } = this;
     const merged = mergeHostReports(p.hosts, phases);
     const failedNames = merged.filter(bad).map((r) => r.host);
-    const passed = new Set(
-      merged
-        .filter((r) => r.status === 'ok' && (r.result as { activated?: boolean } | undefined)?.activated === true)
-        .map((r) => r.host),
-    );
+    const passed = new Set(merged.filter(activated).map((r) => r.host));
     const hosts = p.hosts.filter((h) => passed.has(h.name));
-    const why = `the activation stopped: ${failedNames.length} host(s) failed (${failedNames.join(', ')}), over --max-fail`;
+    const why =
+      this.gateStop ??
+      `the activation stopped: ${failedNames.length} host(s) failed (${failedNames.join(', ')}), over --max-fail`;
     const back =
       (lbs: LoadBalancers): HostWork =>
       async (s, ui) => {

@@ -6,6 +6,8 @@ import type { HostSession } from '../runner/host-session.js';
 import { healthTarget } from '../rolling/health-gate.js';
 import { rollHost } from '../rolling/roll-host.js';
 import { rollout } from '../rolling/rollout.js';
+import { ErrorGate } from '../rolling/error-gate.js';
+import { takeOutAfterGate } from '../rolling/gate-take-out.js';
 import { loadBalancersFor, type RollingSetup } from '../rolling/rolling-setup.js';
 import type { DeployContext } from './deploy-context.js';
 import { runLifecycle, type LifecycleInput, type Phase } from './flow.js';
@@ -34,7 +36,10 @@ function rollingRestart(setup: RollingSetup): Phase {
     name: 'restart',
     run: (p) => {
       const lbs = loadBalancersFor(p.ctx.definition, setup);
-      return rollout(p.hosts, p.sessions, p.run, setup.rollout, (s, ui) =>
+      const gate = setup.errorGate && new ErrorGate(setup.errorGate, lbs, p.ctx.dryRun);
+      // a restart has no other release to go back to: a batch over the error limit is taken out instead
+      const after = gate && takeOutAfterGate(gate, lbs, p.sessions, setup.timeouts.drainMs);
+      const work = (s: HostSession, ui: { title: (t: string) => void }) =>
         rollHost({
           session: s,
           lbs,
@@ -44,8 +49,8 @@ function rollingRestart(setup: RollingSetup): Phase {
           title: ui.title,
           dryRun: p.ctx.dryRun,
           action: (title) => restartProgram(s, p.ctx, title),
-        }),
-      );
+        });
+      return rollout(p.hosts, p.sessions, p.run, setup.rollout, work, 'batch', after);
     },
   };
 }

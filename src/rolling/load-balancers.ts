@@ -12,6 +12,7 @@ import {
   type StatRow,
 } from '../ops/haproxy/runtime.js';
 import type { HostSession } from '../runner/host-session.js';
+import type { StatSample } from '../ops/haproxy/error-rate.js';
 
 export interface LbEndpoint {
   readonly session: HostSession;
@@ -121,6 +122,27 @@ export class LoadBalancers {
         return { lb: name, row: findServerStat(parseShowStat(text, name), this.backend, server) };
       }),
     );
+  }
+
+  /**
+   * `show stat <backend> 4 -1` on every LB: every server's row, counters included (one look of
+   * the error-rate gate, one request per LB).
+   */
+  async sample(id: string): Promise<StatSample[]> {
+    const line = showStat(this.backend);
+    return Promise.all(
+      this.endpoints.map(async (lb) => {
+        const opts = { ...this.step(lb, line, id), complete: whole };
+        const text = await lb.session.request(lb.socket, runtimePayload(line), opts);
+        return { lb: lb.session.host.name, rows: parseShowStat(text, lb.session.host.name) };
+      }),
+    );
+  }
+
+  /** Dry-run: the `show stat` each LB would get, as a planned step. */
+  planSample(id: string): void {
+    const line = showStat(this.backend);
+    for (const lb of this.endpoints) lb.session.planRequest(lb.socket, runtimePayload(line), this.step(lb, line, id));
   }
 
   /** Poll until `ok` holds for the server on every LB, or fail after timeoutMs naming the LBs that disagree. */

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_FAIL } from './batches.js';
 import { LoadBalancers } from './load-balancers.js';
 import type { RolloutOptions } from './rollout.js';
 import type { RollTimeouts } from './roll-host.js';
+import type { ErrorGateOptions } from './error-gate.js';
 
 /**
  * How an activation or restart goes: batch by batch behind HAProxy (`--batch`), or a plain one —
@@ -17,6 +18,8 @@ export interface RollingSetup {
   readonly lbSessions: ReadonlyMap<string, HostSession>;
   /** `--batch` given: hosts are drained in HAProxy batch by batch; false: every host at once (bounded by -j) */
   readonly batched: boolean;
+  /** `--max-error-rate`: watch each batch's 5xx share in HAProxy once it is back in rotation */
+  readonly errorGate?: ErrorGateOptions | undefined;
 }
 
 export const DEFAULT_TIMEOUTS: RollTimeouts = { drainMs: 30_000, healthMs: 30_000, upMs: 30_000 };

@@ -11,6 +11,16 @@ export interface RolloutOptions {
 }
 
 /**
+ * Runs once a batch is done (every host back in rotation), before the failure budget: may
+ * amend the batch's reports and stop the rollout (the error-rate gate, src/rolling/error-gate.ts).
+ */
+export type AfterBatch = (
+  batch: readonly Host[],
+  reports: HostReport[],
+  index: { readonly batch: number; readonly of: number },
+) => Promise<{ readonly reports: HostReport[]; readonly stop: boolean }>;
+
+/**
  * Batch by batch: each batch's hosts in parallel, then the failure budget; once failed hosts
  * exceed --max-fail the rollout stops and the hosts not reached are reported untouched.
  */
@@ -22,13 +32,14 @@ export async function rollout(
   work: HostWork,
   /** the phase's word: `batch 1/3: web1, web2` */
   label = 'batch',
+  afterBatch?: AfterBatch,
 ): Promise<HostReport[][]> {
   const batches = planBatches(hosts, o.batch);
   const phases: HostReport[][] = [];
   let failed = 0;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] ?? [];
-    const reports = await runOnHosts(
+    let reports = await runOnHosts(
       {
         ...run,
         hosts: batch,
@@ -38,9 +49,11 @@ export async function rollout(
       },
       work,
     );
+    const after = afterBatch ? await afterBatch(batch, reports, { batch: b + 1, of: batches.length }) : undefined;
+    if (after) reports = after.reports;
     phases.push(reports);
     failed += reports.filter((r) => r.status === 'failed' || r.status === 'unreachable').length;
-    if (exceedsBudget(failed, hosts.length, o.maxFail)) {
+    if (after?.stop || exceedsBudget(failed, hosts.length, o.maxFail)) {
       const rest = batches.slice(b + 1).flat();
       if (rest.length) {
         phases.push(

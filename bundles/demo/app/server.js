@@ -25,6 +25,9 @@ const port = Number(arg('port', process.env.PORT ?? '8000'));
 const started = Date.now();
 const payload = randomBytes(16 * 1024);
 let stopping = false;
+// error knob: answer 500 to this percentage of `/` requests (exactly every (100/N)th), /check.html unaffected
+const errorPercent = Number(process.env.DEMO_ERROR_PERCENT ?? pkg.demoErrorPercent ?? 0) || 0;
+let answered = 0;
 
 /** Real work per request: hash 16 KiB a few times. */
 function work(rounds) {
@@ -43,6 +46,11 @@ const server = createServer((req, res) => {
   if (url.pathname !== '/') {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     return res.end('not found\n');
+  }
+  answered += 1;
+  if (Math.floor((answered * errorPercent) / 100) > Math.floor(((answered - 1) * errorPercent) / 100)) {
+    res.writeHead(500, { 'Content-Type': 'text/plain' });
+    return res.end('injected error (DEMO_ERROR_PERCENT)\n');
   }
   const delay = Math.min(Number(url.searchParams.get('delay') ?? 0) || 0, 10_000);
   setTimeout(() => {

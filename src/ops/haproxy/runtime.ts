@@ -1,6 +1,7 @@
 import { FailedError } from '../../errors/failed-error.js';
 import { splitCsvLine } from './csv.js';
 import { assertName } from './names.js';
+import { countersOf, type StatCounters } from './counters.js';
 
 /**
  * The HAProxy runtime API (the admin socket's line protocol): the lines ferry sends, the bytes
@@ -96,6 +97,8 @@ export interface StatRow {
   /** seconds since the last UP/DOWN transition */
   readonly lastchg: number | undefined;
   readonly addr: string | undefined;
+  /** response and error counters, cumulative since the process started (the error-rate gate's input) */
+  readonly counters: StatCounters;
   /** every column by its header name, as text */
   readonly fields: Readonly<Record<string, string>>;
 }
@@ -159,6 +162,7 @@ export function parseShowStat(stdout: string, host?: string): StatRow[] {
       checkDesc: fields.check_desc || undefined,
       lastchg: int(fields.lastchg),
       addr: fields.addr || undefined,
+      counters: countersOf(fields),
       fields,
     };
   });

@@ -36,7 +36,7 @@ export function formatHistory(entries: readonly HostHistoryEntry[], rows: readon
   const body = entries.map((e) => [
     when(e.at),
     e.host,
-    e.action,
+    e.change ? `${e.action} ${e.change}` : e.action,
     e.result,
     `${e.from ?? '-'} → ${e.to ?? '-'}`,
     e.tag ?? '-',

@@ -5,7 +5,8 @@ import type { ReleasePaths } from './paths.js';
 /** One line of .ferry/history.jsonl on a host. */
 export interface HistoryEntry {
   readonly at: string;
-  readonly action: 'deploy' | 'rollback' | 'restart';
+  /** lb: `ferry lb drain|ready|maint`; maintenance: `ferry maintenance on|off` (both on the LB hosts) */
+  readonly action: 'deploy' | 'rollback' | 'restart' | 'lb' | 'maintenance';
   readonly user: string;
   readonly controlHost: string;
   readonly runId: string;
@@ -32,6 +33,8 @@ export interface HistoryEntry {
   readonly failedStep?: string | undefined;
   /** a rollback: the release it switched away from, now marked bad (a later rollback skips it) */
   readonly bad?: string | undefined;
+  /** an lb or maintenance line: what changed, e.g. `drain demo/web3` or `on demo` */
+  readonly change?: string | undefined;
 }
 
 /** Who ran it and what release it was about: the same for every line of one run. */
@@ -51,6 +54,7 @@ export interface HistoryEvent {
   readonly result: HistoryEntry['result'];
   readonly error?: string | undefined;
   readonly bad?: string | undefined;
+  readonly change?: string | undefined;
 }
 
 export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntry {
@@ -71,6 +75,7 @@ export function buildHistoryEntry(run: HistoryRun, e: HistoryEvent): HistoryEntr
     result: e.result,
     ...(e.error ? { error: e.error } : {}),
     ...(e.bad ? { bad: e.bad } : {}),
+    ...(e.change ? { change: e.change } : {}),
   };
 }
 
