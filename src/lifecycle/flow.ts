@@ -80,7 +80,8 @@ export interface HostEnd {
  * every host under the lock, then the phases in order, then the end of each locked host.
  */
 export interface Recipe {
-  readonly action: HistoryEntry['action'];
+  /** the lifecycle's own actions (lb and maintenance history lines are written outside it) */
+  readonly action: Extract<HistoryEntry['action'], 'deploy' | 'rollback' | 'restart'>;
   readonly start: { readonly phase: string; run(h: StartHost): Promise<HostPlan> };
   /** run only once every host started cleanly; the first phase that leaves a host failed ends the list */
   readonly phases: readonly Phase[];
