@@ -7,8 +7,8 @@ import { loadSettings } from '../project/settings.js';
 import { chooseInventory } from '../project/stages.js';
 import type { GlobalOptions } from './global-options.js';
 
-/** Commands that never change a host: a protected stage does not ask for them. */
-const CHANGES_NOTHING = new Set(['releases', 'history', 'bundle', 'help']);
+/** Commands (or `command subcommand`) that never change a host: a protected stage does not ask for them. */
+const CHANGES_NOTHING = new Set(['releases', 'history', 'bundle', 'help', 'logs', 'lb status']);
 /** Commands that read no inventory at all. */
 const NO_INVENTORY = new Set(['init', 'check', 'help']);
 
@@ -55,7 +55,7 @@ export async function applyProjectSettings(program: Program, action: Program): P
   set('inventory', choice.file);
   if (choice.stage === undefined) return;
   set('stage', choice.stage);
-  if (CHANGES_NOTHING.has(word)) return;
+  if (CHANGES_NOTHING.has(word) || CHANGES_NOTHING.has(`${word} ${action.name()}`)) return;
   const shown = relative(process.cwd(), choice.file) || choice.file;
   const inv = await loadInventory(choice.file);
   if (inv.tagsOnly && action.getOptionValue('ref') !== undefined) {
