@@ -92,7 +92,9 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
         logDir,
         sudoPassword: await env.sudoPassword(),
         tty,
-        toStderr: opts.json === true,
+        // a --dry-run's stdout is its plan; --json's the report
+        toStderr: opts.json === true || Boolean(opts.dryRun),
+        dryRun: Boolean(opts.dryRun),
         early,
       };
     },
