@@ -58,7 +58,11 @@ export async function buildProgram(
       throw new ProjectError({ file: t.file }, `task name "${t.definition.name}" clashes with the built-in command`);
     program.addCommand(taskCommand(t, setExit));
   }
-  for (const c of program.commands) c.exitOverride();
+  // every level throws instead of exiting (`bundle render`'s usage errors too): main maps them to exit 2
+  const throwing = (c: Program) => {
+    for (const sub of c.commands) throwing(sub.exitOverride());
+  };
+  throwing(program);
   deferRequired(program, required);
   return program;
 }

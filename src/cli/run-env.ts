@@ -92,8 +92,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
         logDir,
         sudoPassword: await env.sudoPassword(),
         tty,
-        // a --dry-run's stdout is its plan; --json's the report
-        toStderr: opts.json === true || Boolean(opts.dryRun),
+        toStderr: opts.json === true,
         dryRun: Boolean(opts.dryRun),
         early,
       };
