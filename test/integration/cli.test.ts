@@ -117,7 +117,7 @@ describe('the CLI without a fleet', () => {
   it('NO_COLOR and --no-color leave out ANSI escapes (with colour forced, they are there)', async () => {
     const dir = await project({});
     const args = ['--project', dir, '--dry-run', 'run', '--hosts', 'h1', '--', 'true'];
-    const ansi = /\x1b\[/;
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[`); // ESC [: an SGR colour (or any CSI) sequence
     const forced = await ferry(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     expect(forced.code).toBe(0);
     expect(forced.stdout + forced.stderr).toMatch(ansi);
