@@ -58,7 +58,10 @@ export function phaseOrder(hosts: readonly HostReport[]): (string | undefined)[]
 /** The plan's lines: `== plan: <phase> ==` headings, then `[host] line` (with -v, the command below). */
 export function renderPlan(report: RunReport, verbose = false): string[] {
   const lines: string[] = [];
-  for (const phase of phaseOrder(report.hosts)) {
+  const known = report.phases ?? [];
+  // the run's own order first; a phase it does not list (none, for a task) by the hosts' order
+  const order = [...known, ...phaseOrder(report.hosts).filter((p) => p === undefined || !known.includes(p))];
+  for (const phase of order) {
     const body: string[] = [];
     for (const h of report.hosts) {
       for (const s of h.steps.filter((x) => x.phase === phase)) {

@@ -26,6 +26,14 @@ export interface RunReport {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly hosts: readonly HostReport[];
+  /** the phases in the order they ran (a lifecycle's: `stage …`, `activate`, `batch 1/2: …`, `finish`) */
+  readonly phases?: readonly string[];
+}
+
+/** The phases of several runOnHosts rounds, in the order the rounds ran (each round's steps carry its phase). */
+export function phasesOf(rounds: ReadonlyArray<readonly HostReport[]>): string[] {
+  const names = rounds.flatMap((round) => round.flatMap((r) => r.steps.map((s) => s.phase)));
+  return [...new Set(names.filter((p): p is string => p !== undefined))];
 }
 
 export function summarize(report: RunReport): { ok: number; failed: number; unreachable: number; untouched: number } {

@@ -128,6 +128,21 @@ describe('the --dry-run plan', () => {
     expect(order).toEqual(['stage', 'activate', 'batch 1/2: web1', 'batch 2/2: web2']);
   });
 
+  it("a run's own phase order wins: the LB's activate before the app batches, whatever the host order", () => {
+    const at = (phase: string, title: string) => step('x', title, { phase });
+    const hosts = [
+      host('web1', [at('stage', 'stage web1'), at('batch 1/1: web1', 'switch web1')]),
+      host('lb1', [at('stage', 'stage lb1'), at('activate', 'switch lb1')]),
+    ];
+    expect(phaseOrder(hosts)).toEqual(['stage', 'batch 1/1: web1', 'activate']); // no order between them
+    const r = { ...report(hosts), phases: ['stage', 'activate', 'batch 1/1: web1'] };
+    expect(renderPlan(r).filter((l) => l.startsWith('=='))).toEqual([
+      '== plan: stage ==',
+      '== plan: activate ==',
+      '== plan: batch 1/1: web1 ==',
+    ]);
+  });
+
   it('switches from different releases are grouped with counts', () => {
     const r = deployPlan();
     const first = r.hosts[1] as HostReport;
