@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -109,11 +110,20 @@ describe.skipIf(skip)('--json and --dry-run output on a 3-host fleet', () => {
     expect(r.stdout).not.toMatch(/\$ /); // the raw shell is -v's
     expect(snapshot()).toEqual(before);
 
+    // h2 already has the artifact in its cache (put there by hand): its plan says so, and -v shows the commands
+    const artifact = readFileSync(join(proj.dir, '.ferry/cache/bundles', `${to}.tar.gz`));
+    const sha = createHash('sha256').update(artifact).digest('hex');
+    const h2 = fleet.host('h2');
+    await mkdir(join(h2.root, 'srv/demo/.ferry/bundles'), { recursive: true });
+    await writeFile(join(h2.root, 'srv/demo/.ferry/bundles', `${sha}.tar.gz`), artifact);
+    const cached = snapshot();
     const v = await run('--dry-run', '-v', 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
     expect(v.code).toBe(0);
+    expect(v.stdout).toContain('[h2] no upload: the artifact is cached on the host');
+    expect(v.stdout).toMatch(/; upload .* to 2 host\(s\);/);
     expect(v.stdout).toMatch(/^\[h1\] {5}\$ .*mv -Tf .*current/m);
     expect(v.stdout).toMatch(/^\[h1\] \(probe\) \$ /m);
-    expect(snapshot()).toEqual(before);
+    expect(snapshot()).toEqual(cached);
 
     // control: the same deploy for real changes what the snapshot sees
     const real = await run('deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app', '--json');
