@@ -14,8 +14,37 @@ const WITH_VALUE = new Set([
   '--ssh-config',
   '--connect-timeout',
 ]);
-/** Flags whose value is optional: like commander, the next word is their value unless it is a flag. */
-const OPTIONAL_VALUE = new Set(['--json']);
+/**
+ * `--json`'s file is optional, so the next word is its file only when it reads as one: `-` (stdout),
+ * a path with a `/`, or a name ending in `.json`. Anything else (`ferry --json disk`, `ferry
+ * releases --json demo`) is the command or its argument, never a file; `--json=FILE` names any file.
+ */
+export const isJsonFile = (word: string | undefined): word is string =>
+  word !== undefined && (word === '-' || (!word.startsWith('-') && (word.includes('/') || word.endsWith('.json'))));
+
+/**
+ * argv with every `--json` in the form commander cannot misread: `--json=FILE` (the next word was
+ * a file, see isJsonFile) or `--json=-` (stdout). Words after `--` are left alone.
+ */
+export function normalizeJsonFlag(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--') return [...out, ...argv.slice(i)];
+    if (WITH_VALUE.has(a) && i + 1 < argv.length) {
+      out.push(a, argv[++i] ?? '');
+      continue;
+    }
+    if (a !== '--json') {
+      out.push(a);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (isJsonFile(next)) i++;
+    out.push(`--json=${isJsonFile(next) ? next : '-'}`);
+  }
+  return out;
+}
 
 /** The command line as typed, for lock owners and reports. */
 export const commandLine = (): string => ['ferry', ...process.argv.slice(2)].join(' ');
@@ -26,7 +55,7 @@ export function commandWord(argv: readonly string[]): string | undefined {
     const a = argv[i] ?? '';
     if (a === '--') return undefined;
     if (a.startsWith('-')) {
-      if (WITH_VALUE.has(a) || (OPTIONAL_VALUE.has(a) && !(argv[i + 1] ?? '-').startsWith('-'))) i++;
+      if (WITH_VALUE.has(a) || (a === '--json' && isJsonFile(argv[i + 1]))) i++;
       continue;
     }
     return a;

@@ -20,6 +20,8 @@ export interface GlobalOptions {
   failFast?: boolean;
   verbose?: boolean;
   connectTimeout: number;
+  /** false with --no-color */
+  color?: boolean;
 }
 
 const list = (v: string, prev: string[] | undefined) => [
@@ -58,7 +60,13 @@ export function addGlobalOptions(p: Program): Program {
     .option('--serial', 'one host at a time (same as -j 1)')
     .option('--fail-fast', 'stop starting new hosts after the first failure')
     .option('--dry-run', 'show exact commands per host; change nothing')
-    .option('--json [file]', 'write the per-host, per-step report as JSON (to stdout when no file)')
+    .addOption(
+      new Option(
+        '--json [file]',
+        'write the per-host, per-step report as JSON: to stdout (then all else goes to stderr), or to FILE ' +
+          '(`--json=FILE`, or `--json FILE` when FILE has a / or ends in .json)',
+      ).argParser((v: string) => (v === '-' || v === '' ? true : v)),
+    )
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against (default: ~/.ssh/known_hosts)')
     .option(
       '--accept-new-host-keys',
@@ -72,5 +80,6 @@ export function addGlobalOptions(p: Program): Program {
         .default(15)
         .argParser(positive('--connect-timeout')),
     )
-    .option('-v, --verbose', 'more detail: channels per host, full errors');
+    .option('-v, --verbose', 'more detail: the exact commands of a --dry-run plan, channels per host, full errors')
+    .option('--no-color', 'no colours in the output (as NO_COLOR=1)');
 }

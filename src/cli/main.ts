@@ -6,14 +6,15 @@ import { loadTasks, type LoadedTask } from '../project/load-tasks.js';
 import { exitCodeFor } from './exit-code.js';
 import { formatTaskList } from './list-tasks.js';
 import { projectDirFromArgv } from './project-dir.js';
-import { commandWord } from './command-word.js';
+import { commandWord, normalizeJsonFlag } from './command-word.js';
 import { BUILTIN_COMMANDS } from './builtin-commands.js';
 
 /** Built-in commands that never look at tasks/*.ts (`help` and `check` do). */
 const NO_TASKS = new Set(BUILTIN_COMMANDS.filter((c) => c !== 'check'));
 
 /** The CLI entry: the only place that calls process.exit(Code). SSH, UI and bundle code load only when needed. */
-async function main(argv: string[]): Promise<number> {
+async function main(typed: string[]): Promise<number> {
+  const argv = normalizeJsonFlag(typed); // `--json disk`: disk is the command, not the report's file
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     const { OWN_ROOT } = await import('../project/own-entries.js');
     const pkg = JSON.parse(readFileSync(join(OWN_ROOT, 'package.json'), 'utf8')) as { version: string };

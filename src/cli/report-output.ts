@@ -1,33 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import type { RunReport } from '../runner/report.js';
-import { summarize } from '../runner/report.js';
+import { formatLive, summarize } from '../runner/report.js';
+import { planSummary, renderPlan } from '../runner/plan.js';
 import { exitCodeForKinds } from './exit-code.js';
 import type { GlobalOptions } from './global-options.js';
 
-/** Print the end-of-run summary, write --json, and return the exit code. */
+/**
+ * Print the end of a run: a --dry-run's plan, the hosts that did not end ok, the release live on
+ * each host (when the run has releases), the counts; write --json; return the exit code. With
+ * `--json` to stdout, everything but the JSON goes to stderr.
+ */
 export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: string): Promise<number> {
   const s = summarize(report);
   const out = opts.json === true ? process.stderr : process.stdout;
-  const lines: string[] = [];
-  if (report.dryRun) {
-    for (const h of report.hosts) {
-      lines.push(
-        `[${h.host}] plan (${h.steps.filter((x) => x.status === 'planned').length} step(s), nothing changed):`,
-      );
-      for (const st of h.steps) {
-        const shown =
-          st.status !== 'planned'
-            ? `(probe) $ ${st.command}`
-            : st.command.startsWith('# ')
-              ? st.command
-              : `$ ${st.command}`;
-        lines.push(`[${h.host}]   ${shown}`);
-      }
-    }
-  }
+  const lines: string[] = report.dryRun ? renderPlan(report, Boolean(opts.verbose)) : [];
   for (const h of report.hosts) {
     if (h.status === 'ok') {
-      if (opts.verbose)
+      if (opts.verbose && !report.dryRun)
         lines.push(`[${h.host}] ok in ${h.durationMs} ms, ${h.channels} channel(s), ${h.changes} change(s)`);
       continue;
     }
@@ -38,6 +27,9 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
     const exit = h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : '';
     lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}`);
   }
+  if (report.dryRun) lines.push(planSummary(report));
+  const live = formatLive(report);
+  if (live) lines.push(live);
   lines.push(
     `${opts.stage ? `stage ${opts.stage}: ` : ''}${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
       `${s.untouched ? `, ${s.untouched} untouched` : ''}` +

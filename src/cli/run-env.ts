@@ -93,6 +93,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
         sudoPassword: await env.sudoPassword(),
         tty,
         toStderr: opts.json === true,
+        dryRun: Boolean(opts.dryRun),
         early,
       };
     },

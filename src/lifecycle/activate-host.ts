@@ -2,7 +2,7 @@ import { switchCommand } from '../ops/release/switch.js';
 import { RemoteCommandError, tail } from '../errors/remote-error.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { DeployContext } from './deploy-context.js';
-import { afterSwitch } from '../ops/services.js';
+import { afterSwitch, afterSwitchLabels } from '../ops/services.js';
 
 export interface ActivateOptions {
   /** this host's config set for the release (a deploy's new one); else the release's `config` link stays */
@@ -11,6 +11,8 @@ export interface ActivateOptions {
   readonly restorePrevious?: { readonly id: string | undefined } | undefined;
   /** the step's id in the report (`activate`, or `revert` for a switch back) */
   readonly id?: string;
+  /** what `current` points to now, for a --dry-run plan's `switch from → to` */
+  readonly from?: string | undefined;
 }
 
 /**
@@ -39,7 +41,12 @@ export async function activateHost(
   const step = o.id ?? 'activate';
   const what = step === 'revert' ? 'switch back' : 'switch';
   if (d.dryRun) {
-    s.plan(step, `${what} current → releases/${id}, reload, restart`, command);
+    const then = afterSwitchLabels(def, s.host);
+    s.plan(
+      step,
+      `${what} ${o.from ?? '(no release yet)'} → ${id}${then.length ? `, then ${then.join(', ')}` : ''}`,
+      command,
+    );
     return;
   }
   title(`${what} current → ${id}`);

@@ -66,7 +66,7 @@ class Run {
       }
       const { from, to } = plan;
       await this.roll(s, lbs, ui.title, {
-        action: (t) => activateHost(s, this.p.ctx, to, t, { configHash: plan.configHash }),
+        action: (t) => activateHost(s, this.p.ctx, to, t, { configHash: plan.configHash, from }),
         revert: from ? (t) => this.switchBack(s, plan, from, t) : undefined,
         revertTo: from,
       });
@@ -78,6 +78,7 @@ class Run {
   private async switchBack(s: HostSession, plan: HostPlan, from: string, title: (t: string) => void) {
     await activateHost(s, this.p.ctx, from, title, {
       id: 'revert',
+      from: plan.to,
       restorePrevious: plan.before ? { id: plan.before.previous } : undefined,
     });
     this.reverted.add(s.host.name);

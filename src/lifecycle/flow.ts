@@ -1,5 +1,5 @@
 import type { Host } from '../inventory/types.js';
-import type { HostReport, RunReport } from '../runner/report.js';
+import { phasesOf, type HostReport, type RunReport } from '../runner/report.js';
 import { runOnHosts, type RunHostsOptions } from '../runner/run-hosts.js';
 import { mergeHostReports } from '../runner/merge-reports.js';
 import type { HostSession } from '../runner/host-session.js';
@@ -173,6 +173,7 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
       startedAt,
       durationMs: Math.round(performance.now() - t0),
       hosts: mergeHostReports(hosts, phases),
+      phases: phasesOf(phases),
     };
     return report;
   } finally {

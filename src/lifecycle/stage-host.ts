@@ -11,6 +11,7 @@ import type { DeployContext } from './deploy-context.js';
 import { configsTar } from './configs-tar.js';
 import { validatorFor } from '../ops/services.js';
 import { uploadArtifact } from './upload-artifact.js';
+import { humanBytes } from '../runner/plan.js';
 import { stopIfRefused } from './take-lock.js';
 import { historyEntry } from './history-entry.js';
 import type { HostPlan, StartHost } from './flow.js';
@@ -72,7 +73,13 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   if (probe.releasePresent) {
     if (probe.configsPresent) {
       title(`release ${id} already staged`);
-      return result(0, false);
+      const r = result(0, false);
+      if (d.dryRun)
+        s.planNote(
+          'staged',
+          r.upToDate ? `already on ${id} with these configs: nothing to do` : `release ${id} already there: no upload`,
+        );
+      return r;
     }
     const command = stageConfigsCommand(paths, id, set);
     if (d.dryRun) {
@@ -86,12 +93,15 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   let uploadedBytes = 0;
   if (probe.cachedSha256 !== bundle.sha256) {
     if (probe.cachedSha256) s.log.line(`cached artifact is corrupt (sha256 ${probe.cachedSha256}): uploading again`);
-    if (d.dryRun) s.plan('upload', `upload ${bundle.size} bytes`, uploadCommand(paths, bundle.sha256, d.runId));
-    else uploadedBytes = await uploadArtifact(s, d, title);
-  }
+    if (d.dryRun) {
+      const size = { bytes: bundle.size };
+      s.plan('upload', `upload ${humanBytes(bundle.size)}`, uploadCommand(paths, bundle.sha256, d.runId), size);
+    } else uploadedBytes = await uploadArtifact(s, d, title);
+  } else if (d.dryRun) s.planNote('upload', 'no upload: the artifact is cached on the host');
   const command = stageCommand({ paths, id, sha256: bundle.sha256, shared: d.definition.shared, configSet: set });
   if (d.dryRun) {
-    s.plan('stage', `extract + validate ${configs.length} config(s) → releases/${id}`, command);
+    const shared = d.definition.shared.length ? `, link shared ${d.definition.shared.join(', ')}` : '';
+    s.plan('stage', `stage releases/${id}: extract, validate ${configs.length} config(s)${shared}`, command);
     return result(uploadedBytes, true);
   }
   title('extract + validate configs');

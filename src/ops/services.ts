@@ -33,16 +33,28 @@ export function haproxyPaths(def: BundleDefinition, host: Host): { socket: strin
   };
 }
 
-/** What to reload/restart on a host after `current` moved, from the configs it gets. */
-export function afterSwitch(def: BundleDefinition, host: Host): Command[] {
+/** What runs on a host after `current` moved, with the words a plan shows for it. */
+function afterSwitchSteps(def: BundleDefinition, host: Host): { readonly label: string; readonly command: Command }[] {
   const mine = def.configs.filter((c) => host.roles.some((r) => c.roles.includes(r)));
-  const out: Command[] = [];
+  const out: { label: string; command: Command }[] = [];
   const lb = mine.find((c) => c.validate === 'haproxy');
   if (lb) {
     const config = lb.link ?? `${def.deployPath}/current/config/${lb.target}`;
-    out.push(haproxyApplyCommand({ ...haproxyPaths(def, host), pidFile: HAPROXY_PID_FILE, config }));
+    const command = haproxyApplyCommand({ ...haproxyPaths(def, host), pidFile: HAPROXY_PID_FILE, config });
+    out.push({ label: 'reload haproxy', command });
   }
-  if (mine.some((c) => c.validate === 'nginx')) out.push(nginxReloadCommand());
-  if (mine.some((c) => c.validate === 'supervisor')) out.push(supervisorApplyCommand(def.program));
+  if (mine.some((c) => c.validate === 'nginx')) out.push({ label: 'reload nginx', command: nginxReloadCommand() });
+  if (mine.some((c) => c.validate === 'supervisor'))
+    out.push({ label: `restart ${def.program} (supervisor)`, command: supervisorApplyCommand(def.program) });
   return out;
+}
+
+/** What to reload/restart on a host after `current` moved, from the configs it gets. */
+export function afterSwitch(def: BundleDefinition, host: Host): Command[] {
+  return afterSwitchSteps(def, host).map((s) => s.command);
+}
+
+/** The same, as a plan says it: `reload nginx`, `restart demo (supervisor)`. */
+export function afterSwitchLabels(def: BundleDefinition, host: Host): string[] {
+  return afterSwitchSteps(def, host).map((s) => s.label);
 }

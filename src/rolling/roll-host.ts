@@ -48,6 +48,9 @@ export function inRotation(r: StatRow): boolean {
   return r.state === 'UP' && (r.transition === undefined || !r.checkStatus || /OK$/.test(r.checkStatus));
 }
 
+/** `30 s`, `1.5 s`: a plan's timeouts as people say them. */
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
 async function timed<T>(s: HostSession, id: string, title: string, f: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
   try {
@@ -70,14 +73,14 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     const on = lbs.endpoints.map((e) => e.session.host.name).join(', ');
     if (hasLb) {
       lbs.plan(server, 'drain');
-      s.planNote('lb-drained', `haproxy on ${on}: wait until scur = 0 (≤ ${timeouts.drainMs} ms)`);
+      s.planNote('lb-drained', `haproxy on ${on}: wait until scur = 0 (≤ ${seconds(timeouts.drainMs)})`);
       lbs.plan(server, 'maint');
     }
     await i.action(title);
     if (i.health)
       s.planNote(
         'health',
-        `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${timeouts.healthMs} ms)`,
+        `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${seconds(timeouts.healthMs)})`,
       );
     if (hasLb) {
       lbs.plan(server, 'ready');

@@ -206,11 +206,18 @@ export class HostSession {
     return outcome;
   }
 
-  /** Record a step that did not run (dry-run). */
-  plan(id: string, title: string, command: Command): StepOutcome {
+  /**
+   * Record a step that did not run (dry-run). Its title is the line a person reads in the plan
+   * (`upload 1.2 MB`, `switch A → B`); the command shows with -v.
+   */
+  plan(id: string, title: string, command: Command, extra: { readonly bytes?: number } = {}): StepOutcome {
     const shown = render(command, { masked: true });
     this.log.line(`(dry-run) $ ${shown}`);
-    return this.record(id, title, shown, 'planned', null, 0, '', '');
+    const o = this.record(id, title, shown, 'planned', null, 0, '', '');
+    if (extra.bytes === undefined) return o;
+    const withBytes = { ...o, bytes: extra.bytes };
+    this.steps[this.steps.length - 1] = withBytes;
+    return withBytes;
   }
 
   private record(

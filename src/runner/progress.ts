@@ -24,7 +24,9 @@ export interface HostJob {
 export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptions): Promise<void> {
   if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
   // loaded here, not at start-up: a command's SSH handshakes are under way by now
-  const { Listr: ListrClass, ProcessOutput } = await import('listr2');
+  const { Listr: ListrClass, ListrLogger, LISTR_LOGGER_STDERR_LEVELS, ProcessOutput } = await import('listr2');
+  const processOutput = new ProcessOutput(process.stderr, process.stderr);
+  const toStderr = o.toStderr ? { processOutput } : {};
   const list = new ListrClass(
     jobs.map((job) => ({
       title: job.name,
@@ -55,10 +57,11 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
       registerSignalListeners: false,
       renderer: o.silent ? 'silent' : o.tty ? 'default' : 'simple',
       fallbackRenderer: o.silent ? 'silent' : 'simple',
-      rendererOptions: {
-        ...(o.toStderr ? { processOutput: new ProcessOutput(process.stderr, process.stderr) } : {}),
-        collapseErrors: false,
-      },
+      rendererOptions: { ...toStderr, collapseErrors: false },
+      // the simple renderer (non-TTY) logs through its own logger: without this one it writes to stdout
+      fallbackRendererOptions: o.toStderr
+        ? { logger: new ListrLogger({ useIcons: true, toStderr: LISTR_LOGGER_STDERR_LEVELS, processOutput }) }
+        : {},
       ...(o.tty ? {} : { fallbackRendererCondition: true }),
     } as ConstructorParameters<typeof Listr>[1],
   );

@@ -24,6 +24,8 @@ export interface RunHostsOptions {
   readonly phase?: string;
   /** connections the command started opening early (see ssh/early-connections.ts) */
   readonly early?: EarlyConnections | undefined;
+  /** --dry-run: a host ends as `planned`, never `done` */
+  readonly dryRun?: boolean;
 }
 
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
@@ -86,7 +88,9 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         status: failure === undefined ? 'ok' : statusOf(failure),
         durationMs: Math.round(performance.now() - started),
         channels: await session.channels(),
-        steps: session.steps.slice(stepsBefore),
+        steps: o.phase
+          ? session.steps.slice(stepsBefore).map((s) => ({ ...s, phase: o.phase }))
+          : session.steps.slice(stepsBefore),
         changes: session.steps.slice(stepsBefore).filter((s) => s.status === 'changed').length,
         ...(result !== undefined ? { result: jsonSafe(result) } : {}),
         ...(failure !== undefined
@@ -105,7 +109,8 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         if (o.failFast) stop = true;
         throw failure;
       }
-      ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
+      if (o.dryRun) ui.title(`planned, nothing changed`);
+      else ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
     },
   }));
   if (o.hosts.length === 0) return [];

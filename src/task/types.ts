@@ -30,6 +30,10 @@ export interface StepOutcome {
   readonly durationMs: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** the run's phase it belongs to (`stage …`, `activate`, `batch 1/2: …`), in a report */
+  readonly phase?: string;
+  /** bytes the step sends to the host (an upload), when known: a --dry-run plan adds them up */
+  readonly bytes?: number;
 }
 
 /** Everything a task's `run` gets, once per host. */

@@ -81,10 +81,22 @@ describe.skipIf(skip)('rolling restarts and deploys behind a real HAProxy, under
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('== batch 1/2: web1, web2 ==');
     expect(r.stdout).toContain('== batch 2/2: web3, web4 ==');
-    // the LB's runtime lines are planned steps of the host they drain
-    expect(r.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state drain/);
-    expect(r.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state ready/);
-    expect(r.stdout).toMatch(/\[web3\] +\$ .*mv -Tf \/srv\/demo\/current\.tmp \/srv\/demo\/current/);
+    // the plan, phase by phase: the LB first, then the batches; the LB's runtime lines are planned
+    // steps of the host they drain
+    const plan = r.stdout.slice(r.stdout.indexOf('== plan: '));
+    const at = (s: string) => plan.indexOf(s);
+    expect(at('== plan: activate ==')).toBeGreaterThan(-1);
+    expect(at('== plan: activate ==')).toBeLessThan(at('== plan: batch 1/2: web1, web2 =='));
+    expect(at('== plan: batch 1/2: web1, web2 ==')).toBeLessThan(at('== plan: batch 2/2: web3, web4 =='));
+    expect(plan).toContain('[web3] haproxy on lb1: set server demo/web3 state drain');
+    expect(plan).toContain('[web3] haproxy on lb1: set server demo/web3 state ready');
+    expect(plan).toMatch(/\[web3\] switch demo-v1\.0\.0-\S+ → demo-v1\.1\.0-\S+, then reload nginx, restart demo/);
+    // -v: the exact runtime lines and commands under each
+    const v = await run('--dry-run', '-v', 'deploy', 'demo', '--tag', 'v1.1.0', '--batch', '2');
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state drain/);
+    expect(v.stdout).toMatch(/\[web3\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web3 state ready/);
+    expect(v.stdout).toMatch(/\[web3\] +\$ .*mv -Tf \/srv\/demo\/current\.tmp \/srv\/demo\/current/);
     expect(APPS.map(current)).toEqual(before);
   });
 

@@ -1,4 +1,5 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +77,78 @@ describe('the CLI without a fleet', () => {
     const r = await ferry(['--project', dir, 'check']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/tasks\/typo\.ts:2:\d+: .*string.*number/);
+  });
+
+  it('an unknown host, role or stage exits 2 listing the valid ones', async () => {
+    const dir = await project(
+      {},
+      'hosts:\n  h1: { address: 127.0.0.1, port: 1, roles: [app] }\n  lb1: { address: 127.0.0.1, port: 1, roles: [lb] }\n',
+    );
+    const h = await ferry(['--project', dir, 'run', '--hosts', 'h9', '--', 'true']);
+    expect(h.code).toBe(2);
+    expect(h.stderr).toMatch(/unknown host h9 \(not in .*inventory\.yaml\); hosts: h1, lb1\n/);
+    const r = await ferry(['--project', dir, 'run', '--roles', 'db', '--', 'true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown role db \(not in .*\); roles: app, lb\n/);
+    await mkdir(join(dir, 'inventories'));
+    await writeFile(join(dir, 'inventories', 'staging.yaml'), 'hosts:\n  s1: { address: 127.0.0.1, port: 1 }\n');
+    await writeFile(join(dir, 'inventories', 'production.yaml'), 'hosts:\n  p1: { address: 127.0.0.1, port: 1 }\n');
+    const st = await ferry(['--project', dir, '--stage', 'qa', 'run', '--hosts', 's1', '--', 'true']);
+    expect(st.code).toBe(2);
+    expect(st.stderr).toContain("unknown stage 'qa'; stages: production, staging");
+  });
+
+  it('an unknown option is reported as unknown, even when a required option or argument is missing', async () => {
+    const d = await ferry(['deploy', 'demo', '--tga', 'v1']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain("unknown option '--tga'");
+    expect(d.stderr).not.toMatch(/pass --tag/);
+    // `bundle render` requires --host: commander would name that first
+    const b = await ferry(['bundle', 'render', 'demo', '--tga', 'v1']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("unknown option '--tga'");
+    expect(b.stderr).not.toContain('--host');
+    // control: without the typo, the missing required option is still reported
+    const m = await ferry(['bundle', 'render', 'demo', '--tag', 'v1']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain("required option '--host <host>' not specified");
+  });
+
+  it('NO_COLOR and --no-color leave out ANSI escapes (with colour forced, they are there)', async () => {
+    const dir = await project({});
+    const args = ['--project', dir, '--dry-run', 'run', '--hosts', 'h1', '--', 'true'];
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[`); // ESC [: an SGR colour (or any CSI) sequence
+    const forced = await ferry(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout + forced.stderr).toMatch(ansi);
+    const noColor = await ferry(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(noColor.code).toBe(0);
+    expect(noColor.stdout).toContain('[h1] $ true');
+    expect(noColor.stdout + noColor.stderr).not.toMatch(ansi);
+    const flag = await ferry(['--no-color', ...args], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(flag.code).toBe(0);
+    expect(flag.stdout + flag.stderr).not.toMatch(ansi);
+  });
+
+  it('--json before a command word runs the command (stdout is the JSON); --json FILE.json writes the file', async () => {
+    const dir = await project({});
+    const r = await ferry(['--project', dir, '--json', '--dry-run', 'run', '--hosts', 'h1', '--', 'true'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { dryRun: boolean }).dryRun).toBe(true);
+    const w = await ferry(['--project', dir, '--dry-run', '--json', 'run', '--hosts', 'h1', '--', 'true'], {
+      cwd: dir,
+    });
+    expect(w.code, w.stderr).toBe(0);
+    expect(JSON.parse(w.stdout)).toMatchObject({ dryRun: true });
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+    const f = await ferry(['--project', dir, '--json', 'out.json', '--dry-run', 'run', '--hosts', 'h1', '--', 'true'], {
+      cwd: dir,
+    });
+    expect(f.code, f.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'))).toMatchObject({ dryRun: true });
+    expect(f.stdout).toContain('[h1] $ true');
   });
 
   it('usage errors exit 2', async () => {

@@ -249,7 +249,13 @@ describe.skipIf(skip)('deploy by revision tag on a 5-host fleet', () => {
     const before = snap();
     const r = await run('--dry-run', 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
     expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/\$ .*mv -Tf .*current/);
+    // the plan people read: the switch from → to per host, no raw shell (that is -v), nothing "done"
+    for (const h of fleet.hosts) expect(r.stdout).toContain(`[${h.name}] switch ${current(h)} → ${ids.v2}`);
+    expect(r.stdout).not.toMatch(/mv -Tf/);
+    expect(r.stdout + r.stderr).not.toMatch(/\bdone\b/);
+    const v = await run('--dry-run', '-v', 'deploy', 'demo', '--tag', 'v1.1.0', '--roles', 'app');
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/\$ .*mv -Tf .*current/);
     expect(snap()).toEqual(before);
   });
 

@@ -90,9 +90,25 @@ describe('selection', () => {
   it('unions hosts and roles in inventory order', () => {
     expect(selectHosts(inv, { hosts: ['lb1'], roles: ['canary'] }).map((h) => h.name)).toEqual(['web2', 'web3', 'lb1']);
   });
-  it('names unknown hosts and roles', () => {
-    expect(() => selectHosts(inv, { hosts: ['web9'] })).toThrow(/unknown host web9/);
-    expect(() => selectHosts(inv, { roles: ['db'] })).toThrow(/unknown role db/);
+  it('names unknown hosts and roles, and lists the valid ones', () => {
+    expect(() => selectHosts(inv, { hosts: ['web9'] })).toThrow(
+      'unknown host web9 (not in inventory.yaml); hosts: web1, web2, web3, lb1',
+    );
+    expect(() => selectHosts(inv, { hosts: ['web1', 'web8', 'web9'] })).toThrow(/^unknown hosts web8, web9 /);
+    expect(() => selectHosts(inv, { roles: ['db'] })).toThrow(
+      'unknown role db (not in inventory.yaml); roles: app, canary, lb',
+    );
+  });
+  it('a role declared but on no host selects nothing, naming the roles that have hosts', () => {
+    const withEmpty = parseInventory('inventory.yaml', INV.replace('roles:\n', 'roles:\n  db: {}\n'));
+    expect(() => selectHosts(withEmpty, { roles: ['db'] })).toThrow(
+      'no hosts selected (roles db have no hosts); roles with hosts: app, canary, lb',
+    );
+  });
+  it('a long list of valid names is cut at 20 and counted', () => {
+    const many = Array.from({ length: 30 }, (_, i) => `  h${i + 1}: { address: 10.1.0.${i + 1} }`).join('\n');
+    const big = parseInventory('big.yaml', `hosts:\n${many}\n`);
+    expect(() => selectHosts(big, { hosts: ['nope'] })).toThrow(/; hosts: h1, h2, .*, h20, … \(30 in all\)$/);
   });
 });
 
