@@ -7,6 +7,7 @@ import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
 import { commandLine } from './command-word.js';
+import { catchInterrupt } from './interrupt.js';
 
 /** `ferry run -- WORDS…`: like `ssh host WORDS…` — joined with spaces, run by the remote shell. */
 export function runCommand(setExit: (code: number) => void): Program {
@@ -21,14 +22,15 @@ export function runCommand(setExit: (code: number) => void): Program {
       const env = makeRunEnv(all);
       const hosts = await env.select();
       if (!all.dryRun) await env.preconnect(hosts); // handshakes run while the UI loads
+      const interrupt = catchInterrupt();
       try {
         const task = defineTask({
           name: 'run',
           description: script,
           async run(ctx) {
             const c = sh(script);
+            // its output streams to the terminal as it comes (ctx.run's default)
             const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
-            if (res.stdout) ctx.log(res.stdout.trimEnd());
             return res.stdout;
           },
         });
@@ -40,10 +42,11 @@ export function runCommand(setExit: (code: number) => void): Program {
           dryRun: Boolean(all.dryRun),
           runId: env.runId,
           command: commandLine(),
-          options: await env.runOptions(hosts),
+          options: { ...(await env.runOptions(hosts)), signal: interrupt.signal },
         });
         setExit(await finishRun(report, all, env.logDir));
       } finally {
+        interrupt.dispose();
         await env.close();
       }
     });

@@ -9,8 +9,18 @@ import { RemoteCommandError, tail } from '../errors/remote-error.js';
 import { FailedError } from '../errors/failed-error.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 import type { StepOutcome } from '../task/types.js';
-import { render } from '../shell/command.js';
+import { render, secretsOf } from '../shell/command.js';
+import { maskText } from '../shell/secret.js';
+import { InterruptedError } from '../errors/interrupted-error.js';
 import type { HostLog } from './host-log.js';
+import { LineSplitter } from './line-splitter.js';
+import { interruptCommand, type InterruptSignal } from '../ops/interrupt.js';
+
+/** After Ctrl-C's SIGINT, commands still running this long later get SIGTERM. */
+const INTERRUPT_GRACE_MS = 2000;
+
+/** Which remote stream a streamed line came from. */
+export type OutputStream = 'stdout' | 'stderr';
 
 export interface SessionExec {
   readonly title?: string;
@@ -20,6 +30,11 @@ export interface SessionExec {
   readonly timeoutMs?: number;
   readonly status?: StepOutcome['status'];
   readonly onStdout?: (chunk: Buffer) => void;
+  /**
+   * Stream the output: each whole line of stdout and stderr as it arrives (masked; a partial line
+   * waits for its end). The step's recorded stdout/stderr and the host log are as without it.
+   */
+  readonly onLine?: (line: string, stream: OutputStream) => void;
 }
 
 export interface SessionRequest {
@@ -56,13 +71,26 @@ export class HostSession {
   private readonly sudoPassword: string | undefined;
   private conn: Promise<SshConnection> | undefined;
   private readonly early: EarlyConnections | undefined;
+  /** Ctrl-C: the running command is signalled and closed, and no further one starts */
+  private readonly signal: AbortSignal | undefined;
+  /** commands running now (those Ctrl-C must stop) */
+  private running = 0;
 
-  constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string, early?: EarlyConnections) {
+  constructor(
+    host: Host,
+    target: SshTarget,
+    log: HostLog,
+    sudoPassword?: string,
+    early?: EarlyConnections,
+    signal?: AbortSignal,
+  ) {
     this.host = host;
     this.target = target;
     this.log = log;
     this.sudoPassword = sudoPassword;
     this.early = early;
+    this.signal = signal;
+    signal?.addEventListener('abort', () => this.interruptRunning(), { once: true });
   }
 
   connection(): Promise<SshConnection> {
@@ -92,9 +120,12 @@ export class HostSession {
   async exec(command: Command, opts: SessionExec = {}): Promise<RemoteExecResult> {
     const shown = render(command, { masked: true });
     const title = opts.title ?? shown;
+    if (this.signal?.aborted) throw new InterruptedError(this.host.name);
     this.log.line(`$ ${shown}`);
     const conn = await this.connection();
     const started = performance.now();
+    const lines = opts.onLine ? this.splitters(command, opts.onLine) : undefined;
+    this.running += 1;
     try {
       const res = await remoteExec(conn, command, {
         stdin: opts.stdin,
@@ -102,8 +133,18 @@ export class HostSession {
         timeoutMs: opts.timeoutMs,
         sudoPassword: this.sudoPassword,
         step: opts.title,
-        ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+        signal: this.signal,
+        ...(opts.onStdout || lines
+          ? {
+              onStdout: (chunk: Buffer) => {
+                opts.onStdout?.(chunk);
+                lines?.out.push(chunk);
+              },
+            }
+          : {}),
+        ...(lines ? { onStderr: (text: string) => lines.err.push(text) } : {}),
       });
+      lines?.end();
       this.record(
         opts.id ?? title,
         title,
@@ -116,14 +157,73 @@ export class HostSession {
       );
       return res;
     } catch (err) {
+      lines?.end();
       const ms = Math.round(performance.now() - started);
-      if (err instanceof RemoteCommandError) {
-        this.record(opts.id ?? title, title, shown, 'failed', err.exitCode, ms, err.stdout, err.stderr);
+      if (err instanceof RemoteCommandError || err instanceof InterruptedError) {
+        this.record(
+          opts.id ?? title,
+          title,
+          shown,
+          'failed',
+          err instanceof RemoteCommandError ? err.exitCode : null,
+          ms,
+          err.stdout,
+          err.stderr,
+        );
       } else {
         this.record(opts.id ?? title, title, shown, 'failed', null, ms, '', (err as Error).message);
       }
       throw err;
+    } finally {
+      this.running -= 1;
     }
+  }
+
+  /** Ctrl-C: SIGINT to this connection's running commands (see ops/interrupt.ts), SIGTERM to those left. */
+  private interruptRunning(): void {
+    if (this.running === 0 || this.conn === undefined) return;
+    void this.sendInterrupt('INT');
+    setTimeout(() => {
+      if (this.running > 0) void this.sendInterrupt('TERM');
+    }, INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** Run on its own channel, never itself interrupted; recorded like any step. */
+  private async sendInterrupt(sig: InterruptSignal): Promise<void> {
+    const c = interruptCommand(sig);
+    const shown = render(c, { masked: true });
+    this.log.line(`$ ${shown}`);
+    try {
+      const conn = await this.connection();
+      const res = await remoteExec(conn, c, { allowFailure: true, timeoutMs: 5000, step: `interrupt (SIG${sig})` });
+      this.record(
+        `interrupt:${sig}`,
+        `interrupt (SIG${sig})`,
+        shown,
+        'ok',
+        res.code,
+        res.durationMs,
+        res.stdout,
+        res.stderr,
+      );
+    } catch (err) {
+      this.record(`interrupt:${sig}`, `interrupt (SIG${sig})`, shown, 'failed', null, 0, '', (err as Error).message);
+    }
+  }
+
+  /** Line splitters for one streamed command's stdout and stderr; stdout lines masked here (stderr comes masked). */
+  private splitters(command: Command, onLine: NonNullable<SessionExec['onLine']>) {
+    const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
+    const out = new LineSplitter((l) => onLine(maskText(l, secrets), 'stdout'));
+    const err = new LineSplitter((l) => onLine(l, 'stderr'));
+    return {
+      out,
+      err,
+      end() {
+        out.end();
+        err.end();
+      },
+    };
   }
 
   /**

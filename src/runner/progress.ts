@@ -1,9 +1,12 @@
 import type { Listr } from 'listr2';
+import { createEcho } from './echo.js';
 
 export interface HostUi {
   title(text: string): void;
   log(text: string): void;
   skip(reason: string): void;
+  /** a whole line of the host's remote output, printed as it comes: `[host] line` (see echo.ts) */
+  line(text: string, stream: 'stdout' | 'stderr'): void;
 }
 
 export interface ProgressOptions {
@@ -25,6 +28,12 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
   if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
   // loaded here, not at start-up: a command's SSH handshakes are under way by now
   const { Listr: ListrClass, ProcessOutput } = await import('listr2');
+  const processOutput = new ProcessOutput(o.toStderr ? process.stderr : process.stdout, process.stderr);
+  const echo = createEcho(
+    processOutput,
+    o.tty && !o.silent,
+    () => (list as unknown as { renderer?: unknown }).renderer,
+  );
   const list = new ListrClass(
     jobs.map((job) => ({
       title: job.name,
@@ -43,6 +52,7 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
                   .join('\n');
           },
           skip: (reason) => task.skip(`${job.name}: ${reason}`),
+          line: (text, stream) => echo.line(job.name, text, stream),
         };
         await job.run(ui);
       },
@@ -56,11 +66,15 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
       renderer: o.silent ? 'silent' : o.tty ? 'default' : 'simple',
       fallbackRenderer: o.silent ? 'silent' : 'simple',
       rendererOptions: {
-        ...(o.toStderr ? { processOutput: new ProcessOutput(process.stderr, process.stderr) } : {}),
+        processOutput,
         collapseErrors: false,
       },
       ...(o.tty ? {} : { fallbackRendererCondition: true }),
     } as ConstructorParameters<typeof Listr>[1],
   );
-  await list.run();
+  try {
+    await list.run();
+  } finally {
+    echo.flush();
+  }
 }

@@ -18,6 +18,8 @@ export interface ContextOptions<P> {
   readonly dryRun: boolean;
   readonly setTitle: (text: string) => void;
   readonly log: (text: string) => void;
+  /** a whole line of a streamed command's output (ctx.run / ctx.sudo unless `stream: false`) */
+  readonly line?: (text: string, stream: 'stdout' | 'stderr') => void;
   /** where prep.template finds its files (default: the working directory) */
   readonly projectDir?: string;
 }
@@ -68,6 +70,7 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.allowFailure ? { allowFailure: true } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(o.line && options.stream !== false ? { onLine: o.line } : {}),
     });
     return { code: res.code, stdout: res.stdout, stderr: res.stderr };
   }

@@ -1,5 +1,6 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { Writable, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { SUDO_OK, SUDO_PROMPT } from '../shell/command.js';
 import { maskText } from '../shell/secret.js';
 
@@ -15,6 +16,8 @@ export interface ChannelRequest {
   readonly onStderr?: (text: string) => void;
   /** values to mask in anything returned */
   readonly secrets?: readonly string[];
+  /** on abort (Ctrl-C): SIGINT to the remote process group, then the channel is closed */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ChannelResult {
@@ -22,9 +25,15 @@ export interface ChannelResult {
   readonly signal: string | undefined;
   readonly stdout: string;
   readonly stderr: string;
-  /** why ferry itself ended the command (timeout, sudo password), if it did */
+  /** why ferry itself ended the command (timeout, sudo password, `interrupted`), if it did */
   readonly aborted?: string;
 }
+
+/** `aborted` when the command was ended by the caller's abort signal (Ctrl-C). */
+export const INTERRUPTED = 'interrupted';
+
+/** After an interrupt, stop waiting for the channel to close (the remote end ignores the signal) after this long. */
+const INTERRUPT_WAIT_MS = 6000;
 
 /** Keep at most this much output per stream in memory. */
 const MAX_OUTPUT = 16 * 1024 * 1024;
@@ -100,6 +109,7 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
       let aborted: string | undefined;
       let code: number | null = null;
       let signal: string | undefined;
+      let giveUp: NodeJS.Timeout | undefined;
       const timer = req.timeoutMs
         ? setTimeout(() => abort(`timed out after ${req.timeoutMs} ms`), req.timeoutMs)
         : undefined;
@@ -108,6 +118,21 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         aborted ??= why;
         channel.close();
       }
+      // sshd (OpenSSH ≥ 7.9) passes a `signal` request to the command's process group, except for
+      // root logins (the session sends ops/interrupt.ts's kill then); the channel closes once it exits
+      const interrupt = () => {
+        try {
+          channel.signal('INT');
+        } catch {
+          // the channel is closing already
+        }
+        abort(INTERRUPTED);
+        giveUp = setTimeout(finish, INTERRUPT_WAIT_MS);
+      };
+      if (req.signal?.aborted) interrupt();
+      else req.signal?.addEventListener('abort', interrupt, { once: true });
+      // a character split between two stderr chunks is decoded whole
+      const errDecoder = new StringDecoder('utf8');
       function emitErr(text: string): void {
         if (errText.length < MAX_OUTPUT) errText += text;
         req.onStderr?.(text);
@@ -120,8 +145,10 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         req.onStdout?.(chunk);
       });
       channel.stderr.on('data', (chunk: Buffer) => {
-        if (pending === undefined) return emitErr(chunk.toString('utf8'));
-        pending += chunk.toString('utf8');
+        const text = errDecoder.write(chunk);
+        if (text.length === 0) return;
+        if (pending === undefined) return emitErr(text);
+        pending += text;
         for (;;) {
           const p = pending.indexOf(SUDO_PROMPT);
           const ok = pending.indexOf(SUDO_OK);
@@ -148,8 +175,13 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         code = c ?? null;
         signal = s ?? undefined;
       });
-      channel.on('close', () => {
+      let finished = false;
+      function finish(): void {
+        if (finished) return;
+        finished = true;
         if (timer) clearTimeout(timer);
+        if (giveUp) clearTimeout(giveUp);
+        req.signal?.removeEventListener('abort', interrupt);
         const secrets = [...(req.secrets ?? []), ...(req.sudoPassword ? [req.sudoPassword] : [])];
         resolve({
           code: aborted ? null : code,
@@ -158,7 +190,8 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
           stderr: maskText(errText + (pending ?? ''), secrets),
           ...(aborted ? { aborted } : {}),
         });
-      });
+      }
+      channel.on('close', finish);
       if (!req.sudo) writeStdin(channel, req.stdin);
     });
   });

@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
   readonly stdin?: string | Uint8Array;
   readonly timeoutMs?: number;
+  /** print the output on ferry's terminal line by line as it comes, `[host] ` prefixed (default true) */
+  readonly stream?: boolean;
 }
 
 /** What happened to one step of a plan. */
