@@ -4,5 +4,8 @@
 /** deploy, rollback, releases, history, unlock, restart: one module (deploy-commands.ts) loads them together. */
 export const DEPLOY_COMMANDS: readonly string[] = ['deploy', 'rollback', 'releases', 'history', 'unlock', 'restart'];
 
+/** logs, ssh, exec: operating a live fleet (operate-commands.ts). */
+export const OPERATE_COMMANDS: readonly string[] = ['logs', 'ssh', 'exec'];
+
 /** Every built-in command (besides commander's `help`); no task may take one of these names. */
-export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init'];
+export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init', ...OPERATE_COMMANDS];
