@@ -8,4 +8,11 @@ export const DEPLOY_COMMANDS: readonly string[] = ['deploy', 'rollback', 'releas
 export const OPERATE_COMMANDS: readonly string[] = ['logs', 'ssh', 'exec'];
 
 /** Every built-in command (besides commander's `help`); no task may take one of these names. */
-export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init', ...OPERATE_COMMANDS];
+export const BUILTIN_COMMANDS: readonly string[] = [
+  'run',
+  'bundle',
+  ...DEPLOY_COMMANDS,
+  'check',
+  'init',
+  ...OPERATE_COMMANDS,
+];

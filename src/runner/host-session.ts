@@ -179,6 +179,26 @@ export class HostSession {
     }
   }
 
+  /**
+   * An interactive session on ferry's terminal (`ferry ssh`, `ferry exec -i`): the login shell, or
+   * `command` with a PTY when `tty`. Logged and recorded like exec, without its output (that went
+   * to the terminal only). Resolves with the exit code.
+   */
+  async interactive(command?: Command, opts: { tty?: boolean; title?: string } = {}): Promise<number> {
+    const shown = command ? render(command, { masked: true }) : '(login shell)';
+    const title = opts.title ?? (command ? shown : 'interactive shell');
+    this.log.line(`$ ${shown} (interactive)`);
+    const conn = await this.connection();
+    const started = performance.now();
+    const code = await conn.interactive({
+      ...(command ? { command: render(command, { masked: false }) } : {}),
+      ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+    });
+    const ms = Math.round(performance.now() - started);
+    this.record(title, title, shown, code === 0 ? 'ok' : 'failed', code, ms, '', '');
+    return code;
+  }
+
   /** Ctrl-C: SIGINT to this connection's running commands (see ops/interrupt.ts), SIGTERM to those left. */
   private interruptRunning(): void {
     if (this.running === 0 || this.conn === undefined) return;

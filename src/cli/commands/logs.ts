@@ -41,7 +41,9 @@ interface LogsOptions {
 /** `ferry logs BUNDLE [-f] [--grep RE] [-n N]`: the program's stdout/stderr logs of every selected host, merged. */
 export function logsCommand(setExit: (code: number) => void): Program {
   return new Program('logs')
-    .description("the bundle's program logs (supervisor's stdout/stderr files) from every selected host, [host] prefixed")
+    .description(
+      "the bundle's program logs (supervisor's stdout/stderr files) from every selected host, [host] prefixed",
+    )
     .argument('<bundle>', 'bundle name')
     .option('-f, --follow', 'keep printing lines as they are written, until Ctrl-C')
     .option('-n, --lines <n>', 'lines of each log to print first', count, 50)

@@ -1,3 +1,5 @@
+import { UsageError } from '../../errors/usage-error.js';
+import type { Host } from '../../inventory/types.js';
 import type { HostReport } from '../../runner/report.js';
 import { exitCodeForKinds } from '../exit-code.js';
 
@@ -13,4 +15,18 @@ export function reportFailures(reports: readonly HostReport[]): number {
     process.stderr.write(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}\n`);
   }
   return exitCodeForKinds(bad.map((h) => h.error?.kind ?? 'failed'));
+}
+
+/** An unknown host named on the command line: a usage error listing the ones there are. */
+export function unknownHost(name: string, hosts: readonly Host[], file: string): UsageError {
+  const names = hosts.map((h) => h.name);
+  const shown =
+    names.length > 30 ? `${names.slice(0, 30).join(', ')}, … (${names.length - 30} more)` : names.join(', ');
+  return new UsageError(`unknown host "${name}" (not in ${file}); hosts: ${shown || 'none'}`);
+}
+
+/** The inventory's `primary: true` host among `hosts`, else the first of them. */
+export function primaryHost(hosts: readonly Host[]): Host | undefined {
+  // `primary` is the inventory's own flag (being added beside this); until then: the first host
+  return hosts.find((h) => (h as Host & { primary?: boolean }).primary === true) ?? hosts[0];
 }
