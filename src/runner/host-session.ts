@@ -75,6 +75,9 @@ export class HostSession {
   private readonly signal: AbortSignal | undefined;
   /** commands running now (those Ctrl-C must stop) */
   private running = 0;
+  /** interrupt commands under way: close() waits for them (they write to the log) */
+  private readonly interrupts: Promise<void>[] = [];
+  private closing = false;
 
   constructor(
     host: Host,
@@ -202,9 +205,9 @@ export class HostSession {
   /** Ctrl-C: SIGINT to this connection's running commands (see ops/interrupt.ts), SIGTERM to those left. */
   private interruptRunning(): void {
     if (this.running === 0 || this.conn === undefined) return;
-    void this.sendInterrupt('INT');
+    this.interrupts.push(this.sendInterrupt('INT'));
     setTimeout(() => {
-      if (this.running > 0) void this.sendInterrupt('TERM');
+      if (this.running > 0 && !this.closing) this.interrupts.push(this.sendInterrupt('TERM'));
     }, INTERRUPT_GRACE_MS).unref();
   }
 
@@ -361,6 +364,8 @@ export class HostSession {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.interrupts);
     if (this.conn !== undefined) {
       try {
         (await this.conn).close();
