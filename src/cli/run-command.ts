@@ -29,8 +29,9 @@ export function runCommand(setExit: (code: number) => void): Program {
           description: script,
           async run(ctx) {
             const c = sh(script);
-            // its output streams to the terminal as it comes (ctx.run's default)
-            const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
+            // its output streams to the terminal and the log as it comes (ctx.run's default): in
+            // memory only its tail, for the report (a `cat` of a big log must not fill ferry's)
+            const res = opts.sudo ? await ctx.sudo(c, { tailOnly: true }) : await ctx.run(c, { tailOnly: true });
             return res.stdout;
           },
         });

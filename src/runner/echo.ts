@@ -15,7 +15,12 @@ export interface Echo {
   line(host: string, text: string, stream: 'stdout' | 'stderr'): void;
   /** write what waits (call when the list is done) */
   flush(): void;
+  /** a promise while the terminal (or pipe) takes the lines slower than they come */
+  behind(): Promise<void> | undefined;
 }
+
+/** Past this much unwritten output a streamed command is paused (see ChannelRequest.backpressure). */
+const BEHIND_BYTES = 1024 * 1024;
 
 /** How long lines wait to be printed together above the TTY task list (one redraw per batch). */
 const TTY_BATCH_MS = 25;
@@ -26,7 +31,12 @@ const TTY_BATCH_MS = 25;
  * task list is erased, the lines written, the list redrawn: the lines scroll above it as they
  * arrive, at most one redraw per TTY_BATCH_MS. Remote stderr goes to stderr.
  */
-export function createEcho(out: EchoOutput, tty: boolean, renderer: () => unknown): Echo {
+export function createEcho(
+  out: EchoOutput,
+  tty: boolean,
+  renderer: () => unknown,
+  streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr],
+): Echo {
   let outText = '';
   let errText = '';
   let scheduled = false;
@@ -53,5 +63,9 @@ export function createEcho(out: EchoOutput, tty: boolean, renderer: () => unknow
       else queueMicrotask(flush);
     },
     flush,
+    behind() {
+      const s = streams.find((w) => w.writableLength > BEHIND_BYTES);
+      return s ? new Promise((resolve) => s.once('drain', resolve)) : undefined;
+    },
   };
 }

@@ -35,6 +35,10 @@ export interface SessionExec {
    * waits for its end). The step's recorded stdout/stderr and the host log are as without it.
    */
   readonly onLine?: (line: string, stream: OutputStream) => void;
+  /** with onLine: a promise while the terminal is behind (the remote command is paused until it settles) */
+  readonly backpressure?: () => Promise<void> | undefined;
+  /** keep only the last this many bytes of stdout/stderr in memory (output too big to hold) */
+  readonly keep?: number;
 }
 
 export interface SessionRequest {
@@ -137,15 +141,25 @@ export class HostSession {
         sudoPassword: this.sudoPassword,
         step: opts.title,
         signal: this.signal,
+        keep: opts.keep,
+        ...(lines ? { backpressure: () => opts.backpressure?.() ?? this.log.behind() } : {}),
         ...(opts.onStdout || lines
           ? {
               onStdout: (chunk: Buffer) => {
                 opts.onStdout?.(chunk);
                 lines?.out.push(chunk);
+                lines?.toLog();
               },
             }
           : {}),
-        ...(lines ? { onStderr: (text: string) => lines.err.push(text) } : {}),
+        ...(lines
+          ? {
+              onStderr: (text: string) => {
+                lines.err.push(text);
+                lines.toLog();
+              },
+            }
+          : {}),
       });
       lines?.end();
       this.record(
@@ -157,6 +171,7 @@ export class HostSession {
         res.durationMs,
         res.stdout,
         res.stderr,
+        lines !== undefined,
       );
       return res;
     } catch (err) {
@@ -172,6 +187,7 @@ export class HostSession {
           ms,
           err.stdout,
           err.stderr,
+          lines !== undefined,
         );
       } else {
         this.record(opts.id ?? title, title, shown, 'failed', null, ms, '', (err as Error).message);
@@ -234,17 +250,35 @@ export class HostSession {
     }
   }
 
-  /** Line splitters for one streamed command's stdout and stderr; stdout lines masked here (stderr comes masked). */
+  /**
+   * Line splitters for one streamed command's stdout and stderr (stdout lines masked here, stderr
+   * comes masked); each chunk's lines also go to the host log as they come (`toLog`).
+   */
   private splitters(command: Command, onLine: NonNullable<SessionExec['onLine']>) {
     const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
-    const out = new LineSplitter((l) => onLine(maskText(l, secrets), 'stdout'));
-    const err = new LineSplitter((l) => onLine(l, 'stderr'));
+    let batch: string[] = [];
+    const out = new LineSplitter((l) => {
+      const masked = maskText(l, secrets);
+      batch.push(masked);
+      onLine(masked, 'stdout');
+    });
+    const err = new LineSplitter((l) => {
+      batch.push(`stderr: ${l}`);
+      onLine(l, 'stderr');
+    });
+    const toLog = () => {
+      if (batch.length === 0) return;
+      this.log.line(batch.join('\n'));
+      batch = [];
+    };
     return {
       out,
       err,
+      toLog,
       end() {
         out.end();
         err.end();
+        toLog();
       },
     };
   }
@@ -345,6 +379,8 @@ export class HostSession {
     durationMs: number,
     stdout: string,
     stderr: string,
+    /** streamed: the output is in the log already, line by line */
+    logged = false,
   ): StepOutcome {
     const outcome: StepOutcome = {
       id,
@@ -356,8 +392,8 @@ export class HostSession {
       stdout: tail(stdout),
       stderr: tail(stderr),
     };
-    if (stdout) this.log.line(stdout);
-    if (stderr) this.log.line(`stderr: ${stderr}`);
+    if (stdout && !logged) this.log.line(stdout);
+    if (stderr && !logged) this.log.line(`stderr: ${stderr}`);
     if (status !== 'planned') this.log.line(`exit ${exitCode ?? 'none'} after ${durationMs} ms`);
     this.steps.push(outcome);
     return outcome;

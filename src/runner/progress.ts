@@ -7,6 +7,8 @@ export interface HostUi {
   skip(reason: string): void;
   /** a whole line of the host's remote output, printed as it comes: `[host] line` (see echo.ts) */
   line(text: string, stream: 'stdout' | 'stderr'): void;
+  /** a promise while the terminal is behind the streamed lines (the remote command then waits) */
+  behind(): Promise<void> | undefined;
 }
 
 export interface ProgressOptions {
@@ -53,6 +55,7 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
           },
           skip: (reason) => task.skip(`${job.name}: ${reason}`),
           line: (text, stream) => echo.line(job.name, text, stream),
+          behind: () => echo.behind(),
         };
         await job.run(ui);
       },

@@ -30,6 +30,7 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
       ...(i.projectDir !== undefined ? { projectDir: i.projectDir } : {}),
       setTitle: ui.title,
       line: ui.line,
+      behind: ui.behind,
       log: (m) => {
         session.log.line(m);
         ui.log(m);

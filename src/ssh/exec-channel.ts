@@ -18,6 +18,13 @@ export interface ChannelRequest {
   readonly secrets?: readonly string[];
   /** on abort (Ctrl-C): SIGINT to the remote process group, then the channel is closed */
   readonly signal?: AbortSignal | undefined;
+  /** keep only the last this many bytes of each stream (default: the first MAX_OUTPUT) */
+  readonly keep?: number | undefined;
+  /**
+   * asked after each chunk handed to onStdout/onStderr: a promise means "wait" (the terminal or
+   * a log is behind); the channel is paused until it settles, so the host waits, not ferry's memory
+   */
+  readonly backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 export interface ChannelResult {
@@ -93,6 +100,15 @@ function pump(src: Readable, channel: ClientChannel): void {
   channel.on('close', () => src.destroy());
 }
 
+/** What was kept of stdout: all of it, or its last `keep` bytes (a split character at the cut is dropped). */
+function keptText(out: readonly Buffer[], len: number, keep: number | undefined): string {
+  const all = Buffer.concat(out, len);
+  if (keep === undefined || all.length <= keep) return all.toString('utf8');
+  let start = all.length - keep;
+  while (start < all.length && ((all[start] ?? 0) & 0xc0) === 0x80) start++;
+  return all.subarray(start).toString('utf8');
+}
+
 /**
  * Run one command on an open ssh2 connection: the single place a remote process is started.
  * Never throws for a nonzero exit (callers decide); rejects only when no channel could be opened.
@@ -133,16 +149,38 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
       else req.signal?.addEventListener('abort', interrupt, { once: true });
       // a character split between two stderr chunks is decoded whole
       const errDecoder = new StringDecoder('utf8');
+      const keep = req.keep;
+      let paused = false;
+      const waitIfBehind = () => {
+        const wait = paused ? undefined : req.backpressure?.();
+        if (!wait) return;
+        paused = true;
+        channel.pause();
+        void wait.then(() => {
+          paused = false;
+          channel.resume();
+        });
+      };
       function emitErr(text: string): void {
-        if (errText.length < MAX_OUTPUT) errText += text;
+        if (keep !== undefined) {
+          errText += text;
+          if (errText.length > 2 * keep) errText = errText.slice(-keep);
+        } else if (errText.length < MAX_OUTPUT) errText += text;
         req.onStderr?.(text);
+        waitIfBehind();
       }
       channel.on('data', (chunk: Buffer) => {
-        if (outLen < MAX_OUTPUT) {
+        if (keep !== undefined) {
+          out.push(chunk);
+          outLen += chunk.length;
+          // the last `keep` bytes stay: drop whole chunks from the front
+          while (out.length > 1 && outLen - (out[0]?.length ?? 0) >= keep) outLen -= out.shift()?.length ?? 0;
+        } else if (outLen < MAX_OUTPUT) {
           out.push(chunk);
           outLen += chunk.length;
         }
         req.onStdout?.(chunk);
+        waitIfBehind();
       });
       channel.stderr.on('data', (chunk: Buffer) => {
         const text = errDecoder.write(chunk);
@@ -186,8 +224,11 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         resolve({
           code: aborted ? null : code,
           signal,
-          stdout: maskText(Buffer.concat(out).toString('utf8'), secrets),
-          stderr: maskText(errText + (pending ?? ''), secrets),
+          stdout: maskText(keptText(out, outLen, keep), secrets),
+          stderr: maskText(
+            keep !== undefined ? (errText + (pending ?? '')).slice(-keep) : errText + (pending ?? ''),
+            secrets,
+          ),
           ...(aborted ? { aborted } : {}),
         });
       }

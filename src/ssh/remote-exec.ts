@@ -19,6 +19,9 @@ export interface RemoteExecOptions {
   readonly secrets?: readonly string[];
   /** Ctrl-C: the command is signalled and closed, and InterruptedError thrown */
   readonly signal?: AbortSignal | undefined;
+  /** see ChannelRequest */
+  readonly keep?: number | undefined;
+  readonly backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 export interface RemoteExecResult {
@@ -53,6 +56,8 @@ export async function remoteExec(
     timeoutMs: options.timeoutMs,
     secrets,
     signal: options.signal,
+    keep: options.keep,
+    backpressure: options.backpressure,
     ...(options.onStdout ? { onStdout: options.onStdout } : {}),
     ...(options.onStderr ? { onStderr: (t: string) => options.onStderr?.(maskText(t, secrets)) } : {}),
   });

@@ -72,7 +72,7 @@ export function execCommand(setExit: (code: number) => void): Program {
           name: 'exec',
           description: `${name}: ${words.join(' ')}`,
           async run(ctx) {
-            return (await ctx.run(command)).stdout;
+            return (await ctx.run(command, { tailOnly: true })).stdout;
           },
         });
         const report = await runTask({

@@ -76,7 +76,7 @@ export function logsCommand(setExit: (code: number) => void): Program {
           if (files.length === 0)
             throw new FailedError(`[program:${def.program}] writes no log file (both are NONE)`, s.host.name);
           const tail = tailLogsCommand({ files, lines: opts.lines, follow: Boolean(opts.follow), grep: opts.grep });
-          await s.exec(tail, { title: 'tail logs', onLine: ui.line });
+          await s.exec(tail, { title: 'tail logs', onLine: ui.line, backpressure: ui.behind, keep: 64 * 1024 });
         });
         setExit(reportFailures(reports));
       } finally {
