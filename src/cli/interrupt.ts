@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Ctrl-C during a command: the first SIGINT aborts the returned signal (sessions signal and close
  * their remote commands, the report says which hosts were interrupted, exit 130); a second one
@@ -5,6 +7,8 @@
  */
 export function catchInterrupt(): { readonly signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
+  // every host session and running command listens: no "possible leak" warning past 10 hosts
+  setMaxListeners(0, ac.signal);
   const second = () => {
     process.removeListener('SIGINT', second);
     process.kill(process.pid, 'SIGINT');

@@ -10,17 +10,16 @@ import { FailedError } from '../errors/failed-error.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 import type { StepOutcome } from '../task/types.js';
 import { render, secretsOf } from '../shell/command.js';
-import { maskText } from '../shell/secret.js';
 import { InterruptedError } from '../errors/interrupted-error.js';
 import type { HostLog } from './host-log.js';
-import { LineSplitter } from './line-splitter.js';
+import { streamLines, type OutputStream } from './stream-lines.js';
 import { interruptCommand, type InterruptSignal } from '../ops/interrupt.js';
 
 /** After Ctrl-C's SIGINT, commands still running this long later get SIGTERM. */
 const INTERRUPT_GRACE_MS = 2000;
 
 /** Which remote stream a streamed line came from. */
-export type OutputStream = 'stdout' | 'stderr';
+export type { OutputStream };
 
 export interface SessionExec {
   readonly title?: string;
@@ -131,7 +130,8 @@ export class HostSession {
     this.log.line(`$ ${shown}`);
     const conn = await this.connection();
     const started = performance.now();
-    const lines = opts.onLine ? this.splitters(command, opts.onLine) : undefined;
+    const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
+    const lines = opts.onLine ? streamLines(secrets, opts.onLine, this.log) : undefined;
     this.running += 1;
     try {
       const res = await remoteExec(conn, command, {
@@ -248,39 +248,6 @@ export class HostSession {
     } catch (err) {
       this.record(`interrupt:${sig}`, `interrupt (SIG${sig})`, shown, 'failed', null, 0, '', (err as Error).message);
     }
-  }
-
-  /**
-   * Line splitters for one streamed command's stdout and stderr (stdout lines masked here, stderr
-   * comes masked); each chunk's lines also go to the host log as they come (`toLog`).
-   */
-  private splitters(command: Command, onLine: NonNullable<SessionExec['onLine']>) {
-    const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
-    let batch: string[] = [];
-    const out = new LineSplitter((l) => {
-      const masked = maskText(l, secrets);
-      batch.push(masked);
-      onLine(masked, 'stdout');
-    });
-    const err = new LineSplitter((l) => {
-      batch.push(`stderr: ${l}`);
-      onLine(l, 'stderr');
-    });
-    const toLog = () => {
-      if (batch.length === 0) return;
-      this.log.line(batch.join('\n'));
-      batch = [];
-    };
-    return {
-      out,
-      err,
-      toLog,
-      end() {
-        out.end();
-        err.end();
-        toLog();
-      },
-    };
   }
 
   /**

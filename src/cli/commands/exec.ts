@@ -53,10 +53,12 @@ export function execCommand(setExit: (code: number) => void): Program {
       });
       if (opts.interactive) {
         const [host, ...more] = hosts;
-        if (!host || more.length > 0)
+        if (!host || more.length > 0) {
+          const names = hosts.map((h) => h.name).join(', ');
           throw new UsageError(
-            `ferry exec --interactive runs on one host; ${hosts.length} selected (${hosts.map((h) => h.name).join(', ')}): add --primary or --hosts NAME`,
+            `ferry exec --interactive runs on one host; ${hosts.length} selected (${names}): add --primary or --hosts NAME`,
           );
+        }
         const session = openSession(host, { targets: await env.targets([host]), logDir: env.logDir });
         try {
           setExit(await session.interactive(command, { tty: true, title: `exec ${name}` }));

@@ -57,10 +57,12 @@ export function logsCommand(setExit: (code: number) => void): Program {
       const hosts = (await env.select({ roles: [...new Set(configs.flatMap((c) => c.roles))] })).filter(
         (h) => forHost(h).length > 0,
       );
-      if (hosts.length === 0)
+      if (hosts.length === 0) {
+        const roles = configs.flatMap((c) => c.roles).join(', ');
         throw new UsageError(
-          `no selected host runs ${def.name}'s program (its supervisor config is for roles ${configs.flatMap((c) => c.roles).join(', ')})`,
+          `no selected host runs ${def.name}'s program (its supervisor config is for roles ${roles})`,
         );
+      }
       const current = releasePaths(def.deployPath).current;
       const interrupt = catchInterrupt();
       try {
