@@ -111,6 +111,19 @@ describe.skipIf(skip)('logs, ssh and exec on a real fleet', () => {
     expect(end).toMatch(/^40 160$/m); // the PTY has the terminal's size
   }, 60_000);
 
+  it("exec -t on one host: the command gets a terminal; its exit code is ferry's", async () => {
+    const args = ['exec', 'opshop', '--primary', '-t', '--', 'tty && pwd && exit 4'];
+    term = openTerminal([process.execPath, FERRY_BIN, ...flags, ...args], { cwd: dir, env: { NO_COLOR: '1' } });
+    const end = await term.waitFor(/\[exit \d+\]/, 30_000);
+    expect(term.exitCode(), end).toBe(4);
+    expect(end).toMatch(/^\/dev\/pts\/\d+\r?$/m);
+    expect(end).toMatch(/^\/srv\/opshop\/current\r?$/m);
+    // more than one host: refused before anything runs
+    const two = await ferry([...flags, 'exec', 'opshop', '-t', '--', 'true'], { cwd: dir });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--interactive runs on one host; 2 selected \(h1, h2\)/);
+  }, 60_000);
+
   it('ssh to an unknown host: exit 2 listing the hosts', async () => {
     const r = await ferry([...flags, 'ssh', 'no-such-host'], { cwd: dir });
     expect(r.code).toBe(2);
