@@ -12,9 +12,9 @@ export default defineTask({
     const text = `hello, ${ctx.params.shout ? ctx.params.name.toUpperCase() : ctx.params.name}`;
     const lines: string[] = [];
     for (let i = 0; i < ctx.params.times; i++) {
+      // its output streams to the terminal as `[host] hello, …`
       const { stdout } = await ctx.run(['printf', '%s\\n', text]);
       lines.push(stdout.trimEnd());
-      ctx.log(stdout.trimEnd());
     }
     return { said: lines };
   },

@@ -5,6 +5,7 @@ import { fanout } from './fanout.js';
 import { push } from './push.js';
 import { rolling } from './rolling.js';
 import { startup } from './startup.js';
+import { stream } from './stream.js';
 
 export interface Section {
   readonly name: string;
@@ -21,6 +22,12 @@ export const SECTIONS: readonly Section[] = [
     title: 'uptime on 50 hosts: ferry vs bare ssh2, parallel-ssh, Fabric 2, Ansible; ferry on 200',
     timeoutMs: 20 * MIN,
     run: fanout,
+  },
+  {
+    name: 'stream',
+    title: 'one host printing 50 MB through ferry run (streamed): peak RSS, wall vs ssh',
+    timeoutMs: 10 * MIN,
+    run: stream,
   },
   { name: 'startup', title: 'ferry --list start-up in the repo root', timeoutMs: 3 * MIN, run: startup },
   {

@@ -13,5 +13,15 @@ export const DEPLOY_COMMANDS: readonly string[] = [
   'maintenance',
 ];
 
+/** logs, ssh, exec: operating a live fleet (operate-commands.ts). */
+export const OPERATE_COMMANDS: readonly string[] = ['logs', 'ssh', 'exec'];
+
 /** Every built-in command (besides commander's `help`); no task may take one of these names. */
-export const BUILTIN_COMMANDS: readonly string[] = ['run', 'bundle', ...DEPLOY_COMMANDS, 'check', 'init'];
+export const BUILTIN_COMMANDS: readonly string[] = [
+  'run',
+  'bundle',
+  ...DEPLOY_COMMANDS,
+  'check',
+  'init',
+  ...OPERATE_COMMANDS,
+];

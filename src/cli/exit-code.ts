@@ -9,6 +9,7 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   connection: 3,
   'host-key': 3,
   lock: 4,
+  interrupted: 130,
 };
 
 export function exitCodeFor(err: unknown): number {
@@ -18,10 +19,10 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
-/** A run's exit code from its hosts' error kinds: usage 2 > lock 4 > connection 3 > failed 1. */
+/** A run's exit code from its hosts' error kinds: interrupted 130 > usage 2 > lock 4 > connection 3 > failed 1. */
 export function exitCodeForKinds(kinds: readonly string[]): number {
   if (kinds.length === 0) return 0;
   const codes = kinds.map((k) => EXIT_CODES[k as ErrorKind] ?? 1);
-  for (const c of [2, 4, 3, 1]) if (codes.includes(c)) return c;
+  for (const c of [130, 2, 4, 3, 1]) if (codes.includes(c)) return c;
   return 1;
 }

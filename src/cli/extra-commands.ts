@@ -1,7 +1,7 @@
 import type { Command as Program } from 'commander';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
-import { DEPLOY_COMMANDS } from './builtin-commands.js';
+import { DEPLOY_COMMANDS, OPERATE_COMMANDS } from './builtin-commands.js';
 
 /**
  * Built-in commands beyond `run`: bundle, deploy, rollback, releases, unlock, restart, check.
@@ -32,6 +32,10 @@ export async function extraCommands(
   if (all || (word !== undefined && DEPLOY_COMMANDS.includes(word))) {
     const { deployCommands } = await import('./deploy-commands.js');
     out.push(...deployCommands(setExit));
+  }
+  if (all || (word !== undefined && OPERATE_COMMANDS.includes(word))) {
+    const { operateCommands } = await import('./operate-commands.js');
+    out.push(...operateCommands(setExit));
   }
   if (all || word === 'check') {
     const { checkCommand } = await import('./check-command.js');

@@ -33,6 +33,7 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
   lines.push(
     `${opts.stage ? `stage ${opts.stage}: ` : ''}${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
       `${s.untouched ? `, ${s.untouched} untouched` : ''}` +
+      `${s.interrupted ? `, ${s.interrupted} interrupted` : ''}` +
       `${report.dryRun ? ' (dry run: nothing changed)' : ''}` +
       ` in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
   );

@@ -7,6 +7,7 @@ import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
 import { commandLine } from './command-word.js';
+import { catchInterrupt } from './interrupt.js';
 
 /** `ferry run -- WORDS…`: like `ssh host WORDS…` — joined with spaces, run by the remote shell. */
 export function runCommand(setExit: (code: number) => void): Program {
@@ -21,14 +22,16 @@ export function runCommand(setExit: (code: number) => void): Program {
       const env = makeRunEnv(all);
       const hosts = await env.select();
       if (!all.dryRun) await env.preconnect(hosts); // handshakes run while the UI loads
+      const interrupt = catchInterrupt();
       try {
         const task = defineTask({
           name: 'run',
           description: script,
           async run(ctx) {
             const c = sh(script);
-            const res = opts.sudo ? await ctx.sudo(c) : await ctx.run(c);
-            if (res.stdout) ctx.log(res.stdout.trimEnd());
+            // its output streams to the terminal and the log as it comes (ctx.run's default): in
+            // memory only its tail, for the report (a `cat` of a big log must not fill ferry's)
+            const res = opts.sudo ? await ctx.sudo(c, { tailOnly: true }) : await ctx.run(c, { tailOnly: true });
             return res.stdout;
           },
         });
@@ -40,10 +43,11 @@ export function runCommand(setExit: (code: number) => void): Program {
           dryRun: Boolean(all.dryRun),
           runId: env.runId,
           command: commandLine(),
-          options: await env.runOptions(hosts),
+          options: { ...(await env.runOptions(hosts)), signal: interrupt.signal },
         });
         setExit(await finishRun(report, all, env.logDir));
       } finally {
+        interrupt.dispose();
         await env.close();
       }
     });

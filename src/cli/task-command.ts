@@ -6,6 +6,7 @@ import { addParamOptions, paramSpecs, parseParams } from './param-options.js';
 import { makeRunEnv } from './run-env.js';
 import { finishRun } from './report-output.js';
 import { commandLine } from './command-word.js';
+import { catchInterrupt } from './interrupt.js';
 
 /** `ferry <task> [params]`: one subcommand per tasks/*.ts. */
 export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Program {
@@ -17,6 +18,7 @@ export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Pro
     const params = parseParams(t.definition.params, specs, self.opts());
     const env = makeRunEnv(all);
     const hosts = await env.select(t.definition.defaultSelection);
+    const interrupt = catchInterrupt();
     const report = await runTask({
       task: t.definition,
       params,
@@ -26,8 +28,12 @@ export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Pro
       runId: env.runId,
       projectDir: env.projectDir,
       command: commandLine(),
-      options: { ...(await env.runOptions(hosts)), ...(all.dryRun ? { sudoPassword: undefined } : {}) },
-    });
+      options: {
+        ...(await env.runOptions(hosts)),
+        ...(all.dryRun ? { sudoPassword: undefined } : {}),
+        signal: interrupt.signal,
+      },
+    }).finally(() => interrupt.dispose());
     setExit(await finishRun(report, all, env.logDir));
   });
   return c;

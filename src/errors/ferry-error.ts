@@ -1,5 +1,5 @@
 /** What kind of failure: the CLI entry (and only it) maps kinds to exit codes. */
-export type ErrorKind = 'usage' | 'project' | 'connection' | 'host-key' | 'remote' | 'lock' | 'failed';
+export type ErrorKind = 'usage' | 'project' | 'connection' | 'host-key' | 'remote' | 'lock' | 'failed' | 'interrupted';
 
 export abstract class FerryError extends Error {
   abstract readonly kind: ErrorKind;

@@ -8,3 +8,4 @@ export { LockHeldError } from './lock-error.js';
 export { FailedError } from './failed-error.js';
 export { LocalCommandError } from './local-command-error.js';
 export { PlanRefusedError } from './plan-refused-error.js';
+export { InterruptedError } from './interrupted-error.js';

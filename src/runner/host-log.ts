@@ -17,6 +17,13 @@ export class HostLog {
     );
   }
 
+  /** When more than 1 MiB waits to reach the file: a promise for when it has (a streamed command then waits). */
+  behind(): Promise<void> | undefined {
+    const s = this.stream;
+    if (!s || s.writableLength < 1024 * 1024) return undefined;
+    return new Promise((resolve) => s.once('drain', resolve));
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()));
   }

@@ -9,8 +9,17 @@ import { RemoteCommandError, tail } from '../errors/remote-error.js';
 import { FailedError } from '../errors/failed-error.js';
 import { unixRequestOverSsh } from '../ssh/unix-request.js';
 import type { StepOutcome } from '../task/types.js';
-import { render } from '../shell/command.js';
+import { render, secretsOf } from '../shell/command.js';
+import { InterruptedError } from '../errors/interrupted-error.js';
 import type { HostLog } from './host-log.js';
+import { streamLines, type OutputStream } from './stream-lines.js';
+import { interruptCommand, type InterruptSignal } from '../ops/interrupt.js';
+
+/** After Ctrl-C's SIGINT, commands still running this long later get SIGTERM. */
+const INTERRUPT_GRACE_MS = 2000;
+
+/** Which remote stream a streamed line came from. */
+export type { OutputStream };
 
 export interface SessionExec {
   readonly title?: string;
@@ -20,6 +29,15 @@ export interface SessionExec {
   readonly timeoutMs?: number;
   readonly status?: StepOutcome['status'];
   readonly onStdout?: (chunk: Buffer) => void;
+  /**
+   * Stream the output: each whole line of stdout and stderr as it arrives (masked; a partial line
+   * waits for its end). The step's recorded stdout/stderr and the host log are as without it.
+   */
+  readonly onLine?: (line: string, stream: OutputStream) => void;
+  /** with onLine: a promise while the terminal is behind (the remote command is paused until it settles) */
+  readonly backpressure?: () => Promise<void> | undefined;
+  /** keep only the last this many bytes of stdout/stderr in memory (output too big to hold) */
+  readonly keep?: number;
 }
 
 export interface SessionRequest {
@@ -56,13 +74,29 @@ export class HostSession {
   private readonly sudoPassword: string | undefined;
   private conn: Promise<SshConnection> | undefined;
   private readonly early: EarlyConnections | undefined;
+  /** Ctrl-C: the running command is signalled and closed, and no further one starts */
+  private readonly signal: AbortSignal | undefined;
+  /** commands running now (those Ctrl-C must stop) */
+  private running = 0;
+  /** interrupt commands under way: close() waits for them (they write to the log) */
+  private readonly interrupts: Promise<void>[] = [];
+  private closing = false;
 
-  constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string, early?: EarlyConnections) {
+  constructor(
+    host: Host,
+    target: SshTarget,
+    log: HostLog,
+    sudoPassword?: string,
+    early?: EarlyConnections,
+    signal?: AbortSignal,
+  ) {
     this.host = host;
     this.target = target;
     this.log = log;
     this.sudoPassword = sudoPassword;
     this.early = early;
+    this.signal = signal;
+    signal?.addEventListener('abort', () => this.interruptRunning(), { once: true });
   }
 
   connection(): Promise<SshConnection> {
@@ -92,9 +126,13 @@ export class HostSession {
   async exec(command: Command, opts: SessionExec = {}): Promise<RemoteExecResult> {
     const shown = render(command, { masked: true });
     const title = opts.title ?? shown;
+    if (this.signal?.aborted) throw new InterruptedError(this.host.name);
     this.log.line(`$ ${shown}`);
     const conn = await this.connection();
     const started = performance.now();
+    const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
+    const lines = opts.onLine ? streamLines(secrets, opts.onLine, this.log) : undefined;
+    this.running += 1;
     try {
       const res = await remoteExec(conn, command, {
         stdin: opts.stdin,
@@ -102,8 +140,28 @@ export class HostSession {
         timeoutMs: opts.timeoutMs,
         sudoPassword: this.sudoPassword,
         step: opts.title,
-        ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
+        signal: this.signal,
+        keep: opts.keep,
+        ...(lines ? { backpressure: () => opts.backpressure?.() ?? this.log.behind() } : {}),
+        ...(opts.onStdout || lines
+          ? {
+              onStdout: (chunk: Buffer) => {
+                opts.onStdout?.(chunk);
+                lines?.out.push(chunk);
+                lines?.toLog();
+              },
+            }
+          : {}),
+        ...(lines
+          ? {
+              onStderr: (text: string) => {
+                lines.err.push(text);
+                lines.toLog();
+              },
+            }
+          : {}),
       });
+      lines?.end();
       this.record(
         opts.id ?? title,
         title,
@@ -113,16 +171,82 @@ export class HostSession {
         res.durationMs,
         res.stdout,
         res.stderr,
+        lines !== undefined,
       );
       return res;
     } catch (err) {
+      lines?.end();
       const ms = Math.round(performance.now() - started);
-      if (err instanceof RemoteCommandError) {
-        this.record(opts.id ?? title, title, shown, 'failed', err.exitCode, ms, err.stdout, err.stderr);
+      if (err instanceof RemoteCommandError || err instanceof InterruptedError) {
+        this.record(
+          opts.id ?? title,
+          title,
+          shown,
+          'failed',
+          err instanceof RemoteCommandError ? err.exitCode : null,
+          ms,
+          err.stdout,
+          err.stderr,
+          lines !== undefined,
+        );
       } else {
         this.record(opts.id ?? title, title, shown, 'failed', null, ms, '', (err as Error).message);
       }
       throw err;
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  /**
+   * An interactive session on ferry's terminal (`ferry ssh`, `ferry exec -i`): the login shell, or
+   * `command` with a PTY when `tty`. Logged and recorded like exec, without its output (that went
+   * to the terminal only). Resolves with the exit code.
+   */
+  async interactive(command?: Command, opts: { tty?: boolean; title?: string } = {}): Promise<number> {
+    const shown = command ? render(command, { masked: true }) : '(login shell)';
+    const title = opts.title ?? (command ? shown : 'interactive shell');
+    this.log.line(`$ ${shown} (interactive)`);
+    const conn = await this.connection();
+    const started = performance.now();
+    const code = await conn.interactive({
+      ...(command ? { command: render(command, { masked: false }) } : {}),
+      ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+    });
+    const ms = Math.round(performance.now() - started);
+    this.record(title, title, shown, code === 0 ? 'ok' : 'failed', code, ms, '', '');
+    return code;
+  }
+
+  /** Ctrl-C: SIGINT to this connection's running commands (see ops/interrupt.ts), SIGTERM to those left. */
+  private interruptRunning(): void {
+    if (this.running === 0 || this.conn === undefined) return;
+    this.interrupts.push(this.sendInterrupt('INT'));
+    setTimeout(() => {
+      if (this.running > 0 && !this.closing) this.interrupts.push(this.sendInterrupt('TERM'));
+    }, INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** Run on its own channel, never itself interrupted; recorded like any step. */
+  private async sendInterrupt(sig: InterruptSignal): Promise<void> {
+    const c = interruptCommand(sig);
+    const shown = render(c, { masked: true });
+    this.log.line(`$ ${shown}`);
+    try {
+      const conn = await this.connection();
+      const res = await remoteExec(conn, c, { allowFailure: true, timeoutMs: 5000, step: `interrupt (SIG${sig})` });
+      this.record(
+        `interrupt:${sig}`,
+        `interrupt (SIG${sig})`,
+        shown,
+        'ok',
+        res.code,
+        res.durationMs,
+        res.stdout,
+        res.stderr,
+      );
+    } catch (err) {
+      this.record(`interrupt:${sig}`, `interrupt (SIG${sig})`, shown, 'failed', null, 0, '', (err as Error).message);
     }
   }
 
@@ -229,6 +353,8 @@ export class HostSession {
     durationMs: number,
     stdout: string,
     stderr: string,
+    /** streamed: the output is in the log already, line by line */
+    logged = false,
   ): StepOutcome {
     const outcome: StepOutcome = {
       id,
@@ -240,14 +366,16 @@ export class HostSession {
       stdout: tail(stdout),
       stderr: tail(stderr),
     };
-    if (stdout) this.log.line(stdout);
-    if (stderr) this.log.line(`stderr: ${stderr}`);
+    if (stdout && !logged) this.log.line(stdout);
+    if (stderr && !logged) this.log.line(`stderr: ${stderr}`);
     if (status !== 'planned') this.log.line(`exit ${exitCode ?? 'none'} after ${durationMs} ms`);
     this.steps.push(outcome);
     return outcome;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.interrupts);
     if (this.conn !== undefined) {
       try {
         (await this.conn).close();

@@ -1,9 +1,14 @@
 import type { Listr } from 'listr2';
+import { createEcho } from './echo.js';
 
 export interface HostUi {
   title(text: string): void;
   log(text: string): void;
   skip(reason: string): void;
+  /** a whole line of the host's remote output, printed as it comes: `[host] line` (see echo.ts) */
+  line(text: string, stream: 'stdout' | 'stderr'): void;
+  /** a promise while the terminal is behind the streamed lines (the remote command then waits) */
+  behind(): Promise<void> | undefined;
 }
 
 export interface ProgressOptions {
@@ -25,8 +30,12 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
   if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
   // loaded here, not at start-up: a command's SSH handshakes are under way by now
   const { Listr: ListrClass, ListrLogger, LISTR_LOGGER_STDERR_LEVELS, ProcessOutput } = await import('listr2');
-  const processOutput = new ProcessOutput(process.stderr, process.stderr);
-  const toStderr = o.toStderr ? { processOutput } : {};
+  const processOutput = new ProcessOutput(o.toStderr ? process.stderr : process.stdout, process.stderr);
+  const echo = createEcho(
+    processOutput,
+    o.tty && !o.silent,
+    () => (list as unknown as { renderer?: unknown }).renderer,
+  );
   const list = new ListrClass(
     jobs.map((job) => ({
       title: job.name,
@@ -45,6 +54,8 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
                   .join('\n');
           },
           skip: (reason) => task.skip(`${job.name}: ${reason}`),
+          line: (text, stream) => echo.line(job.name, text, stream),
+          behind: () => echo.behind(),
         };
         await job.run(ui);
       },
@@ -57,7 +68,7 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
       registerSignalListeners: false,
       renderer: o.silent ? 'silent' : o.tty ? 'default' : 'simple',
       fallbackRenderer: o.silent ? 'silent' : 'simple',
-      rendererOptions: { ...toStderr, collapseErrors: false },
+      rendererOptions: { processOutput, collapseErrors: false },
       // the simple renderer (non-TTY) logs through its own logger: without this one it writes to stdout
       fallbackRendererOptions: o.toStderr
         ? { logger: new ListrLogger({ useIcons: true, toStderr: LISTR_LOGGER_STDERR_LEVELS, processOutput }) }
@@ -65,5 +76,9 @@ export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptio
       ...(o.tty ? {} : { fallbackRendererCondition: true }),
     } as ConstructorParameters<typeof Listr>[1],
   );
-  await list.run();
+  try {
+    await list.run();
+  } finally {
+    echo.flush();
+  }
 }

@@ -1,7 +1,10 @@
 import type { StepOutcome } from '../task/types.js';
 
-/** untouched: a rollout stopped before reaching the host (it keeps its old release) */
-export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped' | 'untouched';
+/**
+ * untouched: a rollout stopped before reaching the host (it keeps its old release);
+ * interrupted: Ctrl-C ended its running command
+ */
+export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped' | 'untouched' | 'interrupted';
 
 export interface HostReport {
   readonly host: string;
@@ -36,9 +39,21 @@ export function phasesOf(rounds: ReadonlyArray<readonly HostReport[]>): string[]
   return [...new Set(names.filter((p): p is string => p !== undefined))];
 }
 
-export function summarize(report: RunReport): { ok: number; failed: number; unreachable: number; untouched: number } {
+export function summarize(report: RunReport): {
+  ok: number;
+  failed: number;
+  unreachable: number;
+  untouched: number;
+  interrupted: number;
+} {
   const count = (s: HostStatus) => report.hosts.filter((h) => h.status === s).length;
-  return { ok: count('ok'), failed: count('failed'), unreachable: count('unreachable'), untouched: count('untouched') };
+  return {
+    ok: count('ok'),
+    failed: count('failed'),
+    unreachable: count('unreachable'),
+    untouched: count('untouched'),
+    interrupted: count('interrupted'),
+  };
 }
 
 /** `none`: the host had no release; `unknown`: a switch failed midway and was not switched back. */

@@ -26,6 +26,8 @@ export interface RunHostsOptions {
   readonly early?: EarlyConnections | undefined;
   /** --dry-run: a host ends as `planned`, never `done` */
   readonly dryRun?: boolean;
+  /** Ctrl-C: running commands are signalled and closed, hosts not started are skipped */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
@@ -33,14 +35,15 @@ export type HostWork = (session: HostSession, ui: HostUi) => Promise<unknown>;
 /** A host's session for a run: the one place a HostSession is made (its log, sudo, early connection). */
 export function openSession(
   host: Host,
-  o: Pick<RunHostsOptions, 'targets' | 'logDir' | 'sudoPassword' | 'early'>,
+  o: Pick<RunHostsOptions, 'targets' | 'logDir' | 'sudoPassword' | 'early' | 'signal'>,
 ): HostSession {
   const target = o.targets.get(host.name);
   if (!target) throw new Error(`no SSH target for ${host.name}`);
-  return new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword, o.early);
+  return new HostSession(host, target, new HostLog(o.logDir, host.name), o.sudoPassword, o.early, o.signal);
 }
 
 function statusOf(err: unknown): HostStatus {
+  if (err instanceof FerryError && err.kind === 'interrupted') return 'interrupted';
   return err instanceof FerryError && (err.kind === 'connection' || err.kind === 'host-key') ? 'unreachable' : 'failed';
 }
 
@@ -60,7 +63,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
     name: host.name,
     run: async (ui: HostUi) => {
       const started = performance.now();
-      if (stop) {
+      if (stop || o.signal?.aborted) {
         reports.set(host.name, {
           host: host.name,
           status: 'skipped',
@@ -69,7 +72,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
           steps: [],
           changes: 0,
         });
-        ui.skip('skipped (--fail-fast)');
+        ui.skip(o.signal?.aborted ? 'skipped (interrupted)' : 'skipped (--fail-fast)');
         return;
       }
       const shared = o.sessions?.get(host.name);

@@ -29,6 +29,8 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
       dryRun: i.dryRun,
       ...(i.projectDir !== undefined ? { projectDir: i.projectDir } : {}),
       setTitle: ui.title,
+      line: ui.line,
+      behind: ui.behind,
       log: (m) => {
         session.log.line(m);
         ui.log(m);

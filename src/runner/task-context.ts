@@ -11,6 +11,9 @@ import type { ExecResult, RunOptions, StepOutcome, TaskContext } from '../task/t
 import type { HostSession } from './host-session.js';
 import { runLocal, showArgv } from './run-local.js';
 
+/** RunOptions.tailOnly: what is kept of each stream. */
+const TAIL_ONLY_BYTES = 64 * 1024;
+
 export interface ContextOptions<P> {
   readonly session: HostSession;
   readonly hosts: readonly Host[];
@@ -18,6 +21,10 @@ export interface ContextOptions<P> {
   readonly dryRun: boolean;
   readonly setTitle: (text: string) => void;
   readonly log: (text: string) => void;
+  /** a whole line of a streamed command's output (ctx.run / ctx.sudo unless `stream: false`) */
+  readonly line?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** with line: a promise while the terminal is behind */
+  readonly behind?: () => Promise<void> | undefined;
   /** where prep.template finds its files (default: the working directory) */
   readonly projectDir?: string;
 }
@@ -68,6 +75,10 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.allowFailure ? { allowFailure: true } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(o.line && options.stream !== false
+        ? { onLine: o.line, ...(o.behind ? { backpressure: o.behind } : {}) }
+        : {}),
+      ...(options.tailOnly ? { keep: TAIL_ONLY_BYTES } : {}),
     });
     return { code: res.code, stdout: res.stdout, stderr: res.stderr };
   }

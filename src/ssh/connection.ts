@@ -6,6 +6,7 @@ import { FerryError } from '../errors/ferry-error.js';
 import { authMethods, type AuthMethod } from './auth.js';
 import { execChannel, type ChannelRequest, type ChannelResult } from './exec-channel.js';
 import { hostKeyCheck } from './host-verifier.js';
+import { interactiveChannel, type InteractiveRequest } from './interactive.js';
 import type { SshTarget } from './target.js';
 
 /** One verified SSH connection to one host, reused by every step of a run. */
@@ -105,6 +106,17 @@ export class SshConnection {
       return await execChannel(this.client, req);
     } catch (err) {
       throw new ConnectionError(this.target.name, `cannot start a command: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** An interactive session on ferry's own terminal (ssh/interactive.ts); resolves with its exit code. */
+  async interactive(req: InteractiveRequest): Promise<number> {
+    this.assertOpen();
+    this.channels += 1;
+    try {
+      return await interactiveChannel(this.client, req);
+    } catch (err) {
+      throw new ConnectionError(this.target.name, `cannot start a session: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { Writable, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { SUDO_OK, SUDO_PROMPT } from '../shell/command.js';
 import { maskText } from '../shell/secret.js';
 
@@ -15,6 +16,15 @@ export interface ChannelRequest {
   readonly onStderr?: (text: string) => void;
   /** values to mask in anything returned */
   readonly secrets?: readonly string[];
+  /** on abort (Ctrl-C): SIGINT to the remote process group, then the channel is closed */
+  readonly signal?: AbortSignal | undefined;
+  /** keep only the last this many bytes of each stream (default: the first MAX_OUTPUT) */
+  readonly keep?: number | undefined;
+  /**
+   * asked after each chunk handed to onStdout/onStderr: a promise means "wait" (the terminal or
+   * a log is behind); the channel is paused until it settles, so the host waits, not ferry's memory
+   */
+  readonly backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 export interface ChannelResult {
@@ -22,9 +32,15 @@ export interface ChannelResult {
   readonly signal: string | undefined;
   readonly stdout: string;
   readonly stderr: string;
-  /** why ferry itself ended the command (timeout, sudo password), if it did */
+  /** why ferry itself ended the command (timeout, sudo password, `interrupted`), if it did */
   readonly aborted?: string;
 }
+
+/** `aborted` when the command was ended by the caller's abort signal (Ctrl-C). */
+export const INTERRUPTED = 'interrupted';
+
+/** After an interrupt, stop waiting for the channel to close (the remote end ignores the signal) after this long. */
+const INTERRUPT_WAIT_MS = 6000;
 
 /** Keep at most this much output per stream in memory. */
 const MAX_OUTPUT = 16 * 1024 * 1024;
@@ -84,6 +100,15 @@ function pump(src: Readable, channel: ClientChannel): void {
   channel.on('close', () => src.destroy());
 }
 
+/** What was kept of stdout: all of it, or its last `keep` bytes (a split character at the cut is dropped). */
+function keptText(out: readonly Buffer[], len: number, keep: number | undefined): string {
+  const all = Buffer.concat(out, len);
+  if (keep === undefined || all.length <= keep) return all.toString('utf8');
+  let start = all.length - keep;
+  while (start < all.length && ((all[start] ?? 0) & 0xc0) === 0x80) start++;
+  return all.subarray(start).toString('utf8');
+}
+
 /**
  * Run one command on an open ssh2 connection: the single place a remote process is started.
  * Never throws for a nonzero exit (callers decide); rejects only when no channel could be opened.
@@ -100,6 +125,7 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
       let aborted: string | undefined;
       let code: number | null = null;
       let signal: string | undefined;
+      let giveUp: NodeJS.Timeout | undefined;
       const timer = req.timeoutMs
         ? setTimeout(() => abort(`timed out after ${req.timeoutMs} ms`), req.timeoutMs)
         : undefined;
@@ -108,20 +134,59 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         aborted ??= why;
         channel.close();
       }
+      // sshd (OpenSSH ≥ 7.9) passes a `signal` request to the command's process group, except for
+      // root logins (the session sends ops/interrupt.ts's kill then); the channel closes once it exits
+      const interrupt = () => {
+        try {
+          channel.signal('INT');
+        } catch {
+          // the channel is closing already
+        }
+        abort(INTERRUPTED);
+        giveUp = setTimeout(finish, INTERRUPT_WAIT_MS);
+      };
+      if (req.signal?.aborted) interrupt();
+      else req.signal?.addEventListener('abort', interrupt, { once: true });
+      // a character split between two stderr chunks is decoded whole
+      const errDecoder = new StringDecoder('utf8');
+      const keep = req.keep;
+      let paused = false;
+      const waitIfBehind = () => {
+        const wait = paused ? undefined : req.backpressure?.();
+        if (!wait) return;
+        paused = true;
+        channel.pause();
+        void wait.then(() => {
+          paused = false;
+          channel.resume();
+        });
+      };
       function emitErr(text: string): void {
-        if (errText.length < MAX_OUTPUT) errText += text;
+        if (keep !== undefined) {
+          errText += text;
+          if (errText.length > 2 * keep) errText = errText.slice(-keep);
+        } else if (errText.length < MAX_OUTPUT) errText += text;
         req.onStderr?.(text);
+        waitIfBehind();
       }
       channel.on('data', (chunk: Buffer) => {
-        if (outLen < MAX_OUTPUT) {
+        if (keep !== undefined) {
+          out.push(chunk);
+          outLen += chunk.length;
+          // the last `keep` bytes stay: drop whole chunks from the front
+          while (out.length > 1 && outLen - (out[0]?.length ?? 0) >= keep) outLen -= out.shift()?.length ?? 0;
+        } else if (outLen < MAX_OUTPUT) {
           out.push(chunk);
           outLen += chunk.length;
         }
         req.onStdout?.(chunk);
+        waitIfBehind();
       });
       channel.stderr.on('data', (chunk: Buffer) => {
-        if (pending === undefined) return emitErr(chunk.toString('utf8'));
-        pending += chunk.toString('utf8');
+        const text = errDecoder.write(chunk);
+        if (text.length === 0) return;
+        if (pending === undefined) return emitErr(text);
+        pending += text;
         for (;;) {
           const p = pending.indexOf(SUDO_PROMPT);
           const ok = pending.indexOf(SUDO_OK);
@@ -148,17 +213,26 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         code = c ?? null;
         signal = s ?? undefined;
       });
-      channel.on('close', () => {
+      let finished = false;
+      function finish(): void {
+        if (finished) return;
+        finished = true;
         if (timer) clearTimeout(timer);
+        if (giveUp) clearTimeout(giveUp);
+        req.signal?.removeEventListener('abort', interrupt);
         const secrets = [...(req.secrets ?? []), ...(req.sudoPassword ? [req.sudoPassword] : [])];
         resolve({
           code: aborted ? null : code,
           signal,
-          stdout: maskText(Buffer.concat(out).toString('utf8'), secrets),
-          stderr: maskText(errText + (pending ?? ''), secrets),
+          stdout: maskText(keptText(out, outLen, keep), secrets),
+          stderr: maskText(
+            keep !== undefined ? (errText + (pending ?? '')).slice(-keep) : errText + (pending ?? ''),
+            secrets,
+          ),
           ...(aborted ? { aborted } : {}),
         });
-      });
+      }
+      channel.on('close', finish);
       if (!req.sudo) writeStdin(channel, req.stdin);
     });
   });

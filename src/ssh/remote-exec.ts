@@ -3,6 +3,8 @@ import { render, secretsOf, sudoParts, usesSudo, type Command } from '../shell/c
 import { maskText } from '../shell/secret.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RemoteCommandError } from '../errors/remote-error.js';
+import { InterruptedError } from '../errors/interrupted-error.js';
+import { INTERRUPTED } from './exec-channel.js';
 import type { SshConnection } from './connection.js';
 
 export interface RemoteExecOptions {
@@ -15,6 +17,11 @@ export interface RemoteExecOptions {
   readonly onStderr?: (text: string) => void;
   /** further values to mask in output and errors (e.g. the sudo password) */
   readonly secrets?: readonly string[];
+  /** Ctrl-C: the command is signalled and closed, and InterruptedError thrown */
+  readonly signal?: AbortSignal | undefined;
+  /** see ChannelRequest */
+  readonly keep?: number | undefined;
+  readonly backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 export interface RemoteExecResult {
@@ -48,10 +55,15 @@ export async function remoteExec(
     sudoPassword: options.sudoPassword,
     timeoutMs: options.timeoutMs,
     secrets,
+    signal: options.signal,
+    keep: options.keep,
+    backpressure: options.backpressure,
     ...(options.onStdout ? { onStdout: options.onStdout } : {}),
     ...(options.onStderr ? { onStderr: (t: string) => options.onStderr?.(maskText(t, secrets)) } : {}),
   });
   const durationMs = Math.round(performance.now() - started);
+  if (res.aborted === INTERRUPTED)
+    throw new InterruptedError(conn.target.name, shown, { stdout: res.stdout, stderr: res.stderr });
   if (res.aborted) {
     throw new RemoteCommandError(
       {

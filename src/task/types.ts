@@ -16,6 +16,13 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
   readonly stdin?: string | Uint8Array;
   readonly timeoutMs?: number;
+  /** print the output on ferry's terminal line by line as it comes, `[host] ` prefixed (default true) */
+  readonly stream?: boolean;
+  /**
+   * keep only the last 64 KiB of stdout and stderr in memory (the result's stdout/stderr then
+   * start there): for output too big to hold, which still streams whole to the terminal and the log
+   */
+  readonly tailOnly?: boolean;
 }
 
 /** What happened to one step of a plan. */

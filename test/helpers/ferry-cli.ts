@@ -25,6 +25,8 @@ export interface RunningCli {
   /** stdout + stderr so far, to wait on what the process shows while it runs */
   output(): string;
   exited(): boolean;
+  /** send the process a signal (SIGINT: what Ctrl-C sends) */
+  kill(signal: NodeJS.Signals): void;
 }
 
 type CliOptions = { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
@@ -55,7 +57,7 @@ export function startFerry(args: readonly string[], options: CliOptions = {}): R
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
-  return { done, output: () => stdout + stderr, exited: () => exited };
+  return { done, output: () => stdout + stderr, exited: () => exited, kill: (s) => child.kill(s) };
 }
 
 /** Common connection flags for a test fleet. */
