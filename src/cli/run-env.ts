@@ -4,6 +4,7 @@ import type SSHConfig from 'ssh-config';
 import { loadInventory } from '../project/load-inventory.js';
 import { parseSetFlags } from '../inventory/set-flags.js';
 import { selectHosts } from '../inventory/select.js';
+import { shardLabel } from '../inventory/shard.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { resolveTarget } from '../ssh/resolve-target.js';
@@ -22,8 +23,8 @@ export interface RunEnv {
   readonly runId: string;
   readonly logDir: string;
   inventory(): Promise<Inventory>;
-  /** the selected hosts (flags, else the command's default selection) */
-  select(defaults?: Selection): Promise<Host[]>;
+  /** the selected hosts (flags, else the command's default selection); `whole`: ignore --shard */
+  select(defaults?: Selection, o?: { readonly whole?: boolean }): Promise<Host[]>;
   targets(hosts: readonly Host[]): Promise<Map<string, SshTarget>>;
   sudoPassword(): Promise<string | undefined>;
   runOptions(hosts: readonly Host[]): Promise<RunHostsOptions>;
@@ -42,6 +43,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
   let sshConfig: Promise<SSHConfig> | undefined;
   let sudo: Promise<string | undefined> | undefined;
   const early = new EarlyConnections();
+  let shardShown = false;
   const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !process.env.CI;
   const env: RunEnv = {
     opts,
@@ -55,13 +57,22 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
       );
       return inv;
     },
-    async select(defaults) {
+    async select(defaults, o) {
       const i = await env.inventory();
       const hosts = opts.hosts ?? (opts.roles ? undefined : defaults?.hosts);
       const roles = opts.roles ?? (opts.hosts ? undefined : defaults?.roles);
       if (!hosts?.length && !roles?.length)
         throw new UsageError('no hosts selected: pass --hosts NAMES or --roles ROLES');
-      return selectHosts(i, { hosts, roles });
+      const shard = o?.whole ? undefined : opts.shard;
+      const picked = selectHosts(i, { hosts, roles, shard });
+      if (shard && opts.dryRun && !shardShown) {
+        shardShown = true;
+        const of = selectHosts(i, { hosts, roles }).length;
+        (opts.json === true ? process.stderr : process.stdout).write(
+          `shard ${shardLabel(shard)}: ${picked.length} of ${of} selected host(s): ${picked.map((h) => h.name).join(', ')}\n`,
+        );
+      }
+      return picked;
     },
     async targets(hosts) {
       sshConfig ??= loadSshConfig(opts.sshConfig);

@@ -1,9 +1,12 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { Host, Inventory } from './types.js';
+import { shardOf, type Shard } from './shard.js';
 
 export interface SelectionInput {
   readonly hosts?: readonly string[] | undefined;
   readonly roles?: readonly string[] | undefined;
+  /** --shard i/n: then only that slice of the selected hosts (see shard.ts) */
+  readonly shard?: Shard | undefined;
 }
 
 /** Hosts named by --hosts plus hosts having any --roles role, in inventory order. Unknown names are usage errors. */
@@ -25,5 +28,5 @@ export function selectHosts(inventory: Inventory, selection: SelectionInput): Ho
   const wantRoles = new Set(selection.roles ?? []);
   const picked = inventory.hosts.filter((h) => wantHosts.has(h.name) || h.roles.some((r) => wantRoles.has(r)));
   if (picked.length === 0) throw new UsageError(`no hosts selected (roles ${[...wantRoles].join(', ')} have no hosts)`);
-  return picked;
+  return selection.shard ? shardOf(picked, selection.shard) : picked;
 }
