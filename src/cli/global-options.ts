@@ -9,6 +9,7 @@ export interface GlobalOptions {
   hosts?: string[];
   roles?: string[];
   shard?: Shard;
+  onlyFailed?: string;
   set: string[];
   parallel: number;
   serial?: boolean;
@@ -55,6 +56,7 @@ export function addGlobalOptions(p: Program): Program {
         throw new InvalidArgumentError((err as Error).message);
       }
     })
+    .option('--only-failed <report>', 'only the hosts a previous --json report marks failed or unreachable')
     .option(
       '--set <key=value>',
       'override an attribute on every selected host (repeatable; highest precedence)',

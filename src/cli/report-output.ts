@@ -38,6 +38,16 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
     const exit = h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : '';
     lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}`);
   }
+  const retried = report.hosts.filter((h) => h.connectRetries);
+  if (retried.length)
+    lines.push(
+      `connect retries (refused, timed out or dropped before the banner): ` +
+        retried
+          .slice(0, 20)
+          .map((h) => `${h.host} ×${h.connectRetries}`)
+          .join(', ') +
+        (retried.length > 20 ? ` and ${retried.length - 20} more host(s)` : ''),
+    );
   lines.push(
     `${opts.stage ? `stage ${opts.stage}: ` : ''}${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
       `${s.untouched ? `, ${s.untouched} untouched` : ''}` +

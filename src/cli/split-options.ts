@@ -52,7 +52,13 @@ export async function splitPhase(
   if (f.phase === 'stage') return { phase: 'stage', shard, plans: new Map() };
   if (f.phase !== 'activate') return undefined;
   const selected = (await env.select({ roles: c.roles }, { whole: true })).map((h) => h.name);
-  const staged = checkStageRecords(records ?? [], { id: c.id, shard, selected, mine: c.mine.map((h) => h.name) });
+  const staged = checkStageRecords(records ?? [], {
+    id: c.id,
+    shard,
+    selected,
+    mine: c.mine.map((h) => h.name),
+    some: Boolean(env.opts.onlyFailed),
+  });
   return { phase: 'activate', shard, staged };
 }
 

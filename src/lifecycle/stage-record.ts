@@ -120,6 +120,8 @@ export interface ActivationCheck {
   readonly selected: readonly string[];
   /** host names of this shard */
   readonly mine: readonly string[];
+  /** --only-failed: this run takes some of its shard's hosts, not all */
+  readonly some?: boolean;
 }
 
 /**
@@ -167,9 +169,10 @@ export function checkStageRecords(records: readonly LoadedRecord[], c: Activatio
   const mineRec = byShard.get(c.shard.index)?.rec;
   const want = new Set(c.mine);
   const moved = (mineRec?.hosts ?? []).filter((h) => !want.has(h.host)).map((h) => h.host);
-  if (moved.length || mineRec?.hosts.length !== c.mine.length)
+  const gone = c.mine.filter((h) => !mineRec?.hosts.some((x) => x.host === h));
+  if (gone.length || (!c.some && (moved.length || mineRec?.hosts.length !== c.mine.length)))
     throw new UsageError(
-      `shard ${shardLabel(c.shard)} was staged with other hosts than it selects now (${moved.join(', ') || 'count differs'})`,
+      `shard ${shardLabel(c.shard)} was staged with other hosts than it selects now (${[...gone, ...moved].join(', ') || 'count differs'})`,
     );
   return new Map(c.mine.map((h) => [h, recorded.get(h) as StagedHost]));
 }
