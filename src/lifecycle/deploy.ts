@@ -23,16 +23,21 @@ export function deploy(i: DeployInput): Promise<RunReport> {
   const bundle = ctx.bundle;
   if (!bundle) throw new Error('deploy needs a built bundle');
   const activate = activation(i.rolling);
+  const relay = ctx.relay;
   return runLifecycle(i, {
     action: 'deploy',
     start: i.split ? splitStart(i.split, ctx) : { phase: `stage ${bundle.id}`, run: (h) => stageHost(h, ctx) },
-    phases: i.split?.phase === 'stage' ? [] : [activate],
+    phases: [...(relay ? [relay.phase()] : []), ...(i.split?.phase === 'stage' ? [] : [activate])],
     end: ({ host, plan, from, report, startFailed, anyFailed }) => {
       const line = (result: 'ok' | 'failed' | 'staged-only' | 'rolled-back', error?: string) =>
         historyEntry(ctx, 'deploy', from, bundle.id, result, error);
       if (startFailed.length) {
         const why = `staging failed on ${startFailed.join(', ')}: nothing switched`;
         return { history: line('failed', why), prune: false };
+      }
+      if (relay?.broke.length) {
+        const why = `relaying failed on ${relay.broke.join(', ')}: nothing switched`;
+        return { history: line(report.status === 'ok' ? 'staged-only' : 'failed', why), prune: false };
       }
       if (i.split?.phase === 'stage') return { history: line('staged-only'), prune: false };
       if (report.status === 'ok') return { history: line('ok'), prune: !anyFailed && (plan?.staged ?? false) };

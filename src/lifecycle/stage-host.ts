@@ -51,6 +51,8 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   }
   // another host of this run was refused its lock: stop before any upload (the winner waits for this lock)
   stopIfRefused(s, d);
+  // a host already holding the verified artifact serves it to the others (--relay)
+  if (d.relay && !d.dryRun && probe.cachedSha256 === bundle.sha256) await d.relay.offer(s);
   if (!probe.releasePresent && needsRuntime(d.definition, s.host))
     checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = {
@@ -87,7 +89,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   if (probe.cachedSha256 !== bundle.sha256) {
     if (probe.cachedSha256) s.log.line(`cached artifact is corrupt (sha256 ${probe.cachedSha256}): uploading again`);
     if (d.dryRun) s.plan('upload', `upload ${bundle.size} bytes`, uploadCommand(paths, bundle.sha256, d.runId));
-    else uploadedBytes = await uploadArtifact(s, d, title);
+    else uploadedBytes = d.relay ? await d.relay.obtain(s, title) : await uploadArtifact(s, d, title);
   }
   const command = stageCommand({ paths, id, sha256: bundle.sha256, shared: d.definition.shared, configSet: set });
   if (d.dryRun) {

@@ -25,6 +25,8 @@ export interface RunningCli {
   /** stdout + stderr so far, to wait on what the process shows while it runs */
   output(): string;
   exited(): boolean;
+  /** the ferry process (e.g. to read its /proc/<pid>/io while it runs) */
+  readonly pid: number | undefined;
 }
 
 type CliOptions = { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
@@ -55,7 +57,7 @@ export function startFerry(args: readonly string[], options: CliOptions = {}): R
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
-  return { done, output: () => stdout + stderr, exited: () => exited };
+  return { done, output: () => stdout + stderr, exited: () => exited, pid: child.pid };
 }
 
 /** Common connection flags for a test fleet. */

@@ -7,6 +7,7 @@ import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
 import { addRevisionOptions, revision, type RevisionFlags } from '../revision-options.js';
+import { addRelayOptions, withRelay, type RelayFlags } from '../relay-options.js';
 import { addSplitOptions, splitPhase, stageRecordsOf, withStageRecord, type SplitFlags } from '../split-options.js';
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
@@ -14,39 +15,43 @@ export function deployCommand(setExit: (code: number) => void): Program {
   return addRollingOptions(
     lockOptions(
       addSplitOptions(
-        addRevisionOptions(
-          new Program('deploy')
-            .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
-            .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+        addRelayOptions(
+          addRevisionOptions(
+            new Program('deploy')
+              .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
+              .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+          ),
         ),
       ),
     ),
     'activate',
-  ).action(async (name: string, o: LockFlags & RollingFlags & RevisionFlags & SplitFlags, self: Program) => {
-    const all = self.optsWithGlobals<GlobalOptions>();
-    const rev = revision(o); // before any connection
-    const env = makeRunEnv(all);
-    try {
-      const records = await stageRecordsOf(o);
-      await preconnectBundleHosts(env, name);
-      const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
-      const bundle = await buildBundle({
-        projectDir: env.projectDir,
-        name,
-        ...rev,
-        onProgress: (m) => process.stderr.write(`build: ${m}\n`),
-      });
-      const def = bundle.manifest.definition;
-      const hosts = await env.select({ roles: def.roles });
-      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
-      const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
-      const setup = await rollingSetup(env, def, o);
-      const run = await env.runOptions(hosts);
-      const input = { ctx, hosts, run, command: commandLine(), rolling: setup, split };
-      const report = withStageRecord(await withSetup(setup, () => deploy(input)), split, { ...bundle, name });
-      setExit(await finishRun(report, all, env.logDir));
-    } finally {
-      await env.close();
-    }
-  });
+  ).action(
+    async (name: string, o: LockFlags & RollingFlags & RevisionFlags & SplitFlags & RelayFlags, self: Program) => {
+      const all = self.optsWithGlobals<GlobalOptions>();
+      const rev = revision(o); // before any connection
+      const env = makeRunEnv(all);
+      try {
+        const records = await stageRecordsOf(o);
+        await preconnectBundleHosts(env, name);
+        const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
+        const bundle = await buildBundle({
+          projectDir: env.projectDir,
+          name,
+          ...rev,
+          onProgress: (m) => process.stderr.write(`build: ${m}\n`),
+        });
+        const def = bundle.manifest.definition;
+        const hosts = await env.select({ roles: def.roles });
+        const ctx = withRelay({ ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts }, o);
+        const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
+        const setup = await rollingSetup(env, def, o);
+        const run = await env.runOptions(hosts);
+        const input = { ctx, hosts, run, command: commandLine(), rolling: setup, split };
+        const report = withStageRecord(await withSetup(setup, () => deploy(input)), split, { ...bundle, name });
+        setExit(await finishRun(report, all, env.logDir));
+      } finally {
+        await env.close();
+      }
+    },
+  );
 }
