@@ -108,7 +108,7 @@ async function readRecord(file: string): Promise<StageRecord> {
     throw new UsageError(`--staged ${file}: not JSON (expected the --json report of \`ferry deploy --phase stage\`)`);
   }
   const r = rec as Partial<StageRecord> | undefined;
-  if (r?.version !== 1 || !r.shard || !Array.isArray(r.hosts) || typeof r.id !== 'string')
+  if (r?.version !== 1 || !r.shard || !Array.isArray(r.hosts) || !Array.isArray(r.failed) || typeof r.id !== 'string')
     throw new UsageError(`--staged ${file}: holds no stage record (write one with \`deploy --phase stage --json\`)`);
   return r as StageRecord;
 }
