@@ -56,6 +56,9 @@ export class Relay {
   /** obtains uploading or fetching now: hosts about to become sources */
   private producing = 0;
   private closed = false;
+  /** servers that never came up, and those that did: none up (no python3 on the hosts) → push to all at once */
+  private unserved = 0;
+  private served = 0;
   /** hosts whose serving broke (their connection lost): then the deploy activates nowhere */
   readonly broke: string[] = [];
 
@@ -151,8 +154,12 @@ export class Relay {
         this.wake();
       });
     const port = await ready;
-    if (port === undefined) return;
+    if (port === undefined) {
+      this.unserved += 1;
+      return;
+    }
     src.port = port;
+    this.served += 1;
     this.sources.push(src);
     this.wake();
   }
@@ -197,7 +204,8 @@ export class Relay {
   /**
    * A live source with a free slot (the least busy), waiting while every source is busy or the
    * next ones are still arriving. None alive and nothing arriving: undefined — this host then
-   * uploads from the control machine (one waiter at a time: it counts as arriving at once).
+   * uploads from the control machine (one waiter at a time: it counts as arriving at once; every
+   * waiter at once when no server ever came up, e.g. no python3 on the hosts).
    */
   private async pick(self: string): Promise<Source | undefined> {
     this.producing -= 1;
@@ -210,7 +218,8 @@ export class Relay {
           free.active += 1;
           return free;
         }
-        if (!this.sources.some((x) => !x.dead) && this.producing === 0) return undefined;
+        const noServer = this.unserved > 0 && this.served === 0;
+        if (!this.sources.some((x) => !x.dead) && (this.producing === 0 || noServer)) return undefined;
         await new Promise<void>((r) => this.waiters.push(r));
       }
     } finally {
