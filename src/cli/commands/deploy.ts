@@ -10,6 +10,8 @@ import { addRevisionOptions, revision, type RevisionFlags } from '../revision-op
 import { addRelayOptions, withRelay, type RelayFlags } from '../relay-options.js';
 import { addSplitOptions, splitPhase, stageRecordsOf, withStageRecord, type SplitFlags } from '../split-options.js';
 
+type DeployFlags = LockFlags & RollingFlags & RevisionFlags & SplitFlags & RelayFlags;
+
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
   return addRollingOptions(
@@ -25,33 +27,31 @@ export function deployCommand(setExit: (code: number) => void): Program {
       ),
     ),
     'activate',
-  ).action(
-    async (name: string, o: LockFlags & RollingFlags & RevisionFlags & SplitFlags & RelayFlags, self: Program) => {
-      const all = self.optsWithGlobals<GlobalOptions>();
-      const rev = revision(o); // before any connection
-      const env = makeRunEnv(all);
-      try {
-        const records = await stageRecordsOf(o);
-        await preconnectBundleHosts(env, name);
-        const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
-        const bundle = await buildBundle({
-          projectDir: env.projectDir,
-          name,
-          ...rev,
-          onProgress: (m) => process.stderr.write(`build: ${m}\n`),
-        });
-        const def = bundle.manifest.definition;
-        const hosts = await env.select({ roles: def.roles });
-        const ctx = withRelay({ ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts }, o);
-        const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
-        const setup = await rollingSetup(env, def, o);
-        const run = await env.runOptions(hosts);
-        const input = { ctx, hosts, run, command: commandLine(), rolling: setup, split };
-        const report = withStageRecord(await withSetup(setup, () => deploy(input)), split, { ...bundle, name });
-        setExit(await finishRun(report, all, env.logDir));
-      } finally {
-        await env.close();
-      }
-    },
-  );
+  ).action(async (name: string, o: DeployFlags, self: Program) => {
+    const all = self.optsWithGlobals<GlobalOptions>();
+    const rev = revision(o); // before any connection
+    const env = makeRunEnv(all);
+    try {
+      const records = await stageRecordsOf(o);
+      await preconnectBundleHosts(env, name);
+      const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
+      const bundle = await buildBundle({
+        projectDir: env.projectDir,
+        name,
+        ...rev,
+        onProgress: (m) => process.stderr.write(`build: ${m}\n`),
+      });
+      const def = bundle.manifest.definition;
+      const hosts = await env.select({ roles: def.roles });
+      const ctx = withRelay({ ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts }, o);
+      const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
+      const setup = await rollingSetup(env, def, o);
+      const run = await env.runOptions(hosts);
+      const input = { ctx, hosts, run, command: commandLine(), rolling: setup, split };
+      const report = withStageRecord(await withSetup(setup, () => deploy(input)), split, { ...bundle, name });
+      setExit(await finishRun(report, all, env.logDir));
+    } finally {
+      await env.close();
+    }
+  });
 }
