@@ -1,5 +1,6 @@
 // The floor for any ssh2-based tool: connect to every host in parallel with the ssh2 package,
-// verify nothing, exec `uptime`, print. Usage: node dist/bench/bare-ssh2.js <hosts.json> <key> [command]
+// verify nothing, exec `uptime`, print. Usage: node dist/bench/bare-ssh2.js <hosts.json> <key> [command] [cap]
+// With `cap`, at most that many hosts at once (the uncapped floor times out at 1,000 hosts).
 import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
 
@@ -36,14 +37,26 @@ function runOn(t: Target, key: Buffer, command: string): Promise<string> {
   });
 }
 
-const [hostsFile, keyFile, command = 'uptime'] = process.argv.slice(2);
+const [hostsFile, keyFile, command = 'uptime', capArg] = process.argv.slice(2);
 if (!hostsFile || !keyFile) {
   process.stderr.write('usage: bare-ssh2 <hosts.json> <key> [command]\n');
   process.exit(2);
 }
 const targets = JSON.parse(readFileSync(hostsFile, 'utf8')) as Target[];
 const key = readFileSync(keyFile);
-const results = await Promise.allSettled(targets.map((t) => runOn(t, key, command)));
+const cap = capArg ? Number(capArg) : targets.length;
+const results: PromiseSettledResult<string>[] = new Array(targets.length);
+let next = 0;
+const worker = async () => {
+  for (let i = next++; i < targets.length; i = next++) {
+    const t = targets[i] as Target;
+    results[i] = await runOn(t, key, command).then(
+      (value) => ({ status: 'fulfilled', value }) as const,
+      (reason: unknown) => ({ status: 'rejected', reason }) as const,
+    );
+  }
+};
+await Promise.all(Array.from({ length: Math.max(1, Math.min(cap, targets.length)) }, worker));
 let failed = 0;
 results.forEach((r, i) => {
   const name = targets[i]?.name ?? String(i);

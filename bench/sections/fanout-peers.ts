@@ -73,7 +73,7 @@ export async function fanoutTools(fleet: Fleet, work: string, parallel: number):
         '--',
         'uptime',
       ],
-      okHosts: (out) => Number(/(\d+) ok/.exec(out)?.[1] ?? 0),
+      okHosts: (out) => Number(/host\(s\): (\d+) ok/.exec(out)?.[1] ?? 0), // the summary line, not a progress count
     },
     {
       name: 'bare ssh2',

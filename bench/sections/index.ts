@@ -3,6 +3,8 @@ import { bundling } from './bundling.js';
 import type { SectionContext } from './context.js';
 import { fanout } from './fanout.js';
 import { push } from './push.js';
+import { relay } from './relay.js';
+import { scale } from './scale.js';
 import { rolling } from './rolling.js';
 import { startup } from './startup.js';
 import { stream } from './stream.js';
@@ -28,6 +30,18 @@ export const SECTIONS: readonly Section[] = [
     title: 'one host printing 50 MB through ferry run (streamed): peak RSS, wall vs ssh',
     timeoutMs: 10 * MIN,
     run: stream,
+  },
+  {
+    name: 'scale',
+    title: 'true on 50/200/500/1,000 hosts at -j 100: ferry vs the bare-ssh2 floor capped at 100',
+    timeoutMs: 60 * MIN,
+    run: scale,
+  },
+  {
+    name: 'relay',
+    title: 'first deploy of 50 MB to 100 hosts: plain push vs --relay 4 (control bytes, wall)',
+    timeoutMs: 30 * MIN,
+    run: relay,
   },
   { name: 'startup', title: 'ferry --list start-up in the repo root', timeoutMs: 3 * MIN, run: startup },
   {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command as Program } from 'commander';
+import { parseShard, type Shard } from '../inventory/shard.js';
 
 export interface GlobalOptions {
   project?: string;
@@ -7,6 +8,8 @@ export interface GlobalOptions {
   yes?: boolean;
   hosts?: string[];
   roles?: string[];
+  shard?: Shard;
+  onlyFailed?: string;
   set: string[];
   parallel: number;
   serial?: boolean;
@@ -48,6 +51,14 @@ export function addGlobalOptions(p: Program): Program {
     .option('-y, --yes', 'a protected stage runs without asking (for CI; on a terminal ferry asks)')
     .option('--hosts <names>', 'select hosts by name (comma-separated, repeatable)', list)
     .option('--roles <roles>', 'select hosts having any of these roles (comma-separated, repeatable)', list)
+    .option('--shard <i/n>', 'only the i-th of n stable, role-balanced slices of the selected hosts', (v: string) => {
+      try {
+        return parseShard(v);
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+    })
+    .option('--only-failed <report>', 'only the hosts a previous --json report marks failed or unreachable')
     .option(
       '--set <key=value>',
       'override an attribute on every selected host (repeatable; highest precedence)',

@@ -30,6 +30,16 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
   if (report.dryRun) lines.push(planSummary(report));
   const live = formatLive(report);
   if (live) lines.push(live);
+  const retried = report.hosts.filter((h) => h.connectRetries);
+  if (retried.length)
+    lines.push(
+      `connect retries (refused, timed out or dropped before the banner): ` +
+        retried
+          .slice(0, 20)
+          .map((h) => `${h.host} ×${h.connectRetries}`)
+          .join(', ') +
+        (retried.length > 20 ? ` and ${retried.length - 20} more host(s)` : ''),
+    );
   lines.push(
     `${opts.stage ? `stage ${opts.stage}: ` : ''}${report.hosts.length} host(s): ${s.ok} ok, ${s.failed} failed, ${s.unreachable} unreachable` +
       `${s.untouched ? `, ${s.untouched} untouched` : ''}` +

@@ -4,6 +4,9 @@ import type SSHConfig from 'ssh-config';
 import { loadInventory } from '../project/load-inventory.js';
 import { parseSetFlags } from '../inventory/set-flags.js';
 import { selectHosts } from '../inventory/select.js';
+import { shardLabel } from '../inventory/shard.js';
+import { failedHostsOf } from '../runner/only-failed.js';
+import { checkFdLimit } from '../runner/fd-limit.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { loadSshConfig } from '../ssh/ssh-config.js';
 import { resolveTarget } from '../ssh/resolve-target.js';
@@ -22,8 +25,8 @@ export interface RunEnv {
   readonly runId: string;
   readonly logDir: string;
   inventory(): Promise<Inventory>;
-  /** the selected hosts (flags, else the command's default selection) */
-  select(defaults?: Selection): Promise<Host[]>;
+  /** the selected hosts (flags, else the command's default selection); `whole`: ignore --shard */
+  select(defaults?: Selection, o?: { readonly whole?: boolean }): Promise<Host[]>;
   targets(hosts: readonly Host[]): Promise<Map<string, SshTarget>>;
   sudoPassword(): Promise<string | undefined>;
   runOptions(hosts: readonly Host[]): Promise<RunHostsOptions>;
@@ -42,6 +45,20 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
   let sshConfig: Promise<SSHConfig> | undefined;
   let sudo: Promise<string | undefined> | undefined;
   const early = new EarlyConnections();
+  /** --only-failed: of the selection, exactly the hosts the report marks failed (all of them must be selected) */
+  const onlyFailed = (failed: readonly string[], picked: Host[], whole: readonly Host[]): Host[] => {
+    const file = opts.onlyFailed;
+    const lost = failed.filter((f) => !whole.some((h) => h.name === f));
+    if (lost.length)
+      throw new UsageError(
+        `--only-failed ${file}: ${lost.join(', ')} failed there but this command does not select it`,
+      );
+    const mine = picked.filter((h) => failed.includes(h.name));
+    if (!mine.length)
+      throw new UsageError(`--only-failed ${file}: none of its ${failed.length} failed host(s) is in this shard`);
+    return mine;
+  };
+  let shardShown = false;
   const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !process.env.CI;
   const env: RunEnv = {
     opts,
@@ -55,13 +72,25 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
       );
       return inv;
     },
-    async select(defaults) {
+    async select(defaults, o) {
       const i = await env.inventory();
-      const hosts = opts.hosts ?? (opts.roles ? undefined : defaults?.hosts);
-      const roles = opts.roles ?? (opts.hosts ? undefined : defaults?.roles);
+      const failed = opts.onlyFailed ? await failedHostsOf(resolve(opts.onlyFailed), opts.stage) : undefined;
+      const named = opts.hosts ?? (failed && !opts.roles && !defaults ? failed : undefined);
+      const hosts = named ?? (opts.roles ? undefined : defaults?.hosts);
+      const roles = opts.roles ?? (named ? undefined : defaults?.roles);
       if (!hosts?.length && !roles?.length)
         throw new UsageError('no hosts selected: pass --hosts NAMES or --roles ROLES');
-      return selectHosts(i, { hosts, roles });
+      const shard = o?.whole ? undefined : opts.shard;
+      let picked = selectHosts(i, { hosts, roles, shard });
+      if (failed && !o?.whole) picked = onlyFailed(failed, picked, selectHosts(i, { hosts, roles }));
+      if (shard && opts.dryRun && !shardShown) {
+        shardShown = true;
+        const of = selectHosts(i, { hosts, roles }).length;
+        (opts.json === true ? process.stderr : process.stdout).write(
+          `shard ${shardLabel(shard)}: ${picked.length} of ${of} selected host(s): ${picked.map((h) => h.name).join(', ')}\n`,
+        );
+      }
+      return picked;
     },
     async targets(hosts) {
       sshConfig ??= loadSshConfig(opts.sshConfig);
@@ -100,6 +129,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
     async preconnect(hosts) {
       // never more at once than -j allows: the rest connect when their turn comes
       const first = hosts.slice(0, opts.serial ? 1 : opts.parallel);
+      checkFdLimit(first.length, 'parallel');
       // returns once the handshakes are under way: CPU-heavy work after this (loading the bundle
       // definition, rendering) no longer delays their start
       await early.start((await env.targets(first)).values());

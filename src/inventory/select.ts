@@ -1,9 +1,12 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { Host, Inventory } from './types.js';
+import { shardOf, type Shard } from './shard.js';
 
 export interface SelectionInput {
   readonly hosts?: readonly string[] | undefined;
   readonly roles?: readonly string[] | undefined;
+  /** --shard i/n: then only that slice of the selected hosts (see shard.ts) */
+  readonly shard?: Shard | undefined;
 }
 
 /** At most this many valid names in a message; the rest are counted. */
@@ -50,5 +53,5 @@ export function selectHosts(inventory: Inventory, selection: SelectionInput): Ho
       `no hosts selected (roles ${[...wantRoles].join(', ')} have no hosts); roles with hosts: ${listNames(withHosts)}`,
     );
   }
-  return picked;
+  return selection.shard ? shardOf(picked, selection.shard) : picked;
 }

@@ -3,6 +3,7 @@ import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
 import type { ReleasePaths } from '../ops/release/paths.js';
 import type { LockOwner } from '../ops/release/lock.js';
+import type { Relay } from './relay.js';
 
 /** What every phase of a deploy/rollback/restart shares. */
 export interface DeployContext {
@@ -21,4 +22,6 @@ export interface DeployContext {
   /** seconds to wait for a held lock */
   readonly lockWaitS: number;
   readonly lockTtlMs: number;
+  /** --relay k: hosts pass the artifact on (deploy only; absent: the control machine pushes to every host) */
+  readonly relay?: Relay | undefined;
 }

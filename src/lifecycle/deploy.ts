@@ -4,10 +4,13 @@ import { runLifecycle, type LifecycleInput } from './flow.js';
 import { stageHost } from './stage-host.js';
 import { activation } from './activate.js';
 import { historyEntry } from './history-entry.js';
+import { splitStart, type SplitPhase } from './split-phase.js';
 
 export interface DeployInput extends LifecycleInput {
   /** batch by batch behind HAProxy (--batch), or a plain activation (every host at once, gated); default plain */
   readonly rolling?: RollingSetup | undefined;
+  /** --phase stage (stage only) or --phase activate (verify staged, then activate): see split-phase.ts */
+  readonly split?: SplitPhase | undefined;
 }
 
 /**
@@ -20,10 +23,11 @@ export function deploy(i: DeployInput): Promise<RunReport> {
   const bundle = ctx.bundle;
   if (!bundle) throw new Error('deploy needs a built bundle');
   const activate = activation(i.rolling);
+  const relay = ctx.relay;
   return runLifecycle(i, {
     action: 'deploy',
-    start: { phase: `stage ${bundle.id}`, run: (h) => stageHost(h, ctx) },
-    phases: [activate],
+    start: i.split ? splitStart(i.split, ctx) : { phase: `stage ${bundle.id}`, run: (h) => stageHost(h, ctx) },
+    phases: [...(relay ? [relay.phase()] : []), ...(i.split?.phase === 'stage' ? [] : [activate])],
     end: ({ host, plan, from, report, startFailed, anyFailed }) => {
       const line = (result: 'ok' | 'failed' | 'staged-only' | 'rolled-back', error?: string) =>
         historyEntry(ctx, 'deploy', from, bundle.id, result, error);
@@ -31,6 +35,11 @@ export function deploy(i: DeployInput): Promise<RunReport> {
         const why = `staging failed on ${startFailed.join(', ')}: nothing switched`;
         return { history: line('failed', why), prune: false };
       }
+      if (relay?.broke.length) {
+        const why = `relaying failed on ${relay.broke.join(', ')}: nothing switched`;
+        return { history: line(report.status === 'ok' ? 'staged-only' : 'failed', why), prune: false };
+      }
+      if (i.split?.phase === 'stage') return { history: line('staged-only'), prune: false };
       if (report.status === 'ok') return { history: line('ok'), prune: !anyFailed && (plan?.staged ?? false) };
       if (activate.reverted.has(host)) return { history: line('rolled-back', report.error?.message), prune: false };
       const result = report.status === 'untouched' ? 'staged-only' : 'failed';

@@ -52,6 +52,8 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   }
   // another host of this run was refused its lock: stop before any upload (the winner waits for this lock)
   stopIfRefused(s, d);
+  // a host already holding the verified artifact serves it to the others (--relay)
+  if (d.relay && !d.dryRun && probe.cachedSha256 === bundle.sha256) await d.relay.offer(s);
   if (!probe.releasePresent && needsRuntime(d.definition, s.host))
     checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = {
@@ -96,7 +98,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     if (d.dryRun) {
       const size = { bytes: bundle.size };
       s.plan('upload', `upload ${humanBytes(bundle.size)}`, uploadCommand(paths, bundle.sha256, d.runId), size);
-    } else uploadedBytes = await uploadArtifact(s, d, title);
+    } else uploadedBytes = d.relay ? await d.relay.obtain(s, title) : await uploadArtifact(s, d, title);
   } else if (d.dryRun) s.planNote('upload', 'no upload: the artifact is cached on the host');
   const command = stageCommand({ paths, id, sha256: bundle.sha256, shared: d.definition.shared, configSet: set });
   if (d.dryRun) {

@@ -113,6 +113,16 @@ export class HostSession {
     return this.conn !== undefined;
   }
 
+  /** transient connect failures retried before the connection got through (0 if it failed or never opened) */
+  async connectRetries(): Promise<number> {
+    return this.conn === undefined
+      ? 0
+      : this.conn.then(
+          (c) => c.retries,
+          () => 0,
+        );
+  }
+
   async channels(): Promise<number> {
     if (this.conn === undefined) return 0;
     try {

@@ -1,5 +1,6 @@
 import type { Listr } from 'listr2';
 import { createEcho } from './echo.js';
+import { runWithSummary, SUMMARY_ABOVE } from './summary-progress.js';
 
 export interface HostUi {
   title(text: string): void;
@@ -27,6 +28,7 @@ export interface HostJob {
 
 /** One listr2 line per host whose title is the host's current step. */
 export async function runWithProgress(jobs: readonly HostJob[], o: ProgressOptions): Promise<void> {
+  if (!o.silent && jobs.length > SUMMARY_ABOVE) return runWithSummary(jobs, o); // counts, not N lines
   if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0';
   // loaded here, not at start-up: a command's SSH handshakes are under way by now
   const { Listr: ListrClass, ListrLogger, LISTR_LOGGER_STDERR_LEVELS, ProcessOutput } = await import('listr2');

@@ -15,6 +15,8 @@ export interface HostReport {
   readonly error?: { readonly kind: string; readonly message: string };
   /** SSH channels opened (each a network round trip) */
   readonly channels: number;
+  /** transient connect failures retried (refused, timed out, dropped before the banner); absent when none */
+  readonly connectRetries?: number;
   readonly steps: readonly StepOutcome[];
   /** what the task returned, if it is JSON-friendly */
   readonly result?: unknown;

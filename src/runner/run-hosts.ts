@@ -3,7 +3,9 @@ import type { SshTarget } from '../ssh/target.js';
 import type { EarlyConnections } from '../ssh/early-connections.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { RemoteCommandError } from '../errors/remote-error.js';
+import { ConnectionError } from '../errors/connection-error.js';
 import { HostLog } from './host-log.js';
+import { checkFdLimit } from './fd-limit.js';
 import { HostSession } from './host-session.js';
 import { runWithProgress, type HostUi } from './progress.js';
 import type { HostReport, HostStatus } from './report.js';
@@ -57,6 +59,8 @@ function jsonSafe(v: unknown): unknown {
 
 /** Run `work` once per host with a concurrency cap; one host failing never stops the others (unless failFast). */
 export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<HostReport[]> {
+  // sessions of our own open -j at a time (shared ones were counted where they were made)
+  if (!o.sessions) checkFdLimit(Math.min(o.parallel, o.hosts.length), 'parallel');
   const reports = new Map<string, HostReport>();
   let stop = false;
   const jobs = o.hosts.map((host) => ({
@@ -86,11 +90,13 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         failure = err;
         session.log.line(`FAILED: ${(err as Error).message}`);
       }
+      const retries = failure instanceof ConnectionError ? failure.retries : await session.connectRetries();
       const report: HostReport = {
         host: host.name,
         status: failure === undefined ? 'ok' : statusOf(failure),
         durationMs: Math.round(performance.now() - started),
         channels: await session.channels(),
+        ...(retries ? { connectRetries: retries } : {}),
         steps: o.phase
           ? session.steps.slice(stepsBefore).map((s) => ({ ...s, phase: o.phase }))
           : session.steps.slice(stepsBefore),

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { ConnectionError } from '../errors/connection-error.js';
 import { FerryError } from '../errors/ferry-error.js';
 import { authMethods, type AuthMethod } from './auth.js';
+import { withConnectRetries } from './connect-retry.js';
 import { execChannel, type ChannelRequest, type ChannelResult } from './exec-channel.js';
 import { hostKeyCheck } from './host-verifier.js';
 import { interactiveChannel, type InteractiveRequest } from './interactive.js';
@@ -17,6 +18,8 @@ export class SshConnection {
   private readonly via: SshConnection | undefined;
   /** channels opened (execs + forwards): each is a network round trip */
   channels = 0;
+  /** transient connect failures retried before this connection got through */
+  retries = 0;
   private closed = false;
   private lastError: Error | undefined;
 
@@ -34,10 +37,13 @@ export class SshConnection {
     });
   }
 
-  /** `connecting` is called once the handshake is under way (or the attempt failed before it). */
+  /**
+   * `connecting` is called once the handshake is under way (or the attempt failed before it). A
+   * transient failure (refused, timed out, dropped before the banner) is retried with backoff.
+   */
   static async open(target: SshTarget, connecting?: () => void): Promise<SshConnection> {
     try {
-      return await SshConnection.connect(target, connecting);
+      return await withConnectRetries(target.name, () => SshConnection.connect(target, connecting));
     } finally {
       connecting?.();
     }

@@ -40,7 +40,7 @@ export { hashKnownHostsName, knownHostsName, knownHostsText, writeHashedKnownHos
 export const DEFAULT_PORT = 2222;
 
 interface Planned {
-  spec: Required<FleetHostSpec>;
+  spec: Required<Omit<FleetHostSpec, 'sshd'>> & FleetHostSpec;
   address: string;
   home: string;
   root: string;
@@ -128,6 +128,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           authorizedKeys: join(authorized, '%u'),
           perSourcePenalties: penalties,
           nodeDir: dirname(process.execPath) === '/usr/bin' ? undefined : dirname(process.execPath),
+          knobs: p.spec.sshd,
         }),
       );
     });
@@ -271,7 +272,7 @@ export { readState } from './state.js';
 export type { FleetState } from './state.js';
 export { stopFleetState, reapStaleFleets } from './stop.js';
 
-function hostSpecs(hosts: FleetOptions['hosts']): Array<Required<FleetHostSpec>> {
+function hostSpecs(hosts: FleetOptions['hosts']): Array<Required<Omit<FleetHostSpec, 'sshd'>> & FleetHostSpec> {
   const specs: FleetHostSpec[] =
     typeof hosts === 'number'
       ? Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}`, roles: ['app'] }))
@@ -282,7 +283,7 @@ function hostSpecs(hosts: FleetOptions['hosts']): Array<Required<FleetHostSpec>>
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.name)) throw new Error(`bad host name ${JSON.stringify(s.name)}`);
     if (seen.has(s.name)) throw new Error(`duplicate host name ${s.name}`);
     seen.add(s.name);
-    return { name: s.name, roles: s.roles ?? [], attrs: s.attrs ?? {} };
+    return { name: s.name, roles: s.roles ?? [], attrs: s.attrs ?? {}, ...(s.sshd ? { sshd: s.sshd } : {}) };
   });
 }
 

@@ -12,6 +12,16 @@ export interface SshdConfigInput {
    * node first on PATH, as a real fleet matching its control machine would, so node bundles deploy.
    */
   nodeDir?: string | undefined;
+  /** per-host knobs (FleetHostSpec.sshd), e.g. a low MaxStartups */
+  knobs?: SshdKnobs | undefined;
+}
+
+/** sshd settings a test may change on one host. */
+export interface SshdKnobs {
+  /** e.g. `2` (drop every unauthenticated connection past 2) or `10:30:60`; default `1000:30:2000` */
+  maxStartups?: string;
+  /** default ERROR; VERBOSE logs each MaxStartups drop ("drop connection #…") */
+  logLevel?: string;
 }
 
 /** sshd_config of one fleet host. */
@@ -28,9 +38,9 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     'PermitRootLogin prohibit-password',
     'UsePAM no',
     'StrictModes no',
-    'MaxStartups 1000:30:2000',
+    `MaxStartups ${input.knobs?.maxStartups ?? '1000:30:2000'}`,
     'MaxSessions 100',
-    'LogLevel ERROR',
+    `LogLevel ${input.knobs?.logLevel ?? 'ERROR'}`,
     'AllowStreamLocalForwarding yes',
     'AllowTcpForwarding yes',
     'X11Forwarding no',

@@ -1,8 +1,12 @@
+import type { SshdKnobs } from './sshd-config.js';
+
 /** One host definition in `FleetOptions.hosts`. */
 export interface FleetHostSpec {
   name: string;
   roles?: string[];
   attrs?: Record<string, unknown>;
+  /** this host's sshd settings (MaxStartups, LogLevel) */
+  sshd?: SshdKnobs;
 }
 
 export interface FleetOptions {

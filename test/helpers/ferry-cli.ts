@@ -27,6 +27,8 @@ export interface RunningCli {
   exited(): boolean;
   /** send the process a signal (SIGINT: what Ctrl-C sends) */
   kill(signal: NodeJS.Signals): void;
+  /** the ferry process (e.g. to read its /proc/<pid>/io while it runs) */
+  readonly pid: number | undefined;
 }
 
 type CliOptions = { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
@@ -57,7 +59,7 @@ export function startFerry(args: readonly string[], options: CliOptions = {}): R
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
-  return { done, output: () => stdout + stderr, exited: () => exited, kill: (s) => child.kill(s) };
+  return { done, output: () => stdout + stderr, exited: () => exited, kill: (s) => child.kill(s), pid: child.pid };
 }
 
 /** Common connection flags for a test fleet. */

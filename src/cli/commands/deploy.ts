@@ -8,23 +8,32 @@ import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-o
 import { commandLine, lockOptions, withSetup } from './shared.js';
 import { projectNotifier } from '../../notify/project-notifier.js';
 import { addRevisionOptions, revision, type RevisionFlags } from '../revision-options.js';
+import { addRelayOptions, withRelay, type RelayFlags } from '../relay-options.js';
+import { addSplitOptions, splitPhase, stageRecordsOf, withStageRecord, type SplitFlags } from '../split-options.js';
+
+type DeployFlags = LockFlags & RollingFlags & RevisionFlags & SplitFlags & RelayFlags;
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
   return addRollingOptions(
     lockOptions(
-      addRevisionOptions(
-        new Program('deploy')
-          .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
-          .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+      addSplitOptions(
+        addRelayOptions(
+          addRevisionOptions(
+            new Program('deploy')
+              .description('build the bundle at a revision tag, stage it on every host, then switch atomically')
+              .argument('<bundle>', 'bundle name (bundles/<name>/)'),
+          ),
+        ),
       ),
     ),
     'activate',
-  ).action(async (name: string, o: LockFlags & RollingFlags & RevisionFlags, self: Program) => {
+  ).action(async (name: string, o: DeployFlags, self: Program) => {
     const all = self.optsWithGlobals<GlobalOptions>();
     const rev = revision(o); // before any connection
     const env = makeRunEnv(all);
     try {
+      const records = await stageRecordsOf(o);
       await preconnectBundleHosts(env, name);
       const { buildBundle } = await import('../../bundle/build.js'); // loads while the handshakes run
       const bundle = await buildBundle({
@@ -35,19 +44,20 @@ export function deployCommand(setExit: (code: number) => void): Program {
       });
       const def = bundle.manifest.definition;
       const hosts = await env.select({ roles: def.roles });
-      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
+      const ctx = withRelay({ ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts }, o);
+      const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
       const setup = await rollingSetup(env, def, o);
       const run = await env.runOptions(hosts);
-      const report = await withSetup(setup, () =>
-        deploy({
-          ctx,
-          hosts,
-          run,
-          command: commandLine(),
-          notify: projectNotifier(env.projectDir, ctx.dryRun),
-          rolling: setup,
-        }),
-      );
+      const input = {
+        ctx,
+        hosts,
+        run,
+        command: commandLine(),
+        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        rolling: setup,
+        split,
+      };
+      const report = withStageRecord(await withSetup(setup, () => deploy(input)), split, { ...bundle, name });
       setExit(await finishRun(report, all, env.logDir));
     } finally {
       await env.close();

@@ -10,13 +10,27 @@ import type { ReleasePaths } from './paths.js';
  * when writing it fails.
  */
 export function uploadCommand(paths: ReleasePaths, sha256: string, runId: string): Command {
+  return receiveCommand(paths, sha256, runId, 'cat', 'upload');
+}
+
+/**
+ * What uploadCommand does, with the bytes coming from `producer` (a shell command writing the
+ * artifact to its stdout: `cat` of ours, or a relay fetch) instead of straight from our stdin.
+ */
+export function receiveCommand(
+  paths: ReleasePaths,
+  sha256: string,
+  runId: string,
+  producer: string,
+  what: string,
+): Command {
   const final = paths.cacheFile(sha256);
   const part = quote(`${final}.part-${runId.replace(/[^A-Za-z0-9-]/g, '')}`);
-  const mismatch = `echo "sha256 mismatch after upload: got $got, want ${sha256}" >&2 && exit 65`;
+  const mismatch = `echo "sha256 mismatch after ${what}: got $got, want ${sha256}" >&2 && exit 65`;
   return and(
     cmd('mkdir', '-p', paths.cacheDir),
     sh(staleParts(paths)),
-    sh(`if cat > ${part}; then :; else rm -f ${part} && exit 1; fi`),
+    sh(`if ${producer} > ${part}; then :; else rc=$? && rm -f ${part} && exit $rc; fi`),
     sh(
       `got="$(sha256sum < ${part} | cut -d' ' -f1)" && ` +
         `if [ "$got" = ${quote(sha256)} ]; then mv -f ${part} ${quote(final)}; else rm -f ${part} && ${mismatch}; fi`,
