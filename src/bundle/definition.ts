@@ -26,6 +26,23 @@ export interface ConfigInput {
   validate?: ConfigValidator;
 }
 
+export interface SharedFileInput {
+  file: string;
+  /** default false: a missing file fails staging */
+  optional?: boolean;
+}
+
+/** An env file value: a literal, a host attribute (`attr('name')`) or a secret (`secretRef('NAME')`). */
+export type EnvValue = string | number | boolean | { readonly attr: string } | { readonly secret: string };
+
+export interface EnvFileInput {
+  /** relative to the release dir; default 'app/.env' (the app's tree, where a dotenv reader looks) */
+  path?: string;
+  vars: Record<string, EnvValue>;
+  /** who owns the file (mode 0600): a user name or attr('app_user'); default the SSH user. Needs the SSH user to be root */
+  owner?: string | { readonly attr: string };
+}
+
 export interface BundleDefinitionInput {
   name: string;
   /**
@@ -41,8 +58,14 @@ export interface BundleDefinitionInput {
   /** hosts that receive the bundle (default ['app']) */
   roles?: string[];
   configs?: ConfigInput[];
-  /** default ['log', 'tmp'] */
-  shared?: string[];
+  /**
+   * Linked from `<deployPath>/shared/` into every release, paths relative to the release dir.
+   * A string is a dir (created when missing); `{ file }` a file the operator puts there: a missing
+   * one fails staging unless `optional` (then the release's own file, if any, is kept). Default ['log', 'tmp']
+   */
+  shared?: (string | SharedFileInput)[];
+  /** a per-host env file written into each release at stage time (see README "Env files and secrets") */
+  envFile?: EnvFileInput;
   /** supervisor program name (default: name) */
   program?: string;
   health?: { path?: string; port?: string };
@@ -70,6 +93,15 @@ export interface BundleDefinition {
     readonly validate?: ConfigValidator | undefined;
   }[];
   readonly shared: readonly string[];
+  /** shared files (absent in manifests of older builds) */
+  readonly sharedFiles?: readonly { readonly path: string; readonly optional: boolean }[] | undefined;
+  readonly envFile?:
+    | {
+        readonly path: string;
+        readonly vars: Readonly<Record<string, EnvValue>>;
+        readonly owner?: string | { readonly attr: string } | undefined;
+      }
+    | undefined;
   readonly program: string;
   readonly health: { readonly path: string; readonly port: string };
   readonly haproxy?:

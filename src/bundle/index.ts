@@ -1,6 +1,7 @@
 // What a bundle file may import as '../../src/bundle/index.js' (defineBundle and its types, see
 // load-definition.ts), and the build/cache/render entry points the CLI uses.
-export { defineBundle } from './define-bundle.js';
+export { defineBundle, attr, secretRef } from './define-bundle.js';
+export { envFilePath, type RenderedEnvFile } from './env-file.js';
 export type {
   BundleDefinitionInput,
   BundleDefinition,
@@ -8,6 +9,9 @@ export type {
   EnvInput,
   ConfigInput,
   ConfigValidator,
+  EnvFileInput,
+  EnvValue,
+  SharedFileInput,
 } from './definition.js';
 export { parseBundle } from './schema.js';
 export { loadDefinition } from './load-definition.js';

@@ -8,6 +8,7 @@ export interface GlobalOptions {
   hosts?: string[];
   roles?: string[];
   set: string[];
+  setJson: string[];
   parallel: number;
   serial?: boolean;
   dryRun?: boolean;
@@ -48,7 +49,13 @@ export function addGlobalOptions(p: Program): Program {
     .option('--roles <roles>', 'select hosts having any of these roles (comma-separated, repeatable)', list)
     .option(
       '--set <key=value>',
-      'override an attribute on every selected host (repeatable; highest precedence)',
+      'override an attribute on every selected host, as the literal string given (repeatable; highest precedence)',
+      repeat,
+      [],
+    )
+    .option(
+      '--set-json <key=json>',
+      'like --set with a typed JSON value (3, true, {"a":1}); applied after --set',
       repeat,
       [],
     )

@@ -3,6 +3,7 @@ import type { BundleDefinition } from '../bundle/definition.js';
 import type { Host } from '../inventory/types.js';
 import type { ReleasePaths } from '../ops/release/paths.js';
 import type { LockOwner } from '../ops/release/lock.js';
+import type { RenderedEnvFile } from '../bundle/env-file.js';
 
 /** What every phase of a deploy/rollback/restart shares. */
 export interface DeployContext {
@@ -21,4 +22,6 @@ export interface DeployContext {
   /** seconds to wait for a held lock */
   readonly lockWaitS: number;
   readonly lockTtlMs: number;
+  /** each host's env file (deploy of a bundle with `envFile`), rendered before any host is touched */
+  readonly envFiles?: ReadonlyMap<string, RenderedEnvFile> | undefined;
 }

@@ -56,6 +56,8 @@ export class HostSession {
   private readonly sudoPassword: string | undefined;
   private conn: Promise<SshConnection> | undefined;
   private readonly early: EarlyConnections | undefined;
+  /** secret values this host's commands may print (an env file's): masked in every exec's output */
+  private readonly secrets = new Set<string>();
 
   constructor(host: Host, target: SshTarget, log: HostLog, sudoPassword?: string, early?: EarlyConnections) {
     this.host = host;
@@ -73,6 +75,11 @@ export class HostSession {
   /** Start connecting now, to use the connection later (a failure shows at that use). */
   warm(): void {
     this.connection().catch(() => undefined);
+  }
+
+  /** Mask these values in the output of every exec from now on (they are never on an argv: stdin only). */
+  mask(values: readonly string[]): void {
+    for (const v of values) if (v) this.secrets.add(v);
   }
 
   get opened(): boolean {
@@ -102,6 +109,7 @@ export class HostSession {
         timeoutMs: opts.timeoutMs,
         sudoPassword: this.sudoPassword,
         step: opts.title,
+        ...(this.secrets.size ? { secrets: [...this.secrets] } : {}),
         ...(opts.onStdout ? { onStdout: opts.onStdout } : {}),
       });
       this.record(

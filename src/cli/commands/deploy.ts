@@ -7,6 +7,7 @@ import { deployContext, preconnectBundleHosts, type LockFlags } from '../bundle-
 import { addRollingOptions, rollingSetup, type RollingFlags } from '../rolling-options.js';
 import { commandLine, lockOptions, withSetup } from './shared.js';
 import { addRevisionOptions, revision, type RevisionFlags } from '../revision-options.js';
+import { hostEnvFiles } from '../../secrets/host-env-files.js';
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
@@ -34,7 +35,12 @@ export function deployCommand(setExit: (code: number) => void): Program {
       });
       const def = bundle.manifest.definition;
       const hosts = await env.select({ roles: def.roles });
-      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts };
+      const envFiles = await hostEnvFiles(def, hosts, {
+        projectDir: env.projectDir,
+        stage: all.stage,
+        env: process.env,
+      });
+      const ctx = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts, envFiles };
       const setup = await rollingSetup(env, def, o);
       const run = await env.runOptions(hosts);
       const report = await withSetup(setup, () => deploy({ ctx, hosts, run, command: commandLine(), rolling: setup }));

@@ -26,7 +26,7 @@ hosts:
 const parseInventory = (file: string, text: string, o: { set?: Attrs } = {}): Inventory =>
   buildInventory(file, parseInventoryFile(file, text), o.set);
 
-const SET = await parseSetFlags(['tuning.gzip=false', 'weight=7']);
+const SET = await parseSetFlags([], ['tuning.gzip=false', 'weight=7']);
 
 describe('attribute precedence: defaults < roles (listed order) < host < --set', () => {
   const inv = parseInventory('inventory.yaml', INV, { set: SET });
@@ -97,8 +97,26 @@ describe('selection', () => {
 });
 
 describe('--set', () => {
-  it('parses YAML scalars and dotted keys', async () => {
-    expect(await parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e='])).toEqual({ a: 1, b: true, c: { d: 'x y' }, e: '' });
+  it('takes every value as the literal string given, with dotted keys', async () => {
+    expect(await parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e=', 'f=a=b'])).toEqual({
+      a: '1',
+      b: 'true',
+      c: { d: 'x y' },
+      e: '',
+      f: 'a=b',
+    });
     await expect(parseSetFlags(['novalue'])).rejects.toThrow(/key=value/);
+  });
+  it('the YAML-shaped values of issue 13 arrive as written', async () => {
+    for (const v of ['key: value', '{{ host.name }}', '0x1F', '#comment', 'null', '  leading', '[1, 2]', '~', '- x'])
+      expect((await parseSetFlags([`k=${v}`])).k).toBe(v);
+  });
+  it('--set-json gives typed values, after --set; bad JSON names the key', async () => {
+    expect(await parseSetFlags(['a=1', 'b.c=x'], ['a=1', 'b.d={"e":[true,null]}'])).toEqual({
+      a: 1,
+      b: { c: 'x', d: { e: [true, null] } },
+    });
+    await expect(parseSetFlags([], ['w=0x1F'])).rejects.toThrow(/--set-json w: not JSON/);
+    await expect(parseSetFlags([], ['=1'])).rejects.toThrow(/--set-json expects key=value/);
   });
 });
