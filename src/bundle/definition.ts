@@ -1,3 +1,5 @@
+import type { AttrRef } from './env-refs.js';
+
 /** What a `bundles/<name>/bundle.ts` exports (via defineBundle): the user-facing shape, defaults optional. */
 export type EnvInput =
   | { kind: 'node' /** run package install scripts (npm default); false adds --ignore-scripts */; scripts?: boolean }
@@ -33,14 +35,14 @@ export interface SharedFileInput {
 }
 
 /** An env file value: a literal, a host attribute (`attr('name')`) or a secret (`secretRef('NAME')`). */
-export type EnvValue = string | number | boolean | { readonly attr: string } | { readonly secret: string };
+export type EnvValue = string | number | boolean | AttrRef | { readonly secret: string };
 
 export interface EnvFileInput {
   /** relative to the release dir; default 'app/.env' (the app's tree, where a dotenv reader looks) */
   path?: string;
   vars: Record<string, EnvValue>;
   /** who owns the file (mode 0600): a user name or attr('app_user'); default the SSH user. Needs the SSH user to be root */
-  owner?: string | { readonly attr: string };
+  owner?: string | AttrRef;
 }
 
 export interface BundleDefinitionInput {
@@ -99,7 +101,7 @@ export interface BundleDefinition {
     | {
         readonly path: string;
         readonly vars: Readonly<Record<string, EnvValue>>;
-        readonly owner?: string | { readonly attr: string } | undefined;
+        readonly owner?: string | AttrRef | undefined;
       }
     | undefined;
   readonly program: string;

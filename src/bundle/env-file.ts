@@ -2,6 +2,7 @@ import { ProjectError } from '../errors/index.js';
 import type { Host } from '../inventory/types.js';
 import { quote } from '../shell/quote.js';
 import type { BundleDefinition, EnvValue } from './definition.js';
+import type { AttrRef } from './env-refs.js';
 import { nonScalarKind, scalarText } from './scalar.js';
 
 /** The env file's name in a host's config set (`configs/<hash>/.ferry-env`); the release path links to it. */
@@ -54,10 +55,12 @@ function attrValue(host: Host, name: string): unknown {
   return v;
 }
 
-/** An attribute as text: a missing, null, map or list attribute is the user's mistake, named. */
-function attrText(host: Host, name: string, key: string, file: string): string {
+/** An attribute as text: a missing (unless optional), null, map or list attribute is the user's mistake, named. */
+function attrText(host: Host, ref: AttrRef, key: string, file: string): string | undefined {
+  const name = ref.attr;
   const v = attrValue(host, name);
   const at = `envFile.${key}: attribute '${name}' of host ${host.name}`;
+  if (v === undefined && ref.optional) return undefined;
   if (v === undefined) throw new ProjectError({ file }, `${at} is not defined (define it in the inventory or --set)`);
   const kind = nonScalarKind(v);
   if (kind) throw new ProjectError({ file }, `${at} is a ${kind}, not a string, number or boolean`);
@@ -82,9 +85,9 @@ export function renderEnvFile(
   let shown = '';
   const used: string[] = [];
   for (const [key, v] of Object.entries(e.vars) as [string, EnvValue][]) {
-    let text: string;
+    let text: string | undefined;
     if (typeof v !== 'object') text = String(v);
-    else if ('attr' in v) text = attrText(host, v.attr, `vars.${key}`, file);
+    else if ('attr' in v) text = attrText(host, v, `vars.${key}`, file);
     else {
       const s = secrets.get(v.secret);
       if (s === undefined) throw new ProjectError({ file }, `envFile.vars.${key}: secret ${v.secret} is not set`);
@@ -93,16 +96,14 @@ export function renderEnvFile(
       shown += `${key}=***\n`;
       continue;
     }
+    if (text === undefined) continue;
     if (text.includes('\0'))
       throw new ProjectError({ file }, `envFile.vars.${key}: a NUL byte cannot be in an env file`);
     content += envLine(key, text);
     shown += envLine(key, text);
   }
-  const owner =
-    e.owner === undefined
-      ? undefined
-      : typeof e.owner === 'string'
-        ? e.owner
-        : attrText(host, e.owner.attr, 'owner', file);
+  const owner = typeof e.owner === 'object' ? attrText(host, e.owner, 'owner', file) : e.owner;
+  if (owner !== undefined && !/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(owner))
+    throw new ProjectError({ file }, `envFile.owner: ${JSON.stringify(owner)} (host ${host.name}) is not a user name`);
   return { path: e.path, content, shown, secrets: used, ...(owner !== undefined ? { owner } : {}) };
 }

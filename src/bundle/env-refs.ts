@@ -1,6 +1,12 @@
+export interface AttrRef {
+  readonly attr: string;
+  /** a host without the attribute: the var is left out (an owner: the SSH user keeps the file) */
+  readonly optional?: boolean;
+}
+
 /** `attr('workers')` in an env file: the host's attribute (inventory precedence, `--set` on top). */
-export function attr(name: string): { readonly attr: string } {
-  return { attr: name };
+export function attr(name: string, options: { optional?: boolean } = {}): AttrRef {
+  return options.optional ? { attr: name, optional: true } : { attr: name };
 }
 
 /**

@@ -38,7 +38,7 @@ const config = z.strictObject({
 
 // envFile and shared files (README "Env files and secrets", "Shared files")
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const attrRef = z.strictObject({ attr: z.string().min(1, 'must name an attribute') });
+const attrRef = z.strictObject({ attr: z.string().min(1, 'must name an attribute'), optional: z.boolean().optional() });
 const envValue = z.union([
   z.string(),
   z.number(),

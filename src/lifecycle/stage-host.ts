@@ -50,7 +50,8 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   if (env) s.mask(env.secrets);
   const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
   const files = [...configs, ...envEntry(env)];
-  const hash = configHash(files);
+  // the owner is part of the set too: another owner is another chown
+  const hash = configHash(env?.owner ? [...files, { target: `${ENV_TARGET}.owner`, content: env.owner }] : files);
   const unchanged = JSON.stringify(historyEntry(d, 'deploy', id, id, 'unchanged'));
   const probe = await h.lock({ id, sha256: bundle.sha256, configHash: hash, unchangedHistory: unchanged });
   if (probe.lock === 'unchanged') {

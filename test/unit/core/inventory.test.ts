@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInventoryFile } from '../../../src/project/parse-inventory.js';
 import { buildInventory } from '../../../src/project/build-inventory.js';
 import { parseSetFlags } from '../../../src/inventory/set-flags.js';
+import { HOSTILE_STRINGS, YAML_SHAPED } from '../../fixtures/hostile-strings.js';
 import { selectHosts } from '../../../src/inventory/select.js';
 import { deepMerge } from '../../../src/inventory/merge.js';
 import { ProjectError } from '../../../src/errors/index.js';
@@ -108,8 +109,7 @@ describe('--set', () => {
     await expect(parseSetFlags(['novalue'])).rejects.toThrow(/key=value/);
   });
   it('the YAML-shaped values of issue 13 arrive as written', async () => {
-    for (const v of ['key: value', '{{ host.name }}', '0x1F', '#comment', 'null', '  leading', '[1, 2]', '~', '- x'])
-      expect((await parseSetFlags([`k=${v}`])).k).toBe(v);
+    for (const v of [...YAML_SHAPED, ...HOSTILE_STRINGS]) expect((await parseSetFlags([`k=${v}`])).k).toBe(v);
   });
   it('--set-json gives typed values, after --set; bad JSON names the key', async () => {
     expect(await parseSetFlags(['a=1', 'b.c=x'], ['a=1', 'b.d={"e":[true,null]}'])).toEqual({
