@@ -2,6 +2,7 @@
 // load-definition.ts), and the build/cache/render entry points the CLI uses.
 export { defineBundle, attr, secretRef } from './define-bundle.js';
 export { envFilePath, type RenderedEnvFile } from './env-file.js';
+export type { AttrRef } from './env-refs.js';
 export type {
   BundleDefinitionInput,
   BundleDefinition,
