@@ -120,6 +120,15 @@ describe.skipIf(skip)('env files and secrets on a 3-host fleet', () => {
       .filter(([, text]) => leaks(text) > 0)
       .map(([p]) => p);
     expect(found).toEqual([]);
+    // the env file rides in the stage command's stdin: no channel more than a deploy without one (deploy.test: ≤ 6)
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as { hosts: { host: string; channels: number }[] };
+    for (const h of rep.hosts) expect(h.channels, h.host).toBeLessThanOrEqual(6);
+    // and a redeploy with the same secret is still the one-round-trip no-op
+    const again = join(proj.dir, 'again.json');
+    const r2 = await run(['--json', again, 'deploy', 'demo', '--tag', 'v1.0.0', '--roles', 'app']);
+    expect(r2.code, r2.stdout + r2.stderr).toBe(0);
+    const rep2 = JSON.parse(readFileSync(again, 'utf8')) as { hosts: { channels: number; steps: { id: string }[] }[] };
+    for (const h of rep2.hosts) expect([h.channels, h.steps.map((s) => s.id)]).toEqual([1, ['probe']]);
     // the host's own ferry files (history, lock owner, manifests) hold no secret either
     for (const h of fleet.hosts) {
       const hostFiles = [
