@@ -33,6 +33,7 @@ export default defineBundle({
     path: 'app/.env',
     vars: { DEMO_SECRET: secretRef('DEMO_SECRET'), APP_PORT: attr('app_port') },
     owner: attr('app_user', { optional: true }),
+    roles: ['app'],
   },
   program: 'demo',
   health: { path: '/check.html', port: 'app_port' },

@@ -43,6 +43,8 @@ export interface EnvFileInput {
   vars: Record<string, EnvValue>;
   /** who owns the file (mode 0600): a user name or attr('app_user'); default the SSH user. Needs the SSH user to be root */
   owner?: string | AttrRef;
+  /** who gets it; default: all bundle roles */
+  roles?: string[];
 }
 
 export interface BundleDefinitionInput {
@@ -102,6 +104,8 @@ export interface BundleDefinition {
         readonly path: string;
         readonly vars: Readonly<Record<string, EnvValue>>;
         readonly owner?: string | AttrRef | undefined;
+        /** absent in older manifests: every bundle role */
+        readonly roles?: readonly string[] | undefined;
       }
     | undefined;
   readonly program: string;

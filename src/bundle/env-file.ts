@@ -3,6 +3,7 @@ import type { Host } from '../inventory/types.js';
 import { quote } from '../shell/quote.js';
 import type { BundleDefinition, EnvValue } from './definition.js';
 import type { AttrRef } from './env-refs.js';
+import { hasRole } from './has-role.js';
 import { nonScalarKind, scalarText } from './scalar.js';
 
 /** The env file's name in a host's config set (`configs/<hash>/.ferry-env`); the release path links to it. */
@@ -23,7 +24,7 @@ export interface RenderedEnvFile {
 
 /**
  * Where a bundle's env file lives in a release (`<release>/app/.env`), for commands run there (`ferry exec`,
- * once-steps) that load it; undefined when the bundle has none.
+ * once-steps) that load it; undefined when the bundle has none. Only hosts of `envFile.roles` have it.
  */
 export function envFilePath(def: BundleDefinition, releaseDir: string): string | undefined {
   return def.envFile ? `${releaseDir.replace(/\/+$/, '')}/${def.envFile.path}` : undefined;
@@ -70,7 +71,7 @@ function attrText(host: Host, ref: AttrRef, key: string, file: string): string |
 }
 
 /**
- * Render `host`'s env file (pure). `secrets` holds the resolved value of every secretNames() name;
+ * Render `host`'s env file (pure; undefined when the bundle has none, or not for this host's roles). `secrets` holds the resolved value of every secretNames() name;
  * `file` names the bundle definition in errors.
  */
 export function renderEnvFile(
@@ -80,7 +81,7 @@ export function renderEnvFile(
   file: string,
 ): RenderedEnvFile | undefined {
   const e = def.envFile;
-  if (!e) return undefined;
+  if (!e || !hasRole(host, e.roles ?? def.roles)) return undefined;
   let content = '';
   let shown = '';
   const used: string[] = [];

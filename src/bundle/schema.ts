@@ -53,6 +53,7 @@ const envFile = z.strictObject({
   path: releaseFile.default('app/.env'),
   vars: z.record(z.string(), envValue),
   owner: z.union([z.string().min(1), attrRef]).optional(),
+  roles: z.array(role).min(1).optional(),
 });
 const sharedEntry = z.union([relPath, z.strictObject({ file: releaseFile, optional: z.boolean().default(false) })]);
 
@@ -170,6 +171,7 @@ function sharedAndEnv(d: ParsedBundle): Pick<BundleDefinition, 'sharedFiles' | '
             path: d.envFile.path,
             vars: d.envFile.vars,
             ...(d.envFile.owner !== undefined ? { owner: d.envFile.owner } : {}),
+            roles: d.envFile.roles ?? d.roles,
           },
         }
       : {}),

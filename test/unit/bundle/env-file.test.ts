@@ -65,6 +65,17 @@ describe('env file renderer', () => {
     expect(fails({ workers: 'a\0b' })).toThrow(/envFile\.vars\.W: a NUL byte/);
   });
 
+  it('only hosts of its roles get one (default: every bundle role)', () => {
+    const d = parseBundle(
+      { name: 'x', env: { kind: 'none' }, roles: ['app', 'lb'], envFile: { vars: { A: 'a' }, roles: ['app'] } },
+      FILE,
+    ).definition;
+    const lb: Host = { ...host({}), roles: ['lb'] };
+    expect(renderEnvFile(d, lb, new Map(), FILE)).toBeUndefined();
+    expect(renderEnvFile(d, host({}), new Map(), FILE)?.content).toBe('A=a\n');
+    expect(def({ vars: {} }).envFile?.roles).toEqual(['app']);
+  });
+
   it('the owner: a user name, from an attribute (optional: none when absent)', () => {
     const d = def({ vars: {}, owner: attr('app_user', { optional: true }) });
     expect(renderEnvFile(d, host({ app_user: 'demo' }), new Map(), FILE)?.owner).toBe('demo');
