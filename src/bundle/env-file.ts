@@ -30,6 +30,14 @@ export function envFilePath(def: BundleDefinition, releaseDir: string): string |
   return def.envFile ? `${releaseDir.replace(/\/+$/, '')}/${def.envFile.path}` : undefined;
 }
 
+/**
+ * The env file of one staged config set, `<release>/configs/<hash>/.ferry-env`: what a step run
+ * before the switch (a once-step) loads, since `<release>/<path>` follows `config`, flipped only at activation.
+ */
+export function stagedEnvFile(releaseDir: string, configHash: string): string {
+  return `${releaseDir.replace(/\/+$/, '')}/configs/${configHash}/${ENV_TARGET}`;
+}
+
 /** The secret names a definition's env file uses, in order, each once. */
 export function secretNames(def: BundleDefinition): string[] {
   const names = Object.values(def.envFile?.vars ?? {}).flatMap((v) =>

@@ -1,7 +1,7 @@
 // What a bundle file may import as '../../src/bundle/index.js' (defineBundle and its types, see
 // load-definition.ts), and the build/cache/render entry points the CLI uses.
 export { defineBundle, attr, secretRef } from './define-bundle.js';
-export { envFilePath, type RenderedEnvFile } from './env-file.js';
+export { envFilePath, stagedEnvFile, type RenderedEnvFile } from './env-file.js';
 export type { AttrRef } from './env-refs.js';
 export type {
   BundleDefinitionInput,

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBundle } from '../../../src/bundle/schema.js';
-import { envFilePath, envLine, renderEnvFile, secretNames } from '../../../src/bundle/env-file.js';
+import { envFilePath, envLine, renderEnvFile, secretNames, stagedEnvFile } from '../../../src/bundle/env-file.js';
 import { attr, secretRef } from '../../../src/bundle/define-bundle.js';
 import { ProjectError } from '../../../src/errors/index.js';
 import type { Host } from '../../../src/inventory/types.js';
@@ -40,6 +40,7 @@ describe('env file renderer', () => {
     expect(env?.shown).toBe('A=lit\nN=3\nB=true\nW=4\nD=5432\nS=***\nT=***\n');
     expect(env?.secrets).toEqual(["p'w", "p'w"]);
     expect(envFilePath(d, '/srv/x/releases/r1/')).toBe('/srv/x/releases/r1/app/.env');
+    expect(stagedEnvFile('/r/', 'abc')).toBe('/r/configs/abc/.ferry-env');
     expect(envFilePath(parseBundle({ name: 'x', env: { kind: 'none' } }, FILE).definition, '/r')).toBeUndefined();
   });
 

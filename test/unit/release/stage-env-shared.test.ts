@@ -67,6 +67,26 @@ describe('staging an env file', () => {
     expect(readFileSync(join(rel, 'app/.env'), 'utf8')).toBe('SECRET=new\n');
   });
 
+  it.skipIf(process.getuid?.() !== 0)('an owner gets it (chown, as root), still 0600', async () => {
+    for (const owner of ['nobody', 'root']) {
+      const p = releasePaths(fresh());
+      const command = stageCommand({
+        paths: p,
+        id: 'app-v1',
+        sha256: cached(p),
+        shared: [],
+        envPath: 'app/.env',
+        configSet: { hash: HASH, configs: [{ target: 'nginx/site.conf' }], envFile: { owner } },
+      });
+      const r = await localSh(command, await configsTar(files()));
+      expect(r.code, r.stderr).toBe(0);
+      const st = execFileSync('stat', ['-L', '-c', '%U %a', join(p.release('app-v1'), 'app/.env')], {
+        encoding: 'utf8',
+      });
+      expect(st.trim()).toBe(`${owner} 600`);
+    }
+  });
+
   it('an env file at the release root links to config/ directly', async () => {
     const p = releasePaths(fresh());
     expect((await localSh(stage(p, cached(p), [], '.env'), await configsTar(files()))).code).toBe(0);
