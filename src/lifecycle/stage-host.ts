@@ -13,12 +13,7 @@ import { uploadArtifact } from './upload-artifact.js';
 import { stopIfRefused } from './take-lock.js';
 import { historyEntry } from './history-entry.js';
 import type { HostPlan, StartHost } from './flow.js';
-import { ENV_TARGET, type RenderedEnvFile } from '../bundle/env-file.js';
-
-/** The env file as one more file of the host's config set: hashed with the configs, sent in their tar (0600). */
-function envEntry(env: RenderedEnvFile | undefined): TarFile[] {
-  return env ? [{ target: ENV_TARGET, content: env.content, mode: 0o600 }] : [];
-}
+import { planEnvFile, withEnvFile } from './stage-env.js';
 
 function runtimeOf(p: ProbeResult): HostRuntime {
   return { node: p.node ?? undefined, python: p.python ?? undefined };
@@ -49,9 +44,8 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   const env = d.envFiles?.get(s.host.name);
   if (env) s.mask(env.secrets);
   const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
-  const files = [...configs, ...envEntry(env)];
-  // the owner is part of the set too: another owner is another chown
-  const hash = configHash(env?.owner ? [...files, { target: `${ENV_TARGET}.owner`, content: env.owner }] : files);
+  const { files, hashed } = withEnvFile(configs, env);
+  const hash = configHash(hashed);
   const unchanged = JSON.stringify(historyEntry(d, 'deploy', id, id, 'unchanged'));
   const probe = await h.lock({ id, sha256: bundle.sha256, configHash: hash, unchangedHistory: unchanged });
   if (probe.lock === 'unchanged') {
@@ -86,11 +80,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     }
     const command = stageConfigsCommand(paths, id, set);
     if (d.dryRun) {
-      if (env)
-        s.planNote(
-          'env-file',
-          `env file ${env.path} (0600, sent on stdin): ${env.shown.trimEnd().split('\n').join(' ')}`,
-        );
+      planEnvFile(s, env);
       s.plan('stage-configs', `stage changed configs for releases/${id}`, command);
       return result(0, true);
     }
@@ -114,11 +104,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     configSet: set,
   });
   if (d.dryRun) {
-    if (env)
-      s.planNote(
-        'env-file',
-        `env file ${env.path} (0600, sent on stdin): ${env.shown.trimEnd().split('\n').join(' ')}`,
-      );
+    planEnvFile(s, env);
     s.plan('stage', `extract + validate ${configs.length} config(s) → releases/${id}`, command);
     return result(uploadedBytes, true);
   }

@@ -87,7 +87,7 @@ describe.skipIf(skip)('env files and secrets on a 3-host fleet', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // control: the samples were taken while ferry worked on the hosts
     expect(samples.length).toBeGreaterThan(3);
-    expect(samples.some((s) => s.includes('sshd'))).toBe(true);
+    expect(samples.some((s) => s.includes('/srv/demo/'))).toBe(true);
 
     for (const h of fleet.hosts) {
       const answer = await fleet.exec(
