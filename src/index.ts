@@ -1,6 +1,6 @@
 // Public API for task files and bundle definitions.
 export { defineTask } from './task/define-task.js';
-export { defineBundle } from './bundle/define-bundle.js';
+export { defineBundle, attr, secretRef } from './bundle/define-bundle.js';
 export type { BundleDefinitionInput } from './bundle/definition.js';
 export type { TaskDefinition, TaskContext, ExecResult, RunOptions, StepOutcome, Selection } from './task/types.js';
 export { quote, cmd, sh, and, secret, render, type Command, type Word, type Secret } from './shell/index.js';

@@ -1,4 +1,4 @@
-import { defineBundle } from '../../src/bundle/define-bundle.js';
+import { attr, defineBundle, secretRef } from '../../src/bundle/define-bundle.js';
 
 export default defineBundle({
   name: 'demo',
@@ -28,6 +28,13 @@ export default defineBundle({
     },
   ],
   shared: ['log', 'tmp'],
+  // per host, 0600: the app reads app/.env (app/env-file.js) and reports the secret's sha256 at /version
+  envFile: {
+    path: 'app/.env',
+    vars: { DEMO_SECRET: secretRef('DEMO_SECRET'), APP_PORT: attr('app_port') },
+    owner: attr('app_user', { optional: true }),
+    roles: ['app'],
+  },
   program: 'demo',
   health: { path: '/check.html', port: 'app_port' },
   haproxy: { backend: 'demo', socket: '/run/haproxy/admin.sock', roles: ['lb'] },

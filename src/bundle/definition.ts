@@ -1,3 +1,5 @@
+import type { AttrRef } from './env-refs.js';
+
 /** What a `bundles/<name>/bundle.ts` exports (via defineBundle): the user-facing shape, defaults optional. */
 export type EnvInput =
   | { kind: 'node' /** run package install scripts (npm default); false adds --ignore-scripts */; scripts?: boolean }
@@ -26,6 +28,25 @@ export interface ConfigInput {
   validate?: ConfigValidator;
 }
 
+export interface SharedFileInput {
+  file: string;
+  /** default false: a missing file fails staging */
+  optional?: boolean;
+}
+
+/** An env file value: a literal, a host attribute (`attr('name')`) or a secret (`secretRef('NAME')`). */
+export type EnvValue = string | number | boolean | AttrRef | { readonly secret: string };
+
+export interface EnvFileInput {
+  /** relative to the release dir; default 'app/.env' (the app's tree, where a dotenv reader looks) */
+  path?: string;
+  vars: Record<string, EnvValue>;
+  /** who owns the file (mode 0600): a user name or attr('app_user'); default the SSH user. Needs the SSH user to be root */
+  owner?: string | AttrRef;
+  /** who gets it; default: all bundle roles */
+  roles?: string[];
+}
+
 export interface BundleDefinitionInput {
   name: string;
   /**
@@ -41,8 +62,14 @@ export interface BundleDefinitionInput {
   /** hosts that receive the bundle (default ['app']) */
   roles?: string[];
   configs?: ConfigInput[];
-  /** default ['log', 'tmp'] */
-  shared?: string[];
+  /**
+   * Linked from `<deployPath>/shared/` into every release, paths relative to the release dir.
+   * A string is a dir (created when missing); `{ file }` a file the operator puts there: a missing
+   * one fails staging unless `optional` (then the release's own file, if any, is kept). Default ['log', 'tmp']
+   */
+  shared?: (string | SharedFileInput)[];
+  /** a per-host env file written into each release at stage time (see README "Env files and secrets") */
+  envFile?: EnvFileInput;
   /** supervisor program name (default: name) */
   program?: string;
   health?: { path?: string; port?: string };
@@ -70,6 +97,17 @@ export interface BundleDefinition {
     readonly validate?: ConfigValidator | undefined;
   }[];
   readonly shared: readonly string[];
+  /** shared files (absent in manifests of older builds) */
+  readonly sharedFiles?: readonly { readonly path: string; readonly optional: boolean }[] | undefined;
+  readonly envFile?:
+    | {
+        readonly path: string;
+        readonly vars: Readonly<Record<string, EnvValue>>;
+        readonly owner?: string | AttrRef | undefined;
+        /** absent in older manifests: every bundle role */
+        readonly roles?: readonly string[] | undefined;
+      }
+    | undefined;
   readonly program: string;
   readonly health: { readonly path: string; readonly port: string };
   readonly haproxy?:

@@ -1,6 +1,8 @@
 // What a bundle file may import as '../../src/bundle/index.js' (defineBundle and its types, see
 // load-definition.ts), and the build/cache/render entry points the CLI uses.
-export { defineBundle } from './define-bundle.js';
+export { defineBundle, attr, secretRef } from './define-bundle.js';
+export { envFilePath, stagedEnvFile, type RenderedEnvFile } from './env-file.js';
+export type { AttrRef } from './env-refs.js';
 export type {
   BundleDefinitionInput,
   BundleDefinition,
@@ -8,6 +10,9 @@ export type {
   EnvInput,
   ConfigInput,
   ConfigValidator,
+  EnvFileInput,
+  EnvValue,
+  SharedFileInput,
 } from './definition.js';
 export { parseBundle } from './schema.js';
 export { loadDefinition } from './load-definition.js';

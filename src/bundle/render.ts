@@ -7,6 +7,20 @@ import type { Host } from '../inventory/types.js';
 import type { BuiltBundle } from './cache.js';
 import type { BundleDefinition } from './definition.js';
 import { hasRole } from './has-role.js';
+import { nonScalarKind } from './scalar.js';
+
+/** A `{{ }}` that would print a map or list (`[object Object]`): the template's mistake, named with its key. */
+class NonScalarOutput extends Error {
+  constructor(readonly what: 'map' | 'list') {
+    super(`is a ${what}`);
+  }
+}
+
+function scalarOutput(value: unknown): string {
+  const kind = nonScalarKind(value);
+  if (kind) throw new NonScalarOutput(kind);
+  return value === null || value === undefined ? '' : String(value);
+}
 
 export interface RenderContext {
   readonly host: Host;
@@ -74,6 +88,7 @@ function engine(root: string, seen: Map<string, string>): Liquid {
     lenientIf: true, // `{% if host.attrs.x %}` and `| default:` may test for an attribute
     ownPropertyOnly: true,
     cache: false,
+    outputEscape: scalarOutput,
   });
   /** `hosts | with_role: 'app'`: the hosts having that role, in inventory order */
   liquid.registerFilter('with_role', (hosts: unknown, role: unknown) =>
@@ -100,7 +115,7 @@ function engineFor(root: string): { liquid: Liquid; seen: Map<string, string> } 
 
 interface LiquidLikeError {
   message: string;
-  token?: { file?: string; input?: string; getPosition?: () => number[] };
+  token?: { file?: string; input?: string; content?: string; getPosition?: () => number[] };
   originalError?: Error;
 }
 
@@ -117,7 +132,12 @@ function projectError(
   const file = err.token?.file ?? (input !== undefined ? seen.get(input) : undefined);
   const rel = file?.startsWith(`${root}/`) ? file.slice(root.length + 1) : template;
   const [line, column] = err.token?.getPosition?.() ?? [];
-  const reason = (err.originalError?.message ?? err.message).replace(/, (file:.*?, )?line:\d+, col:\d+$/s, '');
+  const inner = err.originalError;
+  const reason =
+    inner instanceof NonScalarOutput
+      ? `${err.token?.content?.trim() ?? 'a value'} is a ${inner.what}, not a string, number or boolean ` +
+        '(print a key inside it, or pipe it through | json)'
+      : (inner?.message ?? err.message).replace(/, (file:.*?, )?line:\d+, col:\d+$/s, '');
   const hint = /undefined variable/.test(reason) ? ' (define it in the inventory: defaults, role or host attrs)' : '';
   return new ProjectError(
     { file: `${display}/${rel}`, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },

@@ -36,6 +36,27 @@ const config = z.strictObject({
   validate: z.enum(['nginx', 'haproxy', 'supervisor']).optional(),
 });
 
+// envFile and shared files (README "Env files and secrets", "Shared files")
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const attrRef = z.strictObject({ attr: z.string().min(1, 'must name an attribute'), optional: z.boolean().optional() });
+const envValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  attrRef,
+  z.strictObject({ secret: z.string().regex(IDENT, 'must be a secret name: letters, digits, "_"') }),
+]);
+/** `config`, `configs` and ferry's own files in a release are ferry's: nothing else is written there */
+const ownPath = (p: string) => /^(config|configs)(\/|$)|^\.ferry/.test(p);
+const releaseFile = relPath.refine((p) => !ownPath(p), 'config/, configs/ and .ferry* in a release are ferry’s');
+const envFile = z.strictObject({
+  path: releaseFile.default('app/.env'),
+  vars: z.record(z.string(), envValue),
+  owner: z.union([z.string().min(1), attrRef]).optional(),
+  roles: z.array(role).min(1).optional(),
+});
+const sharedEntry = z.union([relPath, z.strictObject({ file: releaseFile, optional: z.boolean().default(false) })]);
+
 const bundleSchema = z.strictObject({
   name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
   source: z
@@ -51,7 +72,8 @@ const bundleSchema = z.strictObject({
   build: z.array(argv).default([]),
   roles: z.array(role).min(1).default(['app']),
   configs: z.array(config).default([]),
-  shared: z.array(relPath).default(['log', 'tmp']),
+  shared: z.array(sharedEntry).default(['log', 'tmp']),
+  envFile: envFile.optional(),
   program: z.string().regex(NAME, 'must be a program name').optional(),
   health: z
     .strictObject({
@@ -109,6 +131,12 @@ export function parseBundle(
       throw new ProjectError(at(['configs', i, 'target']), `configs.${i}.target: '${c.target}' is used twice`);
     targets.add(c.target);
   }
+  for (const key of Object.keys(d.envFile?.vars ?? {}))
+    if (!IDENT.test(key))
+      throw new ProjectError(
+        at(['envFile', 'vars', key]),
+        `envFile.vars.${key}: ${JSON.stringify(key)} is not an environment variable name (letters, digits, "_"; not a digit first)`,
+      );
   const definition: BundleDefinition = {
     name: d.name,
     env: d.env,
@@ -121,7 +149,8 @@ export function parseBundle(
       roles: c.roles ?? d.roles,
       ...(c.validate !== undefined ? { validate: c.validate } : {}),
     })),
-    shared: d.shared,
+    shared: d.shared.filter((s) => typeof s === 'string'),
+    ...sharedAndEnv(d),
     program: d.program ?? d.name,
     health: d.health,
     ...(d.haproxy !== undefined ? { haproxy: d.haproxy } : {}),
@@ -129,4 +158,22 @@ export function parseBundle(
     keep: d.keep,
   };
   return { definition, source: d.source };
+}
+
+/** The shared files and env file of a parsed definition, as the definition holds them (absent when unused). */
+function sharedAndEnv(d: ParsedBundle): Pick<BundleDefinition, 'sharedFiles' | 'envFile'> {
+  const files = d.shared.flatMap((s) => (typeof s === 'string' ? [] : [{ path: s.file, optional: s.optional }]));
+  return {
+    ...(files.length ? { sharedFiles: files } : {}),
+    ...(d.envFile
+      ? {
+          envFile: {
+            path: d.envFile.path,
+            vars: d.envFile.vars,
+            ...(d.envFile.owner !== undefined ? { owner: d.envFile.owner } : {}),
+            roles: d.envFile.roles ?? d.roles,
+          },
+        }
+      : {}),
+  };
 }

@@ -11,6 +11,8 @@ import {
   type BuiltBundle,
 } from '../bundle/index.js';
 import { addRevisionOptions, revision, type RevisionFlags } from './revision-options.js';
+import { renderEnvFile, secretNames } from '../bundle/env-file.js';
+import { bundleFileShown } from '../secrets/host-env-files.js';
 
 export interface BundleProject {
   readonly dir: string;
@@ -150,13 +152,21 @@ export function bundleCommand(loadProject: () => Promise<BundleProject>): Comman
             `${host.name} gets no config '${opts.target}' from ${b.id}; it gets: ${known.join(', ') || '(none)'}`,
           );
       }
-      if (configs.length === 0)
+      // the env file too, its secrets as *** (none is looked up)
+      const def = b.manifest.definition;
+      const masked = new Map(secretNames(def).map((n) => [n, '***']));
+      const env =
+        opts.target === undefined ? renderEnvFile(def, host, masked, bundleFileShown(project.dir, name)) : undefined;
+      if (configs.length === 0 && !env)
         return out(`# ${host.name} (roles ${host.roles.join(', ')}) gets no configs from ${b.id}`);
       const release = renderContext(b, host, project.hosts).release.path;
       out(
-        configs
-          .map((c) => `# ==> ${release}/config/${c.target}${c.link ? ` (linked from ${c.link})` : ''}\n${c.content}`)
-          .join('\n'),
+        [
+          ...configs.map(
+            (c) => `# ==> ${release}/config/${c.target}${c.link ? ` (linked from ${c.link})` : ''}\n${c.content}`,
+          ),
+          ...(env ? [`# ==> ${release}/${env.path} (0600; secrets as ***)\n${env.shown}`] : []),
+        ].join('\n'),
       );
     });
 

@@ -6,6 +6,7 @@ const WITH_VALUE = new Set([
   '--hosts',
   '--roles',
   '--set',
+  '--set-json',
   '-j',
   '--parallel',
   '--known-hosts',

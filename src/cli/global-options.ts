@@ -11,6 +11,7 @@ export interface GlobalOptions {
   shard?: Shard;
   onlyFailed?: string;
   set: string[];
+  setJson: string[];
   parallel: number;
   serial?: boolean;
   dryRun?: boolean;
@@ -61,7 +62,13 @@ export function addGlobalOptions(p: Program): Program {
     .option('--only-failed <report>', 'only the hosts a previous --json report marks failed or unreachable')
     .option(
       '--set <key=value>',
-      'override an attribute on every selected host (repeatable; highest precedence)',
+      'override an attribute on every selected host, as the literal string given (repeatable; highest precedence)',
+      repeat,
+      [],
+    )
+    .option(
+      '--set-json <key=json>',
+      'like --set with a typed JSON value (3, true, {"a":1}); applied after --set',
       repeat,
       [],
     )

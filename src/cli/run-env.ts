@@ -67,7 +67,7 @@ export function makeRunEnv(opts: GlobalOptions): RunEnv {
     logDir,
     tty,
     inventory() {
-      inv ??= parseSetFlags(opts.set).then((set) =>
+      inv ??= parseSetFlags(opts.set, opts.setJson).then((set) =>
         loadInventory(resolve(projectDir, opts.inventory ?? 'inventory.yaml'), { set }),
       );
       return inv;

@@ -2,26 +2,38 @@ import { UsageError } from '../errors/usage-error.js';
 import { deepMerge } from './merge.js';
 import type { Attrs } from './types.js';
 
-/** `--set a.b=value` flags → one attrs layer; values are YAML scalars (`3` is a number, `true` a boolean). */
-export async function parseSetFlags(flags: readonly string[]): Promise<Attrs> {
+function keyValue(flag: string, name: string): { path: string[]; raw: string } {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw new UsageError(`${name} expects key=value, got "${flag}"`);
+  const path = flag.slice(0, eq).split('.');
+  if (path.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)))
+    throw new UsageError(`${name}: invalid key "${flag.slice(0, eq)}"`);
+  return { path, raw: flag.slice(eq + 1) };
+}
+
+const layer = (path: readonly string[], value: unknown): Attrs =>
+  path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Attrs;
+
+/**
+ * `--set a.b=value` flags → one attrs layer. A value is the literal string after the first `=`,
+ * byte for byte (`0x1F`, `null`, `key: value`, leading spaces stay as written). `--set-json a=<json>`
+ * gives a typed value (`3`, `true`, `{"x":1}`); applied after every `--set`.
+ */
+export async function parseSetFlags(flags: readonly string[], jsonFlags: readonly string[] = []): Promise<Attrs> {
   let out: Attrs = {};
-  if (flags.length === 0) return out;
-  const { parse: parseYaml } = await import('yaml'); // only when there are flags
   for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${flag}"`);
-    const path = flag.slice(0, eq).split('.');
-    if (path.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)))
-      throw new UsageError(`--set: invalid key "${flag.slice(0, eq)}"`);
-    const raw = flag.slice(eq + 1);
+    const { path, raw } = keyValue(flag, '--set');
+    out = deepMerge(out, layer(path, raw));
+  }
+  for (const flag of jsonFlags) {
+    const { path, raw } = keyValue(flag, '--set-json');
     let value: unknown;
     try {
-      value = raw === '' ? '' : parseYaml(raw);
-    } catch {
-      value = raw;
+      value = JSON.parse(raw);
+    } catch (e) {
+      throw new UsageError(`--set-json ${path.join('.')}: not JSON (${(e as Error).message}): ${JSON.stringify(raw)}`);
     }
-    const layer = path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Attrs;
-    out = deepMerge(out, layer);
+    out = deepMerge(out, layer(path, value));
   }
   return out;
 }

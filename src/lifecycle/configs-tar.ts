@@ -1,23 +1,29 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { create } from 'tar';
+import { Header, Pax } from 'tar';
 import type { RenderedConfig } from '../bundle/render.js';
 
-/** The rendered configs of one host as an uncompressed tar (sent on stdin of the stage command). */
-export async function configsTar(configs: readonly RenderedConfig[]): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'ferry-configs-'));
-  try {
-    for (const c of configs) {
-      const file = join(dir, c.target);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, c.content, { mode: 0o644 });
-    }
-    const chunks: Buffer[] = [];
-    const stream = create({ cwd: dir, portable: true, noMtime: false }, ['.']);
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** One file of a host's config set; `mode` defaults to 0644. */
+export interface TarFile {
+  readonly target: string;
+  readonly content: string;
+  readonly mode?: number;
+}
+
+const BLOCK = 512;
+const MTIME = new Date(0);
+
+function entry(f: TarFile): Buffer[] {
+  const body = Buffer.from(f.content, 'utf8');
+  const fields = { path: f.target, mode: f.mode ?? 0o644, size: body.length, type: 'File' as const, mtime: MTIME };
+  const header = Buffer.alloc(BLOCK);
+  const long = new Header({ ...fields, uid: 0, gid: 0 }).encode(header, 0);
+  const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK);
+  return [...(long ? [new Pax({ path: f.target, mtime: MTIME }).encode()] : []), header, body, pad];
+}
+
+/**
+ * The rendered configs of one host (and its env file) as an uncompressed tar, built in memory — an
+ * env file's secrets never touch the control machine's disk — and sent on stdin of the stage command.
+ */
+export async function configsTar(configs: readonly (RenderedConfig | TarFile)[]): Promise<Buffer> {
+  return Buffer.concat([...configs.flatMap(entry), Buffer.alloc(2 * BLOCK)]);
 }

@@ -4,6 +4,7 @@ import type { Host } from '../inventory/types.js';
 import type { ReleasePaths } from '../ops/release/paths.js';
 import type { LockOwner } from '../ops/release/lock.js';
 import type { Relay } from './relay.js';
+import type { RenderedEnvFile } from '../bundle/env-file.js';
 
 /** What every phase of a deploy/rollback/restart shares. */
 export interface DeployContext {
@@ -24,4 +25,6 @@ export interface DeployContext {
   readonly lockTtlMs: number;
   /** --relay k: hosts pass the artifact on (deploy only; absent: the control machine pushes to every host) */
   readonly relay?: Relay | undefined;
+  /** each host's env file (deploy of a bundle with `envFile`), rendered before any host is touched */
+  readonly envFiles?: ReadonlyMap<string, RenderedEnvFile> | undefined;
 }

@@ -3,25 +3,25 @@ import { checkRuntime, needsRuntime, type HostRuntime } from '../bundle/runtime-
 import { stageCommand, stageConfigsCommand } from '../ops/release/stage.js';
 import { createHash } from 'node:crypto';
 import type { Command } from '../shell/command.js';
-import type { RenderedConfig } from '../bundle/render.js';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { ProbeResult } from '../ops/release/probe.js';
 import type { DeployContext } from './deploy-context.js';
-import { configsTar } from './configs-tar.js';
+import { configsTar, type TarFile } from './configs-tar.js';
 import { validatorFor } from '../ops/services.js';
 import { uploadArtifact } from './upload-artifact.js';
 import { humanBytes } from '../runner/plan.js';
 import { stopIfRefused } from './take-lock.js';
 import { historyEntry } from './history-entry.js';
 import type { HostPlan, StartHost } from './flow.js';
+import { planEnvFile, withEnvFile } from './stage-env.js';
 
 function runtimeOf(p: ProbeResult): HostRuntime {
   return { node: p.node ?? undefined, python: p.python ?? undefined };
 }
 
 /** Content hash of a host's rendered configs (targets and bytes, in order). */
-export function configHash(configs: readonly RenderedConfig[]): string {
+export function configHash(configs: readonly { readonly target: string; readonly content: string }[]): string {
   const h = createHash('sha256');
   for (const c of [...configs].sort((a, b) => a.target.localeCompare(b.target)))
     h.update(`${c.target}\0${c.content.length}\0${c.content}`);
@@ -42,8 +42,11 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
   if (!bundle) throw new Error('stageHost needs a built bundle');
   const id = bundle.id;
   title('render configs');
+  const env = d.envFiles?.get(s.host.name);
+  if (env) s.mask(env.secrets);
   const configs = await renderConfigs(bundle, renderContext(bundle, s.host, d.allHosts));
-  const hash = configHash(configs);
+  const { files, hashed } = withEnvFile(configs, env);
+  const hash = configHash(hashed);
   const unchanged = JSON.stringify(historyEntry(d, 'deploy', id, id, 'unchanged'));
   const probe = await h.lock({ id, sha256: bundle.sha256, configHash: hash, unchangedHistory: unchanged });
   if (probe.lock === 'unchanged') {
@@ -58,6 +61,7 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     checkRuntime(bundle.manifest, s.host.name, runtimeOf(probe));
   const set = {
     hash,
+    ...(env ? { envFile: { owner: env.owner } } : {}),
     configs: configs.map((c) => ({
       target: c.target,
       validate: (file: string) => validatorFor(c.validate, file, d.definition.program),
@@ -85,11 +89,12 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
     }
     const command = stageConfigsCommand(paths, id, set);
     if (d.dryRun) {
+      planEnvFile(s, env);
       s.plan('stage-configs', `stage changed configs for releases/${id}`, command);
       return result(0, true);
     }
     title('stage + validate changed configs');
-    await stageOrFail(s, command, `stage configs releases/${id}/configs/${hash}`, configs);
+    await stageOrFail(s, command, `stage configs releases/${id}/configs/${hash}`, files);
     return result(0, true);
   }
   let uploadedBytes = 0;
@@ -100,14 +105,24 @@ export async function stageHost(h: StartHost, d: DeployContext): Promise<HostPla
       s.plan('upload', `upload ${humanBytes(bundle.size)}`, uploadCommand(paths, bundle.sha256, d.runId), size);
     } else uploadedBytes = d.relay ? await d.relay.obtain(s, title) : await uploadArtifact(s, d, title);
   } else if (d.dryRun) s.planNote('upload', 'no upload: the artifact is cached on the host');
-  const command = stageCommand({ paths, id, sha256: bundle.sha256, shared: d.definition.shared, configSet: set });
+  const command = stageCommand({
+    paths,
+    id,
+    sha256: bundle.sha256,
+    shared: d.definition.shared,
+    sharedFiles: d.definition.sharedFiles,
+    envPath: env?.path,
+    configSet: set,
+  });
   if (d.dryRun) {
-    const shared = d.definition.shared.length ? `, link shared ${d.definition.shared.join(', ')}` : '';
+    planEnvFile(s, env);
+    const linked = [...d.definition.shared, ...(d.definition.sharedFiles ?? []).map((f) => f.path)];
+    const shared = linked.length ? `, link shared ${linked.join(', ')}` : '';
     s.plan('stage', `stage releases/${id}: extract, validate ${configs.length} config(s)${shared}`, command);
     return result(uploadedBytes, true);
   }
   title('extract + validate configs');
-  await stageOrFail(s, command, `stage releases/${id}`, configs);
+  await stageOrFail(s, command, `stage releases/${id}`, files);
   return result(uploadedBytes, true);
 }
 
@@ -116,7 +131,7 @@ async function stageOrFail(
   s: HostSession,
   command: Command,
   title: string,
-  configs: readonly RenderedConfig[],
+  configs: readonly TarFile[],
 ): Promise<void> {
   await s.exec(command, { title, id: 'stage', stdin: await configsTar(configs) });
 }

@@ -81,6 +81,8 @@ export class HostSession {
   /** interrupt commands under way: close() waits for them (they write to the log) */
   private readonly interrupts: Promise<void>[] = [];
   private closing = false;
+  /** secret values this host's commands may print (an env file's): masked in every exec's output */
+  private readonly secrets = new Set<string>();
 
   constructor(
     host: Host,
@@ -107,6 +109,11 @@ export class HostSession {
   /** Start connecting now, to use the connection later (a failure shows at that use). */
   warm(): void {
     this.connection().catch(() => undefined);
+  }
+
+  /** Mask these values in the output of every exec from now on (they are never on an argv: stdin only). */
+  mask(values: readonly string[]): void {
+    for (const v of values) if (v) this.secrets.add(v);
   }
 
   get opened(): boolean {
@@ -140,7 +147,7 @@ export class HostSession {
     this.log.line(`$ ${shown}`);
     const conn = await this.connection();
     const started = performance.now();
-    const secrets = [...secretsOf(command), ...(this.sudoPassword ? [this.sudoPassword] : [])];
+    const secrets = [...secretsOf(command), ...this.secrets, ...(this.sudoPassword ? [this.sudoPassword] : [])];
     const lines = opts.onLine ? streamLines(secrets, opts.onLine, this.log) : undefined;
     this.running += 1;
     try {
@@ -152,6 +159,7 @@ export class HostSession {
         step: opts.title,
         signal: this.signal,
         keep: opts.keep,
+        ...(this.secrets.size ? { secrets: [...this.secrets] } : {}),
         ...(lines ? { backpressure: () => opts.backpressure?.() ?? this.log.behind() } : {}),
         ...(opts.onStdout || lines
           ? {

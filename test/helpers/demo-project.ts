@@ -29,7 +29,9 @@ export async function makeDemoProject(
     });
   }
   await writeFile(join(dir, 'inventory.yaml'), inventoryText);
-  await writeFile(join(dir, '.gitignore'), '.ferry/\nnode_modules/\n');
+  // the demo's env file needs DEMO_SECRET: from the project's secrets file (kept out of git)
+  await writeFile(join(dir, 'secrets.yaml'), `DEMO_SECRET: '${DEMO_SECRET}'\n`, { mode: 0o600 });
+  await writeFile(join(dir, '.gitignore'), '.ferry/\nnode_modules/\nsecrets*.yaml\n');
   const git = (...args: string[]) =>
     execFileSync(
       'git',
@@ -54,6 +56,9 @@ export async function makeDemoProject(
   };
   return project;
 }
+
+/** The secret makeDemoProject's secrets.yaml gives the demo's env file. */
+export const DEMO_SECRET = 'demo-secret-4b1d';
 
 /** The attrs the demo bundle's templates need, for a fleet's inventory defaults. */
 export const DEMO_ATTRS = { app_port: 8000, http_port: 8080, lb_port: 8081 };

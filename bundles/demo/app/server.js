@@ -6,8 +6,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import ms from 'ms';
+import { loadEnvFile } from './env-file.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// the env file ferry renders per host (bundle.ts envFile: app/.env); its secret is reported as a hash only
+const envFile = loadEnvFile(new URL('../.env', import.meta.url));
+const secretSha256 =
+  envFile.DEMO_SECRET === undefined ? null : createHash('sha256').update(envFile.DEMO_SECRET).digest('hex');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,6 +47,10 @@ const server = createServer((req, res) => {
   if (url.pathname === '/check.html') {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     return res.end('ok\n');
+  }
+  if (url.pathname === '/version') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    return res.end(`${JSON.stringify({ version: pkg.version, secretSha256 })}\n`);
   }
   if (url.pathname !== '/') {
     res.writeHead(404, { 'Content-Type': 'text/plain' });

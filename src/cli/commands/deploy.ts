@@ -12,6 +12,7 @@ import { addRelayOptions, withRelay, type RelayFlags } from '../relay-options.js
 import { addSplitOptions, splitPhase, stageRecordsOf, withStageRecord, type SplitFlags } from '../split-options.js';
 
 type DeployFlags = LockFlags & RollingFlags & RevisionFlags & SplitFlags & RelayFlags;
+import { hostEnvFiles } from '../../secrets/host-env-files.js';
 
 /** `ferry deploy <bundle> --tag T`: build, stage everywhere, then activate (at once or batch by batch). */
 export function deployCommand(setExit: (code: number) => void): Program {
@@ -44,7 +45,13 @@ export function deployCommand(setExit: (code: number) => void): Program {
       });
       const def = bundle.manifest.definition;
       const hosts = await env.select({ roles: def.roles });
-      const ctx = withRelay({ ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts }, o);
+      const envFiles = await hostEnvFiles(def, hosts, {
+        projectDir: env.projectDir,
+        stage: all.stage,
+        env: process.env,
+      });
+      const base = { ...deployContext(env, def, bundle, o), allHosts: (await env.inventory()).hosts, envFiles };
+      const ctx = withRelay(base, o);
       const split = await splitPhase(env, o, records, { id: bundle.id, roles: def.roles, mine: hosts });
       const setup = await rollingSetup(env, def, o);
       const run = await env.runOptions(hosts);

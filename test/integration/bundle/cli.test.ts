@@ -58,6 +58,12 @@ describe('ferry bundle (CLI)', () => {
       `# ==> /srv/demo/releases/${built.id}/config/haproxy/haproxy.cfg (linked from /etc/haproxy/haproxy.cfg)`,
     );
     expect(lb.match(/^\s*server web\d 10\.0\.0\.1\d:8080 check/gm)).toHaveLength(2);
+    // the env file as web1 gets it, no secret looked up or shown; an lb host gets none
+    const web = await ferryBundle('render', 'demo', '--tag', 'v1.0.0', '--host', 'web1');
+    expect(web).toContain(
+      `# ==> /srv/demo/releases/${built.id}/app/.env (0600; secrets as ***)\nDEMO_SECRET=***\nAPP_PORT=8000\n`,
+    );
+    expect(lb).not.toContain('.env');
 
     const sup = await ferryBundle(
       'render',

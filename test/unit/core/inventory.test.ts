@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInventoryFile } from '../../../src/project/parse-inventory.js';
 import { buildInventory } from '../../../src/project/build-inventory.js';
 import { parseSetFlags } from '../../../src/inventory/set-flags.js';
+import { HOSTILE_STRINGS, YAML_SHAPED } from '../../fixtures/hostile-strings.js';
 import { selectHosts } from '../../../src/inventory/select.js';
 import { deepMerge } from '../../../src/inventory/merge.js';
 import { ProjectError } from '../../../src/errors/index.js';
@@ -26,7 +27,7 @@ hosts:
 const parseInventory = (file: string, text: string, o: { set?: Attrs } = {}): Inventory =>
   buildInventory(file, parseInventoryFile(file, text), o.set);
 
-const SET = await parseSetFlags(['tuning.gzip=false', 'weight=7']);
+const SET = await parseSetFlags([], ['tuning.gzip=false', 'weight=7']);
 
 describe('attribute precedence: defaults < roles (listed order) < host < --set', () => {
   const inv = parseInventory('inventory.yaml', INV, { set: SET });
@@ -113,8 +114,25 @@ describe('selection', () => {
 });
 
 describe('--set', () => {
-  it('parses YAML scalars and dotted keys', async () => {
-    expect(await parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e='])).toEqual({ a: 1, b: true, c: { d: 'x y' }, e: '' });
+  it('takes every value as the literal string given, with dotted keys', async () => {
+    expect(await parseSetFlags(['a=1', 'b=true', 'c.d=x y', 'e=', 'f=a=b'])).toEqual({
+      a: '1',
+      b: 'true',
+      c: { d: 'x y' },
+      e: '',
+      f: 'a=b',
+    });
     await expect(parseSetFlags(['novalue'])).rejects.toThrow(/key=value/);
+  });
+  it('the YAML-shaped values of issue 13 arrive as written', async () => {
+    for (const v of [...YAML_SHAPED, ...HOSTILE_STRINGS]) expect((await parseSetFlags([`k=${v}`])).k).toBe(v);
+  });
+  it('--set-json gives typed values, after --set; bad JSON names the key', async () => {
+    expect(await parseSetFlags(['a=1', 'b.c=x'], ['a=1', 'b.d={"e":[true,null]}'])).toEqual({
+      a: 1,
+      b: { c: 'x', d: { e: [true, null] } },
+    });
+    await expect(parseSetFlags([], ['w=0x1F'])).rejects.toThrow(/--set-json w: not JSON/);
+    await expect(parseSetFlags([], ['=1'])).rejects.toThrow(/--set-json expects key=value/);
   });
 });
