@@ -3,9 +3,8 @@ import { Transform } from 'node:stream';
 import { uploadCommand } from '../ops/release/upload.js';
 import type { HostSession } from '../runner/host-session.js';
 import type { DeployContext } from './deploy-context.js';
+import { humanBytes } from '../runner/plan.js';
 import { streamed } from './stream-gc.js';
-
-const human = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1024).toFixed(0)} KB`);
 
 /** Stream the artifact to the host's cache (never whole in memory), with byte progress; returns bytes sent. */
 export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t: string) => void): Promise<number> {
@@ -21,7 +20,7 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
       const now = Date.now();
       if (now - last > 200 || sent === size) {
         last = now;
-        title(`upload ${human(sent)}/${human(size)}`);
+        title(`upload ${humanBytes(sent)}/${humanBytes(size)}`);
       }
       done(null, chunk);
     },
@@ -29,9 +28,9 @@ export async function uploadArtifact(s: HostSession, d: DeployContext, title: (t
   const stream = createReadStream(archivePath, { highWaterMark: 32 * 1024 });
   stream.on('error', (err) => counter.destroy(err));
   stream.pipe(counter);
-  title(`upload 0/${human(size)}`);
+  title(`upload 0/${humanBytes(size)}`);
   await s.exec(uploadCommand(d.paths, sha256, d.runId), {
-    title: `upload ${human(size)} + verify sha256`,
+    title: `upload ${humanBytes(size)} + verify sha256`,
     id: 'upload',
     stdin: counter,
   });

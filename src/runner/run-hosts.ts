@@ -1,3 +1,4 @@
+import { humanBytes } from './plan.js';
 import type { Host } from '../inventory/types.js';
 import type { SshTarget } from '../ssh/target.js';
 import type { EarlyConnections } from '../ssh/early-connections.js';
@@ -119,7 +120,7 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
         throw failure;
       }
       if (o.dryRun) ui.title(`planned, nothing changed`);
-      else ui.title(report.changes ? `done (${report.changes} changed)` : 'done');
+      else ui.title(doneTitle(report.changes, result));
     },
   }));
   if (o.hosts.length === 0) return [];
@@ -134,4 +135,14 @@ export async function runOnHosts(o: RunHostsOptions, work: HostWork): Promise<Ho
     (h) =>
       reports.get(h.name) ?? { host: h.name, status: 'skipped', durationMs: 0, channels: 0, steps: [], changes: 0 },
   );
+}
+
+/** A host's last line: `done`, with what changed and what a deploy's staging uploaded (HostPlan). */
+function doneTitle(changes: number, result: unknown): string {
+  const sent = (result as { uploadedBytes?: unknown } | undefined)?.uploadedBytes;
+  const notes = [
+    ...(changes ? [`${changes} changed`] : []),
+    ...(typeof sent === 'number' && sent > 0 ? [`${humanBytes(sent)} uploaded`] : []),
+  ];
+  return notes.length ? `done (${notes.join(', ')})` : 'done';
 }

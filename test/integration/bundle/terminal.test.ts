@@ -98,6 +98,10 @@ describe.skipIf(skip)('at a terminal (tmux)', () => {
     const phases = after.split(/^== (\S+)[^\n]*==$/m).slice(1);
     const names = phases.filter((_, i) => i % 2 === 0);
     expect(names, after).toEqual(['stage', 'activate', 'finish']);
+    // staging names what it uploaded to each host (a first deploy: the whole artifact)
+    const stage = phases[1] ?? '';
+    for (const h of ['stg1', 'stg2'])
+      expect(stage, after).toMatch(new RegExp(`^\\S+ ${h}: done \\(\\d+ KB uploaded\\)$`, 'm'));
     for (const body of phases.filter((_, i) => i % 2 === 1)) {
       const hostLines = body.split('\n').filter((l) => /^\S+ stg\d: /.test(l));
       expect(

@@ -9,6 +9,8 @@ const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 export interface Terminal {
   /** the visible screen, one string per row (trailing blanks trimmed) */
   screen(): string;
+  /** everything the pane printed, scrollback included (trailing blanks trimmed) */
+  history(): string;
   /** type text literally (no key names), then Enter when `enter` */
   type(text: string, enter?: boolean): void;
   /** wait until the screen matches; returns that screen */
@@ -52,6 +54,12 @@ export function openTerminal(
       .trimEnd();
   return {
     screen,
+    history: () =>
+      tmux('capture-pane', '-p', '-S', '-', '-t', 'ferry')
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .join('\n')
+        .trimEnd(),
     type(text, enter = true) {
       if (text) tmux('send-keys', '-t', 'ferry', '-l', text);
       if (enter) tmux('send-keys', '-t', 'ferry', 'Enter');
