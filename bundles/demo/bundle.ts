@@ -27,9 +27,11 @@ export default defineBundle({
       validate: 'supervisor',
     },
   ],
-  shared: ['log', 'tmp'],
+  shared: ['log', 'tmp', 'data'],
   program: 'demo',
   health: { path: '/check.html', port: 'app_port' },
   haproxy: { backend: 'demo', socket: '/run/haproxy/admin.sock', roles: ['lb'] },
   keep: 5,
+  // the demo's database migration (app/migrate.js): once per deploy, before any host switches
+  once: [{ name: 'migrate', role: 'app', run: ['node', 'app/migrate.js'] }],
 });

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import ms from 'ms';
+import { readDb } from './schema.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -39,6 +40,12 @@ const server = createServer((req, res) => {
   if (url.pathname === '/check.html') {
     res.writeHead(200, { 'Content-Type': 'text/html' });
     return res.end('ok\n');
+  }
+  if (url.pathname === '/version') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const body = { name: pkg.name, version: pkg.version };
+    body.schema = readDb()?.version ?? null; // the database's schema version (app/migrate.js)
+    return res.end(`${JSON.stringify(body)}\n`);
   }
   if (url.pathname !== '/') {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
