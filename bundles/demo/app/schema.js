@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 
 export const SCHEMA_VERSION = 2;
 
-/** The database file, resolved from this release (app/ is beside data/). */
-export const DB_FILE = new URL('../data/schema.json', import.meta.url);
+/** The database file, resolved from this release: releases/<id>/app/app/schema.js → releases/<id>/data. */
+export const DB_FILE = new URL('../../data/schema.json', import.meta.url);
 
 /** The database as stored, or undefined before the first migration. */
 export function readDb() {

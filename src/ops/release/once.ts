@@ -4,7 +4,7 @@ import type { ReleasePaths } from './paths.js';
 
 export interface OnceCommandInput {
   readonly paths: ReleasePaths;
-  /** the release being deployed: the step runs in releases/<id>, never in `current` */
+  /** the release being deployed: the step runs in its app dir releases/<id>/app, never in `current` */
   readonly id: string;
   readonly run: readonly string[];
   /** the bundle's env kind: whose tools come first on PATH */
@@ -22,9 +22,10 @@ export interface OnceCommandInput {
 }
 
 /**
- * A run-once step (a migration) on its host: `cd releases/<id>`, the release's own tools first on
- * PATH (env/bin for python, app/node_modules/.bin for node), FERRY_* naming the release, the env
- * file exported when the bundle has one, then the argv (each word quoted) exec'd.
+ * A run-once step (a migration) on its host: `cd releases/<id>/app` (where the program runs, in the
+ * new release), the release's own tools first on PATH (env/bin for python, app/node_modules/.bin
+ * for node), FERRY_* naming the release, the env file exported when the bundle has one, then the
+ * argv (each word quoted) exec'd.
  */
 export function onceCommand(i: OnceCommandInput): Command {
   const dir = i.paths.release(i.id);
@@ -38,7 +39,7 @@ export function onceCommand(i: OnceCommandInput): Command {
     FERRY_HOST: i.host,
     FERRY_PREVIOUS: i.from ?? '',
   };
-  const steps = [`cd ${quote(dir)}`];
+  const steps = [`cd ${quote(`${dir}/app`)}`];
   if (bins.length) steps.push(`PATH=${quote(bins.join(':'))}:"$PATH"`);
   steps.push(
     `export PATH ${Object.entries(vars)

@@ -33,7 +33,7 @@ describe('a run-once step runs in the new release with its environment', () => {
     });
     const r = await localSh(c);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(`env/bin ${dir} ${ID} h1 [] it's $HOME`);
+    expect(r.stdout.trim()).toBe(`env/bin ${dir}/app ${ID} h1 [] it's $HOME`);
   });
 
   test('node: app/node_modules/.bin first; the previous release is named', async () => {
@@ -42,7 +42,7 @@ describe('a run-once step runs in the new release with its environment', () => {
     const paths = releasePaths(root);
     const c = onceCommand({ paths, id: ID, run: ['tool'], env: 'node', host: 'h2', from: 'app-v0' });
     const r = await localSh(c);
-    expect(r.stdout.trim()).toBe(`app/node_modules/.bin ${dir} ${ID} h2 [app-v0]`);
+    expect(r.stdout.trim()).toBe(`app/node_modules/.bin ${dir}/app ${ID} h2 [app-v0]`);
   });
 
   test('the env file is exported into the step (the seam for the bundle envFile)', async () => {
@@ -53,7 +53,7 @@ describe('a run-once step runs in the new release with its environment', () => {
     const c = onceCommand({ paths: releasePaths(root), id: ID, run, env: 'none', host: 'h1', envFile: '.env' });
     const r = await localSh(c);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('sqlite:///x y');
+    expect(readFileSync(join(dir, 'app/out.txt'), 'utf8')).toBe('sqlite:///x y');
   });
 
   test("a failing step's exit code is the command's; a missing release fails before the step runs", async () => {
