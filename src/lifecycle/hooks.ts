@@ -61,6 +61,7 @@ export class DeployHooks {
       dryRun: d.dryRun,
       setTitle: title,
       log: (m) => s.log.line(`${label}: ${m}`),
+      stepId: id, // the hook's commands are its steps: a failing one names the hook in history
     });
     const { params: _params, ...task } = base;
     const ctx: HookContext = {
