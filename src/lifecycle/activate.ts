@@ -191,6 +191,7 @@ class Run {
  * `from` release (its configs with it: that release's `config` link still points at its own set)
  * and counts against `--max-fail`; past the budget every host this run switched goes back. A host
  * already on its release is not switched, so not gated (a no-op redeploy costs no probe).
+ * A deploy's beforeSwitch/afterSwitch hooks run around each host's switch (rollHost's before/after).
  */
 export function activation(setup: RollingSetup = plainSetup(), hooks: DeployHooks = NO_HOOKS): Activation {
   const reverted = new Set<string>();

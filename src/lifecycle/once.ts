@@ -68,6 +68,7 @@ export function oncePhase(hooks: DeployHooks): OncePhase {
         };
         const reports = await runOnHosts(run, async (s, ui) => {
           const from = p.plans.get(host.name)?.from;
+          // TODO(h-13b): pass `envFile: def.envFile?.path` once the bundle's env file lands (written at staging)
           const command = onceCommand({
             paths: p.ctx.paths,
             id,
