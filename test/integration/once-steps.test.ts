@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -99,6 +108,9 @@ describe.skipIf(skip)('run-once steps: the demo migration on a 4-host fleet', ()
     expect(last).toMatchObject({ host: 'h3', release: to });
     expect(last.current).toBe(before[2] === undefined ? null : `releases/${before[2]}`);
     for (const t of switchedAt()) expect(last.at).toBeLessThan(t);
+    // …and after every host staged (.ferry-sha256 is written at the end of staging)
+    for (const h of fleet.hosts)
+      expect(statSync(join(h.root, 'srv/demo/releases', to, '.ferry-sha256')).mtimeMs).toBeLessThan(last.at);
     const rep = await report(file);
     for (const h of rep.hosts) {
       const once = h.steps.filter((s) => s.id === 'once:migrate');
