@@ -1,40 +1,18 @@
 import { existsSync, lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
 import { ferry, fleetFlags } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 import { makeDemoProject, DEMO_ATTRS, type DemoProject } from '../helpers/demo-project.js';
+import { addDemoHooks } from '../helpers/hooked-demo.js';
 
 const skip = fleetSkipReason();
 
 interface Report {
   hosts: Array<{ host: string; status: string; steps: Array<{ id: string; status: string; command: string }> }>;
 }
-
-/**
- * The hooks added to the demo's bundle.ts: each appends `<hook> <release> <current>` to the host's
- * shared/log/hooks.log; beforeSwitch then fails where shared/tmp/fail-before-switch exists.
- */
-// biome-ignore-start lint/suspicious/noTemplateCurlyInString: the text of a bundle.ts holding template literals
-const HOOKS = [
-  '  hooks: {',
-  '    afterStage: (ctx) => note(ctx),',
-  '    beforeSwitch: async (ctx) => {',
-  '      await note(ctx);',
-  '      await ctx.run(`test ! -e ${ctx.release.shared}/tmp/fail-before-switch`);',
-  '    },',
-  '    afterSwitch: (ctx) => note(ctx),',
-  "    onFailure: (ctx, err) => note(ctx, err.message.split('\\n')[0]),",
-  '  },',
-].join('\n');
-const NOTE = [
-  'const note = (ctx, more = "") =>',
-  '  ctx.run(`echo "${ctx.hook} ${ctx.release.id} $(readlink ${ctx.release.current}) ${more}" >> ' +
-    '${ctx.release.shared}/log/hooks.log`);',
-].join('\n');
-// biome-ignore-end lint/suspicious/noTemplateCurlyInString: -
 
 describe.skipIf(skip)('deploy hooks on a 4-host fleet', () => {
   let fleet: Fleet;
@@ -63,13 +41,7 @@ describe.skipIf(skip)('deploy hooks on a 4-host fleet', () => {
     proj = await makeDemoProject(readFileSync(fleet.inventoryFile, 'utf8'));
     flags = fleetFlags({ ...fleet, inventoryFile: join(proj.dir, 'inventory.yaml') });
     proj.tag('v1.0.0');
-    const file = join(proj.dir, 'bundles/demo/bundle.ts');
-    const text = await readFile(file, 'utf8');
-    const hooked = text
-      .replace('export default defineBundle({', `${NOTE}\n\nexport default defineBundle({`)
-      .replace('  keep: 5,', `  keep: 5,\n${HOOKS}`);
-    expect(hooked).toContain('beforeSwitch');
-    await writeFile(file, hooked);
+    await addDemoHooks(proj.dir); // see test/helpers/hooked-demo.ts
     await proj.setVersion('2.0.0');
     proj.tag('v2.0.0');
     await proj.setVersion('3.0.0');
