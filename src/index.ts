@@ -2,6 +2,7 @@
 export { defineTask } from './task/define-task.js';
 export { defineBundle, attr, secretRef } from './bundle/define-bundle.js';
 export type { BundleDefinitionInput } from './bundle/definition.js';
+export type { BundleHooks, HookContext, HookRelease, OnceStepInput } from './bundle/definition.js';
 export type { TaskDefinition, TaskContext, ExecResult, RunOptions, StepOutcome, Selection } from './task/types.js';
 export { quote, cmd, sh, and, secret, render, type Command, type Word, type Secret } from './shell/index.js';
 export { step, type Step } from './ops/step.js';

@@ -27,7 +27,7 @@ export default defineBundle({
       validate: 'supervisor',
     },
   ],
-  shared: ['log', 'tmp'],
+  shared: ['log', 'tmp', 'data'],
   // per host, 0600: the app reads app/.env (app/env-file.js) and reports the secret's sha256 at /version
   envFile: {
     path: 'app/.env',
@@ -39,4 +39,6 @@ export default defineBundle({
   health: { path: '/check.html', port: 'app_port' },
   haproxy: { backend: 'demo', socket: '/run/haproxy/admin.sock', roles: ['lb'] },
   keep: 5,
+  // the demo's database migration (app/migrate.js): once per deploy, before any host switches
+  once: [{ name: 'migrate', role: 'app', run: ['node', 'app/migrate.js'] }],
 });

@@ -1,4 +1,5 @@
 import type { AttrRef } from './env-refs.js';
+import type { TaskContext } from '../task/types.js';
 
 /** What a `bundles/<name>/bundle.ts` exports (via defineBundle): the user-facing shape, defaults optional. */
 export type EnvInput =
@@ -78,6 +79,55 @@ export interface BundleDefinitionInput {
   deployPath?: string;
   /** releases to keep, default 5 */
   keep?: number;
+  /** run exactly once per deploy, on one host of `role`, after every host staged and before any switch */
+  once?: OnceStepInput[];
+  /** code run on each host at fixed points of a deploy (README "Hooks and run-once steps") */
+  hooks?: BundleHooks;
+}
+
+/** A run-once step (a migration): argv run in the new release's directory with its environment. */
+export interface OnceStepInput {
+  /** shown in the plan, the report (step `once:<name>`) and history */
+  name: string;
+  /** one of the bundle's roles: the step runs on its `primary: true` host, else its first host */
+  role: string;
+  /** argv, run in releases/<id> with env/bin or app/node_modules/.bin first on PATH */
+  run: string[];
+}
+
+export type HookName = 'afterStage' | 'beforeSwitch' | 'afterSwitch' | 'onFailure';
+
+/** The release a hook is about, on its host. */
+export interface HookRelease {
+  /** the release being deployed */
+  readonly id: string;
+  /** releases/<id> on the host (read-only after staging; shared dirs are linked into it) */
+  readonly dir: string;
+  /** what `current` pointed to when the deploy took the host's lock (undefined: a first deploy) */
+  readonly from: string | undefined;
+  readonly deployPath: string;
+  readonly current: string;
+  readonly shared: string;
+}
+
+/** A task's context on the hook's host (run, sudo, put, fact, log, …; no params) plus the release. */
+export interface HookContext extends Omit<TaskContext<undefined>, 'params'> {
+  readonly hook: HookName;
+  readonly release: HookRelease;
+}
+
+export type Hook = (ctx: HookContext) => Promise<unknown> | unknown;
+
+/**
+ * Deploy hooks: afterStage on each host once it staged; beforeSwitch and afterSwitch per host in
+ * its batch (a failing beforeSwitch stops that host before it switches); onFailure when the host's
+ * deploy failed, with the error. Commands run through the context are steps like any other.
+ */
+export interface BundleHooks {
+  afterStage?: Hook;
+  beforeSwitch?: Hook;
+  afterSwitch?: Hook;
+  onFailure?: (ctx: HookContext, error: Error) => Promise<unknown> | unknown;
 }
 
 /** A validated definition with every default applied: plain JSON, saved in the manifest. */
@@ -115,6 +165,10 @@ export interface BundleDefinition {
     | undefined;
   readonly deployPath: string;
   readonly keep: number;
+  /** present only when the bundle has run-once steps (an unchanged definition keeps its JSON) */
+  readonly once?: readonly { readonly name: string; readonly role: string; readonly run: readonly string[] }[];
+  /** which hooks the bundle.ts defines (the functions are loaded from the release's own bundle.ts) */
+  readonly hooks?: readonly HookName[];
 }
 
 /** Where the sources of a bundle come from (control-machine paths: kept out of the artifact). */

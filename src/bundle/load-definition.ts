@@ -7,7 +7,7 @@ import { ownEntry, ownModule } from '../project/own-entries.js';
 import { loadJiti } from '../project/load-jiti.js';
 import { loadErrorAt } from '../project/load-module.js';
 import { locateInBundleSource } from './source-position.js';
-import type { BundleDefinition } from './definition.js';
+import type { BundleDefinition, BundleHooks } from './definition.js';
 
 /**
  * How a bundle file reaches defineBundle: the in-repo relative import, or the package name.
@@ -28,6 +28,8 @@ function aliases(): Record<string, string> {
 export interface LoadedDefinition {
   readonly definition: BundleDefinition;
   readonly source: { repo?: string | undefined; path?: string | undefined } | undefined;
+  /** the hook functions (not part of the JSON definition) */
+  readonly hooks: BundleHooks;
 }
 
 /** `bundle.yaml`: the same shape as data; errors name file:line:column. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProjectError, type SourcePosition } from '../errors/index.js';
-import type { BundleDefinition } from './definition.js';
+import type { BundleDefinition, BundleHooks, HookName } from './definition.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -57,6 +57,16 @@ const envFile = z.strictObject({
 });
 const sharedEntry = z.union([relPath, z.strictObject({ file: releaseFile, optional: z.boolean().default(false) })]);
 
+// hooks and run-once steps (README "Hooks and run-once steps")
+const onceStep = z.strictObject({
+  name: z.string().regex(NAME, 'must be a step name: letters, digits, ".", "_", "-"'),
+  role,
+  run: argv,
+});
+const hookFn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
+const HOOK_NAMES = ['afterStage', 'beforeSwitch', 'afterSwitch', 'onFailure'] as const satisfies readonly HookName[];
+const hooks = z.strictObject(Object.fromEntries(HOOK_NAMES.map((n) => [n, hookFn.optional()])));
+
 const bundleSchema = z.strictObject({
   name: z.string().regex(NAME, 'must be a name: letters, digits, ".", "_", "-"'),
   source: z
@@ -90,6 +100,8 @@ const bundleSchema = z.strictObject({
     .optional(),
   deployPath: absPath.optional(),
   keep: z.number().int().min(1).default(5),
+  once: z.array(onceStep).default([]),
+  hooks: hooks.optional(),
 });
 
 export type ParsedBundle = z.output<typeof bundleSchema>;
@@ -107,7 +119,7 @@ export function parseBundle(
   file: string,
   expectedName?: string,
   locate?: (path: readonly PropertyKey[]) => SourcePosition,
-): { definition: BundleDefinition; source: ParsedBundle['source'] } {
+): { definition: BundleDefinition; source: ParsedBundle['source']; hooks: BundleHooks } {
   const at = (path: readonly PropertyKey[]) => (locate ? locate(path) : { file });
   const result = bundleSchema.safeParse(value);
   if (!result.success) {
@@ -137,6 +149,18 @@ export function parseBundle(
         at(['envFile', 'vars', key]),
         `envFile.vars.${key}: ${JSON.stringify(key)} is not an environment variable name (letters, digits, "_"; not a digit first)`,
       );
+  const names = new Set<string>();
+  for (const [i, o] of d.once.entries()) {
+    if (names.has(o.name)) throw new ProjectError(at(['once', i, 'name']), `once.${i}.name: '${o.name}' is used twice`);
+    names.add(o.name);
+    if (!d.roles.includes(o.role))
+      throw new ProjectError(
+        at(['once', i, 'role']),
+        `once.${i}.role: unknown role '${o.role}' (the bundle's roles: ${d.roles.join(', ')})`,
+      );
+  }
+  const fns = (d.hooks ?? {}) as BundleHooks;
+  const hookNames = HOOK_NAMES.filter((n) => fns[n] !== undefined);
   const definition: BundleDefinition = {
     name: d.name,
     env: d.env,
@@ -156,8 +180,10 @@ export function parseBundle(
     ...(d.haproxy !== undefined ? { haproxy: d.haproxy } : {}),
     deployPath: d.deployPath ?? `/srv/${d.name}`,
     keep: d.keep,
+    ...(d.once.length ? { once: d.once } : {}),
+    ...(hookNames.length ? { hooks: hookNames } : {}),
   };
-  return { definition, source: d.source };
+  return { definition, source: d.source, hooks: fns };
 }
 
 /** The shared files and env file of a parsed definition, as the definition holds them (absent when unused). */

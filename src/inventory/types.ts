@@ -12,6 +12,8 @@ export interface Host {
   /** ProxyJump: an inventory host name or [user@]host[:port] */
   readonly jump?: string | undefined;
   readonly roles: readonly string[];
+  /** `primary: true`: run-once steps of its roles run here (else on the role's first host) */
+  readonly primary?: boolean | undefined;
   /** defaults < role (listed order) < host < --set */
   readonly attrs: Attrs;
 }

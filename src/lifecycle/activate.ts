@@ -14,6 +14,7 @@ import { ErrorGate } from '../rolling/error-gate.js';
 import { isLbHost, loadBalancersFor, plainSetup, runsProgram, type RollingSetup } from '../rolling/rolling-setup.js';
 import { activateHost } from './activate-host.js';
 import type { HostPlan, Phase, PhaseRun } from './flow.js';
+import { NO_HOOKS, type DeployHooks } from './hooks.js';
 
 /** The activation phase, and which hosts it switched and then switched back. */
 export interface Activation extends Phase {
@@ -50,6 +51,7 @@ class Run {
     private readonly p: PhaseRun,
     private readonly setup: RollingSetup,
     private readonly reverted: Set<string>,
+    private readonly hooks: DeployHooks,
   ) {}
 
   private get def() {
@@ -65,11 +67,20 @@ class Run {
         return { activated: false };
       }
       const { from, to } = plan;
-      await this.roll(s, lbs, ui.title, {
-        action: (t) => activateHost(s, this.p.ctx, to, t, { configHash: plan.configHash, from }),
-        revert: from ? (t) => this.switchBack(s, plan, from, t) : undefined,
-        revertTo: from,
-      });
+      const { hooks } = this;
+      const target = { id: to, from };
+      try {
+        await this.roll(s, lbs, ui.title, {
+          before: hooks.has('beforeSwitch') ? (t) => hooks.run('beforeSwitch', s, t, target) : undefined,
+          action: (t) => activateHost(s, this.p.ctx, to, t, { configHash: plan.configHash, from }),
+          after: hooks.has('afterSwitch') ? (t) => hooks.run('afterSwitch', s, t, target) : undefined,
+          revert: from ? (t) => this.switchBack(s, plan, from, t) : undefined,
+          revertTo: from,
+        });
+      } catch (err) {
+        await hooks.failed(s, ui.title, target, err);
+        throw err;
+      }
       return { activated: true };
     };
   }
@@ -88,7 +99,7 @@ class Run {
     s: HostSession,
     lbs: LoadBalancers,
     title: (t: string) => void,
-    what: Pick<Parameters<typeof rollHost>[0], 'action' | 'revert' | 'revertTo'>,
+    what: Pick<Parameters<typeof rollHost>[0], 'action' | 'before' | 'after' | 'revert' | 'revertTo'>,
   ): Promise<void> {
     const def = this.def;
     const program = runsProgram(def, s.host.roles);
@@ -163,7 +174,9 @@ class Run {
         const from = plan.from;
         if (!from) throw new FailedError(`left on ${plan.to}: ${why}, and it has no previous release`, s.host.name);
         await this.roll(s, lbs, ui.title, { action: (t) => this.switchBack(s, plan, from, t) });
-        throw new FailedError(`switched back to ${from}: ${why}`, s.host.name);
+        const err = new FailedError(`switched back to ${from}: ${why}`, s.host.name);
+        await this.hooks.failed(s, ui.title, { id: plan.to, from }, err);
+        throw err;
       };
     const lbHosts = hosts.filter((h) => isLbHost(this.def, h.roles));
     const appHosts = hosts.filter((h) => !isLbHost(this.def, h.roles));
@@ -186,8 +199,9 @@ class Run {
  * `from` release (its configs with it: that release's `config` link still points at its own set)
  * and counts against `--max-fail`; past the budget every host this run switched goes back. A host
  * already on its release is not switched, so not gated (a no-op redeploy costs no probe).
+ * A deploy's beforeSwitch/afterSwitch hooks run around each host's switch (rollHost's before/after).
  */
-export function activation(setup: RollingSetup = plainSetup()): Activation {
+export function activation(setup: RollingSetup = plainSetup(), hooks: DeployHooks = NO_HOOKS): Activation {
   const reverted = new Set<string>();
-  return { name: 'activate', reverted, run: (p) => new Run(p, setup, reverted).activate() };
+  return { name: 'activate', reverted, run: (p) => new Run(p, setup, reverted, hooks).activate() };
 }

@@ -10,6 +10,8 @@ const hostSchema = z.strictObject({
   jump: z.string().min(1).optional(),
   roles: z.array(z.string().min(1)).default([]),
   attrs: attrs.default({}),
+  /** a bundle's run-once steps (migrations) run on this host of their role */
+  primary: z.boolean().optional(),
 });
 
 const roleSchema = z.strictObject({ attrs: attrs.default({}) });

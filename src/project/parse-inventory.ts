@@ -44,6 +44,7 @@ export function parseInventoryFile(file: string, text: string): InventoryData {
       port: def.port,
       jump: def.jump,
       roles: def.roles,
+      ...(def.primary ? { primary: true } : {}),
       roleLayers: def.roles.map((r) => roles.get(r) ?? {}),
       own: def.attrs,
     };

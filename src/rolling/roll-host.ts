@@ -22,6 +22,13 @@ export interface RollHostInput {
   /** what to do while out of rotation: restart, or switch + reload + restart */
   readonly action: (title: (t: string) => void) => Promise<void>;
   /**
+   * Run while out of rotation, just before the action (a deploy's beforeSwitch hook). A failure
+   * stops the host there, before the action: no revert; it is readied again as it was.
+   */
+  readonly before?: ((title: (t: string) => void) => Promise<void>) | undefined;
+  /** run once the action passed its health gate, still out of rotation (afterSwitch); a failure reverts */
+  readonly after?: ((title: (t: string) => void) => Promise<void>) | undefined;
+  /**
    * When the action or the health gate fails: a deploy switches back to the previous release here
    * (then the host is readied if healthy); without it (a restart) the host stays in maint.
    */
@@ -76,12 +83,14 @@ export async function rollHost(i: RollHostInput): Promise<void> {
       s.planNote('lb-drained', `haproxy on ${on}: wait until scur = 0 (≤ ${seconds(timeouts.drainMs)})`);
       lbs.plan(server, 'maint');
     }
+    await i.before?.(title);
     await i.action(title);
     if (i.health)
       s.planNote(
         'health',
         `health gate: GET http://${i.health.address}:${i.health.port}${i.health.path} answers 2xx (≤ ${seconds(timeouts.healthMs)})`,
       );
+    await i.after?.(title);
     if (hasLb) {
       lbs.plan(server, 'ready');
       s.planNote('lb-up', `haproxy on ${on}: wait for UP`);
@@ -118,9 +127,24 @@ export async function rollHost(i: RollHostInput): Promise<void> {
     title(what);
     await timed(s, id, `${what} ${health.path}`, () => waitHealthy(s, health, timeouts.healthMs));
   };
+  if (i.before) {
+    try {
+      await i.before(title);
+    } catch (err) {
+      // never switched: back in rotation on what it runs
+      await readyAndUp().catch((e: unknown) => {
+        throw new FailedError(
+          `${(err as Error).message}\nreadying it again failed: ${(e as Error).message}`,
+          s.host.name,
+        );
+      });
+      throw err;
+    }
+  }
   try {
     await i.action(title);
     await gate('health gate', 'health');
+    await i.after?.(title);
   } catch (err) {
     const diagnosis = await i.diagnose?.().catch((e: unknown) => `(could not read the program's state: ${e})`);
     const why = `${(err as Error).message}${diagnosis ? `\n${diagnosis}` : ''}`;

@@ -27,6 +27,8 @@ export interface ContextOptions<P> {
   readonly behind?: () => Promise<void> | undefined;
   /** where prep.template finds its files (default: the working directory) */
   readonly projectDir?: string;
+  /** the id every run/sudo/put step of this context is recorded under (a deploy hook's: `hook:<name>`) */
+  readonly stepId?: string;
 }
 
 function toCommand(c: Command | readonly Word[] | string): Command {
@@ -66,12 +68,13 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
 
   async function run(c: Command, options: RunOptions = {}, title?: string): Promise<ExecResult> {
     if (dryRun) {
-      session.plan(title ?? 'run', title ?? 'run', c);
+      session.plan(o.stepId ?? title ?? 'run', title ?? 'run', c);
       return { code: 0, stdout: '', stderr: '' };
     }
     if (title) o.setTitle(title);
     const res = await session.exec(c, {
       ...(title ? { title } : {}),
+      ...(o.stepId ? { id: o.stepId } : {}),
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.allowFailure ? { allowFailure: true } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -116,12 +119,13 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
     async put(localPath, remotePath, options = {}) {
       const c = writeFileCommand(remotePath, options.mode === undefined ? undefined : options.mode.toString(8));
       if (dryRun) {
-        session.plan(`put:${remotePath}`, `put ${localPath} → ${remotePath}`, c);
+        session.plan(o.stepId ?? `put:${remotePath}`, `put ${localPath} → ${remotePath}`, c);
         return;
       }
       const size = (await stat(localPath)).size;
       o.setTitle(`put ${remotePath} (${size} bytes)`);
-      await session.exec(c, { title: `put ${remotePath}`, stdin: createReadStream(localPath) });
+      const id = o.stepId ? { id: o.stepId } : {};
+      await session.exec(c, { title: `put ${remotePath}`, ...id, stdin: createReadStream(localPath) });
     },
     async get(remotePath, localPath) {
       if (dryRun) {

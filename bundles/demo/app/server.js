@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import ms from 'ms';
 import { loadEnvFile } from './env-file.js';
+import { readDb } from './schema.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // the env file ferry renders per host (bundle.ts envFile: app/.env); its secret is reported as a hash only
@@ -50,7 +51,9 @@ const server = createServer((req, res) => {
   }
   if (url.pathname === '/version') {
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    return res.end(`${JSON.stringify({ version: pkg.version, secretSha256 })}\n`);
+    const body = { name: pkg.name, version: pkg.version, secretSha256 };
+    body.schema = readDb()?.version ?? null; // the database's schema version (app/migrate.js)
+    return res.end(`${JSON.stringify(body)}\n`);
   }
   if (url.pathname !== '/') {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
