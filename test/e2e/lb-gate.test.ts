@@ -148,7 +148,7 @@ describe.skipIf(skip)('ferry lb, ferry maintenance and the error-rate gate, behi
   });
 
   it('lb drain under load: waits until the sessions reach 0 on both LBs; ready puts it back; history records both', async () => {
-    const dry = await run('--dry-run', 'lb', 'drain', 'web2');
+    const dry = await run('--dry-run', '-v', 'lb', 'drain', 'web2');
     expect(dry.code, dry.stdout + dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/\[lb1\] +\$ haproxy \/run\/haproxy\/admin\.sock: set server demo\/web2 state drain/);
     expect(await everywhere('web2', (r) => r.state === 'UP')).toBe(true);
@@ -236,7 +236,7 @@ describe.skipIf(skip)('ferry lb, ferry maintenance and the error-rate gate, behi
       '--watch',
       '3s',
     ];
-    const r = await run('--dry-run', ...args);
+    const r = await run('--dry-run', '-v', ...args);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\[web2\] +\$ haproxy \/run\/haproxy\/admin\.sock: show stat demo 4 -1/);
     expect(r.stdout).toMatch(/\[web2\] +# error-rate gate: 3 s window, 5xx share of web2 ≤ 1\.00%/);
