@@ -239,7 +239,7 @@ describe.skipIf(skip)('ferry lb, ferry maintenance and the error-rate gate, behi
     const r = await run('--dry-run', '-v', ...args);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\[web2\] +\$ haproxy \/run\/haproxy\/admin\.sock: show stat demo 4 -1/);
-    expect(r.stdout).toMatch(/\[web2\] +# error-rate gate: 3 s window, 5xx share of web2 ≤ 1\.00%/);
+    expect(r.stdout).toMatch(/^\[web2\] error-rate gate: 3 s window, 5xx share of web2 ≤ 1\.00%/m);
   });
 
   it('a release answering 500 to 5%: --max-error-rate 1% stops after the first batch and reverts it, exit 1', async () => {
