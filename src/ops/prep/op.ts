@@ -21,6 +21,11 @@ export interface OpPlan {
   readonly refusals: readonly Refusal[];
   /** a unified diff of a file's content against the host's (files, templates, lines) */
   readonly diff?: string;
+  /**
+   * What it needs is not on the host yet (a systemd unit): refused unless an earlier op of the
+   * same apply plans a change, which may bring it (the package that ships the unit).
+   */
+  readonly unlessEarlierChange?: Refusal;
 }
 
 /** Runs after the ops when one that names it changed something; once per apply. */

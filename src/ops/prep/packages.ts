@@ -103,7 +103,8 @@ export function planPackages(o: PackagesOptions, f: PackagesFacts, op = 'package
   for (const name of [...(o.install ?? []), ...(o.latest ?? [])]) {
     const p = f.packages.get(name);
     const latest = o.latest?.includes(name) ?? false;
-    if (p?.installed !== undefined && (!latest || p.installed === p.candidate || p.candidate === undefined))
+    // `latest` on stale lists cannot tell: update, then let apt-get install upgrade it if newer
+    if (p?.installed !== undefined && (!latest || (!stale && (p.installed === p.candidate || !p.candidate))))
       unchanged.push(`${name} ${p.installed}`);
     else if (p?.candidate !== undefined || stale) install.push(name);
     else
@@ -156,8 +157,11 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
       { name: 'apt', script: 'command -v apt-get' },
       {
         name: 'age',
-        // the newest of the lists dir and apt's cache: what the last `apt-get update` touched
-        script: `echo $(( $(date +%s) - $(stat -c %Y ${lists}/partial ${lists} /var/cache/apt/pkgcache.bin | sort -n | tail -1) ))`,
+        // never updated while no index is there (a fresh image has an empty, recent lists dir); else the
+        // newest of what `apt-get update` touches (index files keep the server's mtime, not the update's)
+        script:
+          `set -- ${lists}/*_Packages* && test -e "$1" && ` +
+          `echo $(( $(date +%s) - $(stat -c %Y ${lists}/partial ${lists} /var/cache/apt/pkgcache.bin | sort -n | tail -1) ))`,
       },
       { name: 'dpkg', script: `dpkg-query -W -f ${quote(DPKG_FORMAT)} ${all.map(quote).join(' ')}` },
       { name: 'policy', script: policyScript([...(o.install ?? []), ...(o.remove ?? [])], o.latest ?? []) },

@@ -64,12 +64,17 @@ export interface PrepPlan {
 /** Plan every op from the probe's stdout: pure. */
 export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   const all = splitSections(stdout);
+  let changesBefore = false;
   const planned = ops.map((op, i): PlannedOp => {
     const facts = op.parse((name) => {
       const text = all.get(`${i}.${name}`);
       return text === undefined || text === '' ? undefined : text;
     });
-    return { op, plan: op.plan(facts) };
+    let plan = op.plan(facts);
+    if (plan.unlessEarlierChange && !changesBefore)
+      plan = { ...plan, steps: [], refusals: [...plan.refusals, plan.unlessEarlierChange] };
+    if (plan.steps.length > 0) changesBefore = true;
+    return { op, plan };
   });
   const triggered = new Map<string, Handler>();
   for (const { op, plan } of planned)

@@ -29,6 +29,8 @@ export function parseServiceFacts(s: Sections): ServiceFacts {
   };
 }
 
+const enable = (name: string) => cmd('systemctl', 'enable', '--quiet', name);
+
 /**
  * systemd only: without it (a container, this test fleet) the op refuses, naming the service:
  * ferry runs app processes under supervisor from a bundle, and faking `enabled` elsewhere would lie.
@@ -47,20 +49,22 @@ export function planService(o: ServiceOptions, f: ServiceFacts): OpPlan {
         },
       ],
     };
-  if (f.enabled === '' || f.enabled === 'not-found')
-    return {
-      steps: [],
-      unchanged: [],
-      refusals: [{ subject: o.name, reason: 'no such systemd unit', forceable: false }],
-    };
   const steps: Step[] = [];
   const unchanged: string[] = [];
+  if (f.enabled === '' || f.enabled === 'not-found') {
+    // not there yet: a package installed earlier in this apply may ship it (nginx, then its service)
+    if (o.enabled === true) steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
+    if (o.running === true) steps.push(step(`${op}: start`, `start ${o.name}`, cmd('systemctl', 'start', o.name)));
+    if (steps.length === 0) return { steps, unchanged: [`${o.name}: no such unit`], refusals: [] };
+    const reason = 'no such systemd unit (and no earlier op in this apply changes anything that could bring it)';
+    return { steps, unchanged, refusals: [], unlessEarlierChange: { subject: o.name, reason, forceable: false } };
+  }
   const isEnabled = f.enabled === 'enabled' || f.enabled === 'enabled-runtime';
   if (o.enabled === true && !isEnabled) {
     if (f.enabled === 'masked')
       return { steps, unchanged, refusals: [{ subject: o.name, reason: 'unit is masked', forceable: false }] };
     if (f.enabled !== 'static')
-      steps.push(step(`${op}: enable`, `enable ${o.name}`, cmd('systemctl', 'enable', '--quiet', o.name)));
+      steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
   } else if (o.enabled === false && isEnabled)
     steps.push(step(`${op}: disable`, `disable ${o.name}`, cmd('systemctl', 'disable', '--quiet', o.name)));
   else if (o.enabled !== undefined) unchanged.push(`${o.name} ${f.enabled}`);
