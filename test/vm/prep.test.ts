@@ -19,6 +19,8 @@ const unavailable = vmUnavailable();
 if (unavailable) console.log(`[test/vm] skipped: ${unavailable}`);
 
 const T = 300_000;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+const STATUS = "dpkg-query -W -f '${Package} ${Version} ${db:Status-Status}\\n'";
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0wmN/Cr3JXqmLW7u+g9pTh+wyqDHpSQEQQ5 deploy@ci';
 
 /** records each start (ExecStartPre finishes before `systemctl start` returns: no race) */
@@ -40,7 +42,7 @@ const demo = (version: string): DebSpec => ({
       '',
     ].join('\n'),
     'usr/lib/ferry-demo/record':
-      '#!/bin/sh\necho "$(cat /etc/ferry-demo.conf) color=${COLOR:-none}" >> /var/lib/ferry-demo/starts\n',
+      '#!/bin/sh\necho "$(cat /etc/ferry-demo.conf) color=$COLOR" >> /var/lib/ferry-demo/starts\n',
   },
 });
 const extra: DebSpec = {
@@ -93,7 +95,8 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
     return r;
   };
   const changed = (r: VmRun) => (r.host?.result as { changed: number } | undefined)?.changed;
-  const starts = async () => (await vm.ssh('cat /var/lib/ferry-demo/starts 2>/dev/null || true')).split('\n').filter(Boolean);
+  const starts = async () =>
+    (await vm.ssh('cat /var/lib/ferry-demo/starts 2>/dev/null || true')).split('\n').filter(Boolean);
 
   beforeAll(async () => {
     assertBuilt();
@@ -163,7 +166,7 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
       expect(changed(r)).toBe(14);
       expect(r.host?.steps.filter((s) => s.id === 'handler restart ferry-demo')).toHaveLength(1);
       expect(repo.requests).toContain('GET /ferry-demo_1.0_all.deb');
-      expect(await vm.ssh("dpkg-query -W -f '${Package} ${Version} ${db:Status-Status}\\n' ferry-demo ferry-extra")).toBe(
+      expect(await vm.ssh(`${STATUS} ferry-demo ferry-extra`)).toBe(
         'ferry-demo 1.0 installed\nferry-extra 1.0 installed\n',
       );
       const [, , uid, , , home, shell] = (await vm.ssh('getent passwd shop')).trim().split(':');
@@ -219,11 +222,7 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
         'file /etc/ferry-demo.conf: write',
         'handler restart ferry-demo',
       ]);
-      expect(await starts()).toEqual([
-        'greeting v1 color=blue',
-        'greeting v1 color=blue',
-        'greeting v2 color=blue',
-      ]);
+      expect(await starts()).toEqual(['greeting v1 color=blue', 'greeting v1 color=blue', 'greeting v2 color=blue']);
       expect(await vm.ssh('systemctl is-active ferry-demo')).toBe('active\n');
     },
     T,
@@ -254,10 +253,10 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
         'packages ferry-demo,ferry-extra: remove',
       ]);
       expect(repo.requests).toContain('GET /ferry-demo_1.1_all.deb');
-      expect(await vm.ssh("dpkg-query -W -f '${Version}\\n' ferry-demo")).toBe('1.1\n');
-      expect(await vm.ssh('dpkg-query -W -f "\\${db:Status-Status}" ferry-extra 2>/dev/null || true')).not.toBe(
-        'installed',
+      expect(await vm.ssh(`${STATUS} ferry-demo ferry-extra 2>/dev/null || true`)).not.toContain(
+        'ferry-extra 1.0 installed',
       );
+      expect(await vm.ssh(`${STATUS} ferry-demo`)).toBe('ferry-demo 1.1 installed\n');
     },
     T,
   );

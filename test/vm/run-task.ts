@@ -82,7 +82,8 @@ export async function runTask(
 ): Promise<TaskRun> {
   const r = await ferryOnVm(vm, [task.name, ...(dryRun ? ['--dry-run'] : []), ...paramFlags(params)]);
   if (!r.host) throw new Error(`ferry ${task.name} exited ${r.code} without a report:\n${r.output}`);
-  if (r.host.status !== 'ok') throw new Error(r.host.error?.message ?? `ferry ${task.name} exited ${r.code}:\n${r.output}`);
+  if (r.host.status !== 'ok')
+    throw new Error(r.host.error?.message ?? `ferry ${task.name} exited ${r.code}:\n${r.output}`);
   if (r.code !== 0) throw new Error(`ferry ${task.name}: host ok but exit ${r.code}:\n${r.output}`);
   return { report: r.host.result as StorageReport, logs: r.output.split('\n'), ms: r.ms };
 }

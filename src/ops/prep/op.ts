@@ -2,6 +2,7 @@ import type { Command } from '../../shell/command.js';
 import type { Host } from '../../inventory/types.js';
 import type { Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
+import type { CallSite, TaskFile } from './site.js';
 
 /** One read-only probe of an op: batched with every other op's into one round trip. */
 export interface ProbeSection {
@@ -41,6 +42,8 @@ export interface PrepEnv {
   readonly projectDir: string;
   readonly host: Host;
   readonly hosts: readonly Host[];
+  /** the task file being run: refusals name the line of the op that refused */
+  readonly taskFile?: TaskFile;
 }
 
 /** An idempotent operation: facts in (its probe sections), steps out (only the missing ones). */
@@ -54,6 +57,8 @@ export interface PrepOp<F = unknown> {
   parse(sections: Sections): F;
   plan(facts: F): OpPlan;
   readonly onChange: readonly Handler[];
+  /** where the task built it (set by the `prep.*` factories) */
+  readonly site?: CallSite;
   /** sensitive content: no diff is shown or logged */
   readonly sensitive?: boolean;
   /** turn into the op that probes (a template renders its content here) */

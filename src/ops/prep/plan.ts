@@ -5,6 +5,7 @@ import { probe, splitSections } from '../../facts/storage/sections.js';
 import { step, type Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
 import { isPrepOp, type Handler, type OpPlan, type PrepOp } from './op.js';
+import { formatPosition, positionIn, type TaskFile } from './site.js';
 import { bad } from './validate.js';
 
 /** A plain Step in an apply list: always runs (it has no facts to be planned from). */
@@ -92,6 +93,10 @@ export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   };
 }
 
-export function refusalLines(plan: PrepPlan): string[] {
-  return plan.ops.flatMap(({ op, plan: p }) => p.refusals.map((r) => `${op.id}: ${r.subject}: ${r.reason}`));
+/** `op: subject: reason` per refusal, led by the task line that built the op when it is known. */
+export function refusalLines(plan: PrepPlan, task?: TaskFile): string[] {
+  return plan.ops.flatMap(({ op, plan: p }) => {
+    const at = task ? positionIn(op.site?.stack, task) : undefined;
+    return p.refusals.map((r) => `${at ? `${formatPosition(at)}: ` : ''}${op.id}: ${r.subject}: ${r.reason}`);
+  });
 }

@@ -63,8 +63,7 @@ export function planService(o: ServiceOptions, f: ServiceFacts): OpPlan {
   if (o.enabled === true && !isEnabled) {
     if (f.enabled === 'masked')
       return { steps, unchanged, refusals: [{ subject: o.name, reason: 'unit is masked', forceable: false }] };
-    if (f.enabled !== 'static')
-      steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
+    if (f.enabled !== 'static') steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
   } else if (o.enabled === false && isEnabled)
     steps.push(step(`${op}: disable`, `disable ${o.name}`, cmd('systemctl', 'disable', '--quiet', o.name)));
   else if (o.enabled !== undefined) unchanged.push(`${o.name} ${f.enabled}`);

@@ -54,6 +54,11 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
       'install ferry-no-such-package',
     ]);
     expect(planPackages({ install: ['coreutils'] }, f).steps).toEqual([]);
+    // latest on stale lists cannot know the candidate: update, then install (apt upgrades if newer)
+    expect(planPackages({ latest: ['sed'], maxListAgeSeconds: 600 }, f).steps.map((s) => s.title)).toEqual([
+      'apt-get update (lists 1 h old)',
+      'install sed',
+    ]);
     expect(planPackages({ install: ['x'] }, { ...f, apt: false }).refusals[0]?.reason).toBe('no apt-get on this host');
   });
 
@@ -139,12 +144,35 @@ describe('prep.service (systemd only)', () => {
       planService(o, { systemd: true, enabled: 'disabled', active: 'inactive' }).steps.map((s) => s.title),
     ).toEqual(['enable nginx', 'start nginx (was inactive)']);
     expect(planService(o, { systemd: true, enabled: 'enabled', active: 'active' }).steps).toEqual([]);
-    expect(planService(o, { systemd: true, enabled: '', active: 'inactive' }).refusals[0]?.reason).toBe(
-      'no such systemd unit',
-    );
+    // a unit not installed yet: planned, but refused unless an earlier op changes something (its package)
+    const missing = planService(o, { systemd: true, enabled: '', active: 'inactive' });
+    expect(missing.steps.map((s) => s.title)).toEqual(['enable nginx', 'start nginx']);
+    expect(missing.unlessEarlierChange?.reason).toMatch(/^no such systemd unit/);
+    expect(planService({ name: 'x', running: false }, { systemd: true, enabled: '', active: '' }).unchanged).toEqual([
+      'x: no such unit',
+    ]);
     expect(planService(o, { systemd: true, enabled: 'masked', active: 'inactive' }).refusals[0]?.reason).toBe(
       'unit is masked',
     );
+  });
+  it('in one apply: a unit refused alone, planned after a package install that may ship it', () => {
+    const facts = (i: number) =>
+      `\n@@ferry:${i}.systemd@@\nyes\n@@ferry:${i}.enabled@@\nnot-found\n@@ferry:${i}.active@@\ninactive\n`;
+    const svc = prep.service({ name: 'ferry-demo', enabled: true, running: true });
+    const alone = planPrep(toOps([svc]), facts(0));
+    expect(alone.steps).toEqual([]);
+    expect(alone.refusals.map((r) => r.subject)).toEqual(['ferry-demo']);
+    const pkg = prep.packages({ install: ['ferry-demo'] });
+    const pkgFacts =
+      '\n@@ferry:0.apt@@\n/usr/bin/apt-get\n@@ferry:0.age@@\n60\n@@ferry:0.policy@@\n' +
+      'ferry-demo:\n  Installed: (none)\n  Candidate: 1.0\n';
+    const after = planPrep(toOps([pkg, svc]), pkgFacts + facts(1));
+    expect(after.refusals).toEqual([]);
+    expect(after.steps.map((s) => s.id)).toEqual([
+      'packages ferry-demo: install',
+      'service ferry-demo: enable',
+      'service ferry-demo: start',
+    ]);
   });
   it('bad input', () => {
     expect(() => prep.service({ name: 'nginx' })).toThrow(/say enabled and\/or running/);
