@@ -4,12 +4,22 @@ import type { Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
 import type { CallSite, TaskFile } from './site.js';
 
-/** One read-only probe of an op: batched with every other op's into one round trip. */
-export interface ProbeSection {
-  readonly name: string;
-  /** a shell script whose stdout is the fact (its failure leaves the section empty) */
-  readonly script: string;
-}
+/**
+ * One read-only probe of an op, batched with every other op's into one round trip: a shell
+ * script, or a path (stat'ed with all the others at once; with `content`, its bytes too).
+ */
+export type ProbeSection =
+  | {
+      readonly name: string;
+      /** a shell script whose stdout is the fact (its failure leaves the section empty) */
+      readonly script: string;
+    }
+  | {
+      readonly name: string;
+      /** the section reads `%F|%a|%U|%G|%s` (nothing when missing), then `=`+base64 or a sha256 */
+      readonly path: string;
+      readonly content?: boolean;
+    };
 
 /** The sections an op probed: name → stdout; undefined when the section printed nothing. */
 export type Sections = (name: string) => string | undefined;

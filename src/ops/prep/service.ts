@@ -21,11 +21,17 @@ export interface ServiceFacts {
   readonly active: string;
 }
 
+/** `systemctl show -p LoadState -p UnitFileState -p ActiveState` (one process, not is-enabled + is-active). */
 export function parseServiceFacts(s: Sections): ServiceFacts {
+  const props = new Map(
+    (s('show') ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
+  const loaded = props.get('LoadState');
   return {
     systemd: (s('systemd') ?? '').trim() === 'yes',
-    enabled: (s('enabled') ?? '').trim().split('\n')[0] ?? '',
-    active: (s('active') ?? '').trim().split('\n')[0] ?? '',
+    // is-enabled's words: a unit that is not there is '' (as `is-enabled` of an unknown unit)
+    enabled: loaded === undefined || loaded === 'not-found' ? '' : (props.get('UnitFileState') ?? ''),
+    active: props.get('ActiveState') ?? '',
   };
 }
 
@@ -85,8 +91,7 @@ export function service(o: ServiceOptions): PrepOp<ServiceFacts> {
     subject: `service:${name}`,
     probes: [
       { name: 'systemd', script: 'test -d /run/systemd/system && echo yes' },
-      { name: 'enabled', script: `systemctl is-enabled ${quote(name)}; true` },
-      { name: 'active', script: `systemctl is-active ${quote(name)}; true` },
+      { name: 'show', script: `systemctl show -p LoadState -p UnitFileState -p ActiveState -- ${quote(name)}` },
     ],
     parse: parseServiceFacts,
     plan: (f) => planService({ ...o, name }, f),

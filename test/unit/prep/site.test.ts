@@ -24,7 +24,7 @@ describe('prep errors name the task line', () => {
     const line = nextLine();
     const op = prep.directory({ path: '/srv/x' });
     expect(positionIn(op.site?.stack, task)).toMatchObject({ file: 'tasks/this.ts', line });
-    const plan = planPrep(toOps([op]), '\n@@ferry:0.stat@@\nregular file|644|root|root|3\n');
+    const plan = planPrep(toOps([op]), '\n@@ferry:paths.stat@@\nregular file|644|root|root|3|/srv/x\n');
     expect(refusalLines(plan, task)).toEqual([
       expect.stringMatching(
         new RegExp(`^tasks/this\\.ts:${line}:\\d+: directory /srv/x: /srv/x: is a regular file, not a directory`),

@@ -157,7 +157,7 @@ describe('prep.service (systemd only)', () => {
   });
   it('in one apply: a unit refused alone, planned after a package install that may ship it', () => {
     const facts = (i: number) =>
-      `\n@@ferry:${i}.systemd@@\nyes\n@@ferry:${i}.enabled@@\nnot-found\n@@ferry:${i}.active@@\ninactive\n`;
+      `\n@@ferry:${i}.systemd@@\nyes\n@@ferry:${i}.show@@\nLoadState=not-found\nActiveState=inactive\nUnitFileState=\n`;
     const svc = prep.service({ name: 'ferry-demo', enabled: true, running: true });
     const alone = planPrep(toOps([svc]), facts(0));
     expect(alone.steps).toEqual([]);

@@ -1,0 +1,80 @@
+import { quote } from '../../shell/quote.js';
+import { MAX_CONTENT } from './file-facts.js';
+
+/**
+ * Every path an apply's ops look at, in one pass with a handful of processes, not a few per
+ * path (a no-op run probes dozens of paths on every host): one `stat` of them all, then one
+ * `cat | base64` of every regular file up to MAX_CONTENT (split again by the sizes stat gave),
+ * and `sha256sum` only for larger ones. The shell loop between them is builtins only.
+ */
+const STAT = "'%F|%a|%U|%G|%s|%n'";
+
+export function pathBatchScript(paths: readonly string[]): string {
+  const list = paths.map(quote).join(' ');
+  const marker = (name: string) => `echo && echo ${quote(`@@ferry:paths.${name}@@`)}`;
+  return [
+    `${marker('stat')} && { ferry_ps=$(stat -c ${STAT} -- ${list}); printf '%s\\n' "$ferry_ps"; } 2>/dev/null || true`,
+    `${marker('large')} && { set -- && while IFS='|' read -r t m u g z n; do case "$t" in regular*) ` +
+      `if [ "$z" -le ${MAX_CONTENT} ]; then set -- "$@" "$n"; else sha256sum -- "$n"; fi;; esac; done <<FERRY_PS`,
+    '$ferry_ps',
+    'FERRY_PS',
+    `} 2>/dev/null || true && ${marker('content')} && { [ $# -eq 0 ] || cat -- "$@" | base64 -w0; } 2>/dev/null || true`,
+  ].join('\n');
+}
+
+/** One path's facts in the shape a per-path section had: its stat line, then `=`+base64 or a sha256. */
+export type PathSections = ReadonlyMap<string, string>;
+
+interface StatLine {
+  readonly path: string;
+  /** `%F|%a|%U|%G|%s`, as parseStat reads it */
+  readonly line: string;
+  readonly regular: boolean;
+  readonly size: number;
+}
+
+function statLines(text: string, paths: readonly string[]): StatLine[] {
+  const out: StatLine[] = [];
+  for (const l of text.split('\n')) {
+    // the name is last and may hold '|': match it against the paths asked for
+    const path = paths.find((p) => l.endsWith(`|${p}`));
+    if (path === undefined) continue;
+    const line = l.slice(0, l.length - path.length - 1);
+    const fields = line.split('|');
+    out.push({ path, line, regular: (fields[0] ?? '').startsWith('regular'), size: Number(fields[4]) });
+  }
+  return out;
+}
+
+/** `sha256sum` lines (a name with a backslash is escaped, the line then led by `\`). */
+function largeHashes(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of text.split('\n')) {
+    const m = /^(\\?)([0-9a-f]{64}) {2}(.*)$/.exec(l);
+    if (!m) continue;
+    const name = m[1] ? (m[3] ?? '').replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')) : m[3];
+    out.set(name ?? '', m[2] ?? '');
+  }
+  return out;
+}
+
+/** The batch's three sections → per path, the text its own file section would have printed. */
+export function parsePathBatch(sections: ReadonlyMap<string, string>, paths: readonly string[]): PathSections {
+  const stats = statLines(sections.get('paths.stat') ?? '', paths);
+  const large = largeHashes(sections.get('paths.large') ?? '');
+  const bytes = Buffer.from((sections.get('paths.content') ?? '').trim(), 'base64');
+  const small = stats.filter((s) => s.regular && s.size <= MAX_CONTENT);
+  // a file that changed size between stat and cat: no content for any (they plan as "differs")
+  const whole = small.reduce((n, s) => n + s.size, 0) === bytes.length;
+  const out = new Map<string, string>();
+  let at = 0;
+  for (const s of stats) {
+    let rest = '';
+    if (s.regular && s.size <= MAX_CONTENT) {
+      if (whole) rest = `\n=${bytes.subarray(at, at + s.size).toString('base64')}`;
+      at += s.size;
+    } else if (s.regular) rest = large.has(s.path) ? `\n${large.get(s.path)}` : '';
+    out.set(s.path, `${s.line}${rest}`);
+  }
+  return out;
+}
