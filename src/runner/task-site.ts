@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ProjectError } from '../errors/project-error.js';
 import { positionIn, type TaskFile } from '../ops/prep/site.js';
 
@@ -9,6 +10,15 @@ import { positionIn, type TaskFile } from '../ops/prep/site.js';
 export function atTaskLine(err: unknown, task: TaskFile): unknown {
   const e = err as { kind?: unknown; message?: unknown; stack?: unknown } | undefined;
   if (e?.kind !== 'usage' || typeof e.message !== 'string') return err;
-  const at = positionIn(typeof e.stack === 'string' ? e.stack : undefined, task);
+  const at = positionIn(typeof e.stack === 'string' ? e.stack : undefined, task, taskText(task));
   return at ? new ProjectError(at, e.message, { cause: err }) : err;
+}
+
+/** The task's source, to place a column (read only when an error names a line; undefined if unreadable). */
+export function taskText(task: TaskFile): string | undefined {
+  try {
+    return readFileSync(task.path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

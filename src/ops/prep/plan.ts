@@ -111,9 +111,9 @@ export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
 }
 
 /** `op: subject: reason` per refusal, led by the task line that built the op when it is known. */
-export function refusalLines(plan: PrepPlan, task?: TaskFile): string[] {
+export function refusalLines(plan: PrepPlan, task?: TaskFile, text?: string): string[] {
   return plan.ops.flatMap(({ op, plan: p }) => {
-    const at = task ? positionIn(op.site?.stack, task) : undefined;
+    const at = task ? positionIn(op.site?.stack, task, text) : undefined;
     return p.refusals.map((r) => `${at ? `${formatPosition(at)}: ` : ''}${op.id}: ${r.subject}: ${r.reason}`);
   });
 }

@@ -19,12 +19,21 @@ export interface FilePosition {
 
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The first frame of `stack` in the task file: `shown:line:column`. */
-export function positionIn(stack: string | undefined, task: TaskFile): FilePosition | undefined {
+/**
+ * The first frame of `stack` in the task file: `shown:line:column`. The transpiler keeps lines
+ * but not columns, so with the file's `text` the column is where the line's code starts (the
+ * `prep.` of the op when it is there).
+ */
+export function positionIn(stack: string | undefined, task: TaskFile, text?: string): FilePosition | undefined {
   if (!stack) return undefined;
   const re = new RegExp(`(?:\\(|at |file://)${literal(task.path)}:(\\d+):(\\d+)`);
   const m = re.exec(stack);
-  return m ? { file: task.shown, line: Number(m[1]), column: Number(m[2]) } : undefined;
+  if (!m) return undefined;
+  const line = Number(m[1]);
+  const source = text?.split('\n')[line - 1];
+  const op = source?.indexOf('prep.') ?? -1;
+  const at = op >= 0 ? op : (source?.search(/\S/) ?? -1);
+  return { file: task.shown, line, column: at >= 0 ? at + 1 : Number(m[2]) };
 }
 
 export const formatPosition = (p: FilePosition): string => `${p.file}:${p.line}:${p.column}`;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { prep } from '../../../src/index.js';
@@ -31,6 +32,10 @@ describe('prep errors name the task line', () => {
       ),
     ]);
     expect(refusalLines(plan)[0]).toMatch(/^directory \/srv\/x: /);
+    // with the source, the column is where the op is written
+    const text = readFileSync(task.path, 'utf8');
+    const col = (text.split('\n')[line - 1] ?? '').indexOf('prep.') + 1;
+    expect(positionIn(op.site?.stack, task, text)).toEqual({ file: 'tasks/this.ts', line, column: col });
   });
 
   it('a bad argument becomes a ProjectError at file:line, naming op and key; other errors pass through', () => {
