@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/ferry-cli.js';
 import { buildDeb, serveRepo, writeIndex, type AptRepo, type DebSpec } from './apt-repo.js';
-import { assertBuilt, ferryOnVm, type VmRun } from './run-task.js';
+import prepDbHost from '../../tasks/prep-db-host.js';
+import { assertBuilt, ferryOnVm, runTask, type VmRun } from './run-task.js';
 import { buildImage, startVm, vmUnavailable, type Vm } from './vm.js';
 
 const unavailable = vmUnavailable();
@@ -257,6 +258,40 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
         'ferry-extra 1.0 installed',
       );
       expect(await vm.ssh(`${STATUS} ferry-demo`)).toBe('ferry-demo 1.1 installed\n');
+    },
+    T,
+  );
+
+  it(
+    'tasks/prep-db-host.ts: data and logs on stripes of their own, mounted; the folders; a second run changes nothing',
+    async () => {
+      const params = {
+        dataDevices: ['/dev/vdb', '/dev/vdc'],
+        logDevices: ['/dev/vdd', '/dev/vde'],
+        packages: ['xfsprogs', 'mdadm', 'lvm2'],
+        user: 'shop',
+      };
+      const first = await runTask(vm, prepDbHost, params);
+      timings['prep-db-host first run ms'] = first.ms;
+      expect(first.report.changes).toBeGreaterThan(20);
+      const mounts = await vm.ssh('findmnt -n -o TARGET,FSTYPE /mnt/lvm0 /mnt/logs');
+      expect(
+        mounts
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.trim().split(/\s+/)),
+      ).toEqual([
+        ['/mnt/lvm0', 'xfs'],
+        ['/mnt/logs', 'xfs'],
+      ]);
+      expect((await vm.ssh('cat /proc/mdstat')).match(/^md\d+ : active raid0/gm)).toHaveLength(2);
+      expect(await vm.ssh("stat -c '%a %U %G' /mnt/lvm0/mysql /mnt/logs/mysql /mnt/tmp/mysql")).toBe(
+        '750 shop shop\n750 shop shop\n750 shop shop\n',
+      );
+      expect(await vm.ssh('cat /proc/sys/vm/dirty_ratio')).toBe('15\n');
+      const second = await runTask(vm, prepDbHost, params);
+      timings['prep-db-host second run ms'] = second.ms;
+      expect(second.report.changes).toBe(0);
     },
     T,
   );
