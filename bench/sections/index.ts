@@ -45,7 +45,7 @@ export const SECTIONS: readonly Section[] = [
   {
     name: 'prep',
     title: 'no-op prep of 11 ops on 50 hosts: ferry vs ferry run -- true and the same play in Ansible',
-    timeoutMs: 30 * MIN,
+    timeoutMs: 60 * MIN,
     run: prepSection,
   },
 ];

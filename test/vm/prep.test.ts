@@ -113,7 +113,8 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
     buildDeb(dir, extra);
     writeIndex(dir);
     repo = await serveRepo(dir);
-    const started = await startVm(work);
+    // two disks per stripe for prep-db-host: XFS wants ≥ 300 MB and a 64 MB log, so 512 MB disks
+    const started = await startVm(work, 512);
     vm = started.vm;
     timings['boot to ssh ms'] = started.bootMs;
     // the local repository only: the image's Debian mirror is removed (no outside network in the test)

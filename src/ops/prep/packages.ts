@@ -144,6 +144,19 @@ FERRY_DPKG
   return `${pick}need="$need${latest.map((n) => ` ${n}`).join('')}" && test -n "$need" && apt-cache policy $need`;
 }
 
+/**
+ * Seconds since the last `apt-get update`: nothing while no index is there (a fresh image has an
+ * empty, recent lists dir), else the newest of what an update touches (index files keep the
+ * server's mtime, not the update's). The loop body always succeeds, so `done && echo` is safe.
+ */
+export function listAgeScript(lists = '/var/lib/apt/lists', cache = '/var/cache/apt/pkgcache.bin'): string {
+  return (
+    `set -- ${quote(lists)}/*_Packages* && test -e "$1" && now=$(date +%s) && m=0 && ` +
+    `for t in $(stat -c %Y ${quote(`${lists}/partial`)} ${quote(lists)} ${quote(cache)}); do ` +
+    '[ "$t" -le "$m" ] || m=$t; done && echo $((now - m))'
+  );
+}
+
 /** A shell variable name of this op's own (sections of one apply share one shell). */
 export function opVar(prefix: string, key: string): string {
   return `ferry_${prefix}_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
@@ -155,7 +168,6 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
   if (all.length === 0) bad('packages', 'name at least one package (install, latest or remove)');
   for (const n of all)
     if (typeof n !== 'string' || !PKG.test(n)) bad('packages', `${JSON.stringify(n)} is not a package name`);
-  const lists = '/var/lib/apt/lists';
   const id = `packages ${all.join(',')}`;
   const d = opVar('dpkg', id);
   return {
@@ -163,15 +175,7 @@ export function packages(o: PackagesOptions): PrepOp<PackagesFacts> {
     id,
     probes: [
       { name: 'apt', script: 'command -v apt-get' },
-      {
-        name: 'age',
-        // never updated while no index is there (a fresh image has an empty, recent lists dir); else the
-        // newest of what `apt-get update` touches (index files keep the server's mtime, not the update's)
-        script:
-          `set -- ${lists}/*_Packages* && test -e "$1" && now=$(date +%s) && m=0 && ` +
-          `for t in $(stat -c %Y ${lists}/partial ${lists} /var/cache/apt/pkgcache.bin); do ` +
-          '[ "$t" -le "$m" ] || m=$t; done; echo $((now - m))',
-      },
+      { name: 'age', script: listAgeScript() },
       {
         name: 'dpkg',
         script: `${d}=$(dpkg-query -W -f ${quote(DPKG_FORMAT)} ${all.map(quote).join(' ')}); printf '%s\n' "$${d}"`,

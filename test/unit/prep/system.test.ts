@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localSh } from '../../helpers/local-sh.js';
 import { describe, expect, it } from 'vitest';
 import { prep } from '../../../src/index.js';
-import { render } from '../../../src/shell/command.js';
+import { render, sh } from '../../../src/shell/command.js';
 import {
+  listAgeScript,
   parseAptPolicy,
   parsePackagesFacts,
   planPackages,
@@ -60,6 +65,25 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
       'install sed',
     ]);
     expect(planPackages({ install: ['x'] }, { ...f, apt: false }).refusals[0]?.reason).toBe('no apt-get on this host');
+  });
+
+  it('list age: nothing while no index exists (a fresh image), else seconds since the newest update mark', async () => {
+    const lists = await mkdtemp(join(tmpdir(), 'ferry-lists-'));
+    const age = async () => {
+      const r = await localSh(sh(`{ ${listAgeScript(lists, join(lists, 'pkgcache.bin'))} ; } 2>/dev/null || true`));
+      return r.stdout;
+    };
+    try {
+      await mkdir(join(lists, 'partial'));
+      expect(await age()).toBe('');
+      await writeFile(join(lists, 'deb.example_._Packages'), '');
+      const old = new Date(Date.now() - 7200_000);
+      for (const p of ['partial', '', 'deb.example_._Packages']) await utimes(join(lists, p), old, old);
+      expect(Number(await age())).toBeGreaterThanOrEqual(7200);
+      expect(Number(await age())).toBeLessThan(7300);
+    } finally {
+      await rm(lists, { recursive: true, force: true });
+    }
   });
 
   it('probes the real local apt (read-only): an installed package plans nothing', async () => {
