@@ -7,13 +7,14 @@ import { MAX_CONTENT } from './file-facts.js';
  * `cat | base64` of every regular file up to MAX_CONTENT (split again by the sizes stat gave),
  * and `sha256sum` only for larger ones. The shell loop between them is builtins only.
  */
-const STAT = "'%F|%a|%U|%G|%s|%n'";
+// %N last: the name, or for a link `name -> target` (literal quoting: the bytes as they are)
+const STAT = "'%F|%a|%U|%G|%s|%N'";
 
 export function pathBatchScript(paths: readonly string[]): string {
   const list = paths.map(quote).join(' ');
   const marker = (name: string) => `echo && echo ${quote(`@@ferry:paths.${name}@@`)}`;
   return [
-    `${marker('stat')} && { ferry_ps=$(stat -c ${STAT} -- ${list}); printf '%s\\n' "$ferry_ps"; } 2>/dev/null || true`,
+    `${marker('stat')} && { ferry_ps=$(QUOTING_STYLE=literal stat -c ${STAT} -- ${list}); printf '%s\\n' "$ferry_ps"; } 2>/dev/null || true`,
     `${marker('large')} && { set -- && while IFS='|' read -r t m u g z n; do case "$t" in regular*) ` +
       `if [ "$z" -le ${MAX_CONTENT} ]; then set -- "$@" "$n"; else sha256sum -- "$n"; fi;; esac; done <<FERRY_PS`,
     '$ferry_ps',
@@ -22,8 +23,14 @@ export function pathBatchScript(paths: readonly string[]): string {
   ].join('\n');
 }
 
-/** One path's facts in the shape a per-path section had: its stat line, then `=`+base64 or a sha256. */
-export type PathSections = ReadonlyMap<string, string>;
+/** One path's facts: `text` in the shape its own section had (stat line, then `=`+base64 or a sha256). */
+export interface PathFacts {
+  readonly text: string;
+  /** a symbolic link's target */
+  readonly target?: string;
+}
+
+export type PathSections = ReadonlyMap<string, PathFacts>;
 
 interface StatLine {
   readonly path: string;
@@ -31,17 +38,23 @@ interface StatLine {
   readonly line: string;
   readonly regular: boolean;
   readonly size: number;
+  readonly target: string | undefined;
 }
 
 function statLines(text: string, paths: readonly string[]): StatLine[] {
   const out: StatLine[] = [];
   for (const l of text.split('\n')) {
-    // the name is last and may hold '|': match it against the paths asked for
-    const path = paths.find((p) => l.endsWith(`|${p}`));
-    if (path === undefined) continue;
-    const line = l.slice(0, l.length - path.length - 1);
-    const fields = line.split('|');
-    out.push({ path, line, regular: (fields[0] ?? '').startsWith('regular'), size: Number(fields[4]) });
+    // the name is last and may hold '|': match it (or `name -> target`) against the paths asked for
+    for (const path of paths) {
+      const at = l.endsWith(`|${path}`) ? l.length - path.length - 1 : l.indexOf(`|${path} -> `);
+      if (at < 0) continue;
+      const line = l.slice(0, at);
+      const fields = line.split('|');
+      const type = fields[0] ?? '';
+      const target = type === 'symbolic link' ? l.slice(at + path.length + 5) : undefined;
+      out.push({ path, line, regular: type.startsWith('regular'), size: Number(fields[4]), target });
+      break;
+    }
   }
   return out;
 }
@@ -66,7 +79,7 @@ export function parsePathBatch(sections: ReadonlyMap<string, string>, paths: rea
   const small = stats.filter((s) => s.regular && s.size <= MAX_CONTENT);
   // a file that changed size between stat and cat: no content for any (they plan as "differs")
   const whole = small.reduce((n, s) => n + s.size, 0) === bytes.length;
-  const out = new Map<string, string>();
+  const out = new Map<string, PathFacts>();
   let at = 0;
   for (const s of stats) {
     let rest = '';
@@ -74,7 +87,7 @@ export function parsePathBatch(sections: ReadonlyMap<string, string>, paths: rea
       if (whole) rest = `\n=${bytes.subarray(at, at + s.size).toString('base64')}`;
       at += s.size;
     } else if (s.regular) rest = large.has(s.path) ? `\n${large.get(s.path)}` : '';
-    out.set(s.path, `${s.line}${rest}`);
+    out.set(s.path, { text: `${s.line}${rest}`, ...(s.target !== undefined ? { target: s.target } : {}) });
   }
   return out;
 }

@@ -40,19 +40,6 @@ export function fileSections(path: string): ProbeSection[] {
   return [{ name: 'file', path, content: true }];
 }
 
-/**
- * The same section for a path only the host can name (`"$h/.ssh/authorized_keys"`, a shell word
- * set by an earlier section): its stat line, then `=` + base64 or, past MAX_CONTENT, its sha256.
- */
-export function fileScriptSection(name: string, pathWord: string): ProbeSection {
-  const p = pathWord;
-  const body = `if [ "\${s##*|}" -le ${MAX_CONTENT} ]; then printf =; base64 -w0 < ${p}; else sha256sum < ${p}; fi`;
-  return {
-    name,
-    script: `s=$(stat -c '%F|%a|%U|%G|%s' -- ${p}) && echo "$s" && case "$s" in regular*) ${body};; esac`,
-  };
-}
-
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export function parseFileFacts(s: Sections, name = 'file'): FileFacts {

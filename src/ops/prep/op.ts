@@ -19,6 +19,8 @@ export type ProbeSection =
       /** the section reads `%F|%a|%U|%G|%s` (nothing when missing), then `=`+base64 or a sha256 */
       readonly path: string;
       readonly content?: boolean;
+      /** instead: the section reads the link's target (nothing when it is not a link) */
+      readonly link?: boolean;
     };
 
 /** The sections an op probed: name → stdout; undefined when the section printed nothing. */

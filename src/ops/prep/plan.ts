@@ -83,9 +83,12 @@ export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   const planned = ops.map((op, i): PlannedOp => {
     const facts = op.parse((name) => {
       const p = op.probes.find((x) => x.name === name);
-      let text = p && 'path' in p ? paths.get(p.path) : all.get(`${i}.${name}`);
-      // a stat-only section shows the stat line alone, as its own section would have
-      if (p && 'path' in p && !p.content && text !== undefined) text = text.split('\n')[0];
+      let text: string | undefined;
+      if (p && 'path' in p) {
+        const f = paths.get(p.path);
+        // a stat-only section shows the stat line alone, as its own section would have
+        text = p.link ? f?.target : p.content ? f?.text : f?.text.split('\n')[0];
+      } else text = all.get(`${i}.${name}`);
       return text === undefined || text === '' ? undefined : text;
     });
     let plan = op.plan(facts);

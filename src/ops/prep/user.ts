@@ -3,7 +3,7 @@ import { and, cmd } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import { step, type Step } from '../step.js';
 import { unifiedDiff } from './diff.js';
-import { fileScriptSection, parseFileFacts, parseStat, type PathStat } from './file-facts.js';
+import { parseFileFacts, parseStat, type PathStat } from './file-facts.js';
 import type { OpPlan, PrepOp, ProbeSection, Sections } from './op.js';
 import { opVar } from './packages.js';
 import { absolutePath, accountName, bad } from './validate.js';
@@ -33,10 +33,20 @@ export interface UserFacts {
   readonly authorizedKeys: { readonly sha256: string; readonly content: Uint8Array | undefined } | undefined;
 }
 
+/** `=` + the keys file as text (a home only the host knows), or the batched file section (a given home). */
+function keysFacts(s: Sections): UserFacts['authorizedKeys'] {
+  const raw = s('keys');
+  if (raw?.startsWith('=')) {
+    const content = new TextEncoder().encode(raw.slice(1));
+    return { content, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+  const f = parseFileFacts(s, 'keys');
+  return f.sha256 ? { sha256: f.sha256, content: f.content } : undefined;
+}
+
 export function parseUserFacts(s: Sections): UserFacts {
   const pw = (s('passwd') ?? '').trim().split(':');
-  const keyFile = parseFileFacts(s, 'keys');
-  const keys = keyFile.sha256 ? { sha256: keyFile.sha256, content: keyFile.content } : undefined;
+  const keys = keysFacts(s);
   return {
     passwd:
       pw.length >= 7 ? { uid: Number(pw[2]), gid: Number(pw[3]), home: pw[5] ?? '', shell: pw[6] ?? '' } : undefined,
@@ -160,7 +170,11 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
             name: 'home',
             script: `${h}=\${${pw}%:*} && ${h}=\${${h}##*:} && test -n "$${h}" && stat -c '%F|%a|%U|%G|%s' -- "$${h}"`,
           },
-          fileScriptSection('keys', `"$${h}/.ssh/authorized_keys"`),
+          // text (public keys); one `cat`, not stat + base64
+          {
+            name: 'keys',
+            script: `test -f "$${h}/.ssh/authorized_keys" && printf = && cat -- "$${h}/.ssh/authorized_keys"`,
+          },
         ];
   return {
     kind: 'prep-op',

@@ -32,7 +32,7 @@ describe('the batched path probe', () => {
     const r = await localSh(sh(`${pathBatchScript(paths)} && echo && echo '@@ferry:end@@'`));
     expect(r.code, r.stderr).toBe(0);
     const got = parsePathBatch(splitSections(r.stdout), paths);
-    const facts = (p: string) => parseFileFacts((name) => (name === 'file' ? got.get(join(dir, p)) : undefined));
+    const facts = (p: string) => parseFileFacts((name) => (name === 'file' ? got.get(join(dir, p))?.text : undefined));
     expect(Buffer.from(facts('a|b').content ?? [])).toEqual(HOSTILE);
     expect(facts('a|b').stat).toMatchObject({ type: 'regular file', size: HOSTILE.length });
     expect(got.has(join(dir, 'missing'))).toBe(false);
@@ -41,6 +41,8 @@ describe('the batched path probe', () => {
     expect(facts('big\\one').sha256).toBe(createHash('sha256').update(BIG).digest('hex'));
     expect(facts('sub dir').stat?.type).toBe('directory');
     expect(facts('link').stat?.type).toBe('symbolic link');
+    expect(got.get(join(dir, 'link'))?.target).toBe('/etc/hostname');
+    expect(got.get(join(dir, 'plain'))?.target).toBeUndefined();
     expect(Buffer.from(facts('plain').content ?? []).toString()).toBe('x\n');
   });
 
@@ -50,7 +52,7 @@ describe('the batched path probe', () => {
       ['paths.content', Buffer.from('1234567').toString('base64')],
     ]);
     const got = parsePathBatch(sections, ['/a', '/b']);
-    expect(got.get('/a')).toBe('regular file|644|root|root|5');
-    expect(got.get('/b')).toBe('regular file|644|root|root|3');
+    expect(got.get('/a')?.text).toBe('regular file|644|root|root|5');
+    expect(got.get('/b')?.text).toBe('regular file|644|root|root|3');
   });
 });

@@ -31,7 +31,7 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
   it('parses dpkg (installed) and apt-cache policy (asked only for the rest and latest); unknown ones are missing', () => {
     const p = parsePackagesFacts(sectionsOf(fx('packages-probe.txt'))).packages;
     expect(p.get('sed')).toEqual({ installed: '4.9-1', candidate: '4.9-1+deb12u1' });
-    expect(p.get('coreutils')).toEqual({ installed: '9.1-1', candidate: undefined });
+    expect(p.get('coreutils')).toEqual({ installed: 'installed', candidate: undefined });
     expect(p.has('ferry-no-such-package')).toBe(false);
     expect(parseAptPolicy(fx('packages-probe.txt')).has('coreutils')).toBe(false);
   });
