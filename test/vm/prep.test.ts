@@ -275,7 +275,9 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
       const first = await runTask(vm, prepDbHost, params);
       timings['prep-db-host first run ms'] = first.ms;
       expect(first.report.changes).toBeGreaterThan(20);
-      const mounts = await vm.ssh('findmnt -n -o TARGET,FSTYPE /mnt/lvm0 /mnt/logs');
+      const mounts = await vm.ssh(
+        'findmnt -n -o TARGET,FSTYPE -M /mnt/lvm0 && findmnt -n -o TARGET,FSTYPE -M /mnt/logs',
+      );
       expect(
         mounts
           .split('\n')
