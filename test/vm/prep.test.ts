@@ -96,6 +96,19 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
     return r;
   };
   const changed = (r: VmRun) => (r.host?.result as { changed: number } | undefined)?.changed;
+  /** FERRY_CAPTURE_FIXTURES=dir saves real systemd and sysctl output for the unit tests' fixtures. */
+  const capture = async (state: string) => {
+    const dir = process.env.FERRY_CAPTURE_FIXTURES;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const show = 'systemctl show -p LoadState -p UnitFileState -p ActiveState -- ferry-demo';
+    writeFileSync(join(dir, `service-${state}.txt`), await vm.ssh(show));
+    if (state === 'running')
+      writeFileSync(
+        join(dir, 'sysctl-live.txt'),
+        await vm.ssh('sysctl -- vm.swappiness net.ipv4.ip_local_port_range vm.ferry_nope 2>/dev/null || true'),
+      );
+  };
   const starts = async () =>
     (await vm.ssh('cat /var/lib/ferry-demo/starts 2>/dev/null || true')).split('\n').filter(Boolean);
 
@@ -156,6 +169,7 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
       expect(await vm.ssh('getent passwd shop || echo none')).toBe('none\n');
       expect(await vm.ssh('dpkg-query -W ferry-demo 2>/dev/null || echo none')).toBe('none\n');
       expect(repo.requests).toEqual([]);
+      await capture('missing');
     },
     T,
   );
@@ -186,6 +200,7 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
       expect(await vm.ssh('cat /etc/sysctl.d/60-shop.conf')).toBe(
         '# managed by ferry: 60-shop\nvm.swappiness = 13\nnet.core.somaxconn = 777\n',
       );
+      await capture('running');
     },
     T,
   );
@@ -295,6 +310,10 @@ describe.skipIf(unavailable !== undefined)('prep ops on a whole machine (qemu VM
       const second = await runTask(vm, prepDbHost, params);
       timings['prep-db-host second run ms'] = second.ms;
       expect(second.report.changes).toBe(0);
+      if (process.env.FERRY_CAPTURE_FIXTURES) {
+        await vm.ssh('systemctl disable --now --quiet ferry-demo');
+        await capture('stopped');
+      }
     },
     T,
   );

@@ -15,7 +15,8 @@ import {
 } from '../../../src/ops/prep/packages.js';
 import { splitSections } from '../../../src/facts/storage/sections.js';
 import { planUser, type UserFacts } from '../../../src/ops/prep/user.js';
-import { planService } from '../../../src/ops/prep/service.js';
+import { parseServiceFacts, planService } from '../../../src/ops/prep/service.js';
+import { parseSysctlLines } from '../../../src/ops/prep/sysctl.js';
 import { planGroup } from '../../../src/ops/prep/group.js';
 import { planPrep, toOps } from '../../../src/ops/prep/plan.js';
 import { planLocal } from './helpers.js';
@@ -154,6 +155,34 @@ describe('prep.group', () => {
   it('groupadd only when missing', () => {
     expect(planGroup({ name: 'shop', system: true }, false).steps[0]?.title).toBe('create system group shop');
     expect(planGroup({ name: 'shop' }, true).steps).toEqual([]);
+  });
+});
+
+describe('prep.service and prep.sysctl from facts captured in the qemu VM (systemd 252)', () => {
+  const vm = (name: string) => fx(`vm/${name}`);
+  const show = (name: string) => (section: string) =>
+    section === 'systemd' ? 'yes\n' : section === 'show' ? vm(name) : undefined;
+  const o = { name: 'ferry-demo.service', enabled: true, running: true };
+  it('a unit its package has not brought yet, one enabled and running, one disabled and stopped', () => {
+    expect(parseServiceFacts(show('service-missing.txt'))).toEqual({ systemd: true, enabled: '', active: 'inactive' });
+    expect(planService(o, parseServiceFacts(show('service-running.txt'))).steps).toEqual([]);
+    expect(planService(o, parseServiceFacts(show('service-stopped.txt'))).steps.map((s) => s.id)).toEqual([
+      'service ferry-demo.service: enable',
+      'service ferry-demo.service: start',
+    ]);
+    const missing = planService(o, parseServiceFacts(show('service-missing.txt')));
+    expect(missing.unlessEarlierChange?.subject).toBe('ferry-demo.service');
+  });
+  it("sysctl's own lines: tabs kept inside a value, an unknown key absent", () => {
+    const live = parseSysctlLines(vm('sysctl-live.txt'), [
+      'vm.swappiness',
+      'net.ipv4.ip_local_port_range',
+      'vm.ferry_nope',
+    ]);
+    expect([...live]).toEqual([
+      ['vm.swappiness', '13'],
+      ['net.ipv4.ip_local_port_range', '32768\t60999'],
+    ]);
   });
 });
 
