@@ -1,5 +1,5 @@
 // `npm run bench [-- section…]`: ferry side by side with its peers on the same local fleet.
-// Sections: fanout, stream, startup, push, bundle, rolling (none given: all). Writes bench/results/latest.{json,md}.
+// Sections: fanout, stream, scale, relay, startup, push, bundle, rolling, prep (none given: all). Writes bench/results/latest.{json,md}.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';

@@ -2,6 +2,7 @@ import type { Row } from '../lib/report.js';
 import { bundling } from './bundling.js';
 import type { SectionContext } from './context.js';
 import { fanout } from './fanout.js';
+import { prepSection } from './prep.js';
 import { push } from './push.js';
 import { relay } from './relay.js';
 import { scale } from './scale.js';
@@ -61,5 +62,11 @@ export const SECTIONS: readonly Section[] = [
     title: 'rolling restart of 4 hosts behind HAProxy vs the bare restart + health times',
     timeoutMs: 15 * MIN,
     run: rolling,
+  },
+  {
+    name: 'prep',
+    title: 'no-op prep of 11 ops on 50 hosts: ferry vs ferry run -- true and the same play in Ansible',
+    timeoutMs: 60 * MIN,
+    run: prepSection,
   },
 ];

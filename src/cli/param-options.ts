@@ -78,7 +78,11 @@ export function addParamOptions(cmd: Program, specs: readonly ParamSpec[]): void
     }
     const o = new Option(`--${p.flag} <value>`, describe(p));
     if (p.kind === 'list')
-      o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter(Boolean)]);
+      // commander hands the default as `prev` on the first use: a given list replaces it, repeats add up
+      o.argParser((v: string, prev: string[] | undefined) => [
+        ...(prev === undefined || prev === p.defaultValue ? [] : prev),
+        ...v.split(',').filter(Boolean),
+      ]);
     if (p.kind === 'number') {
       o.argParser((v: string) => {
         const n = Number(v);

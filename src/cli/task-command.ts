@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command as Program } from 'commander';
 import type { LoadedTask } from '../project/load-tasks.js';
 import { runTask } from '../runner/run-task.js';
@@ -27,6 +28,7 @@ export function taskCommand(t: LoadedTask, setExit: (code: number) => void): Pro
       dryRun: Boolean(all.dryRun),
       runId: env.runId,
       projectDir: env.projectDir,
+      taskFile: { path: resolve(t.file), shown: t.file },
       command: commandLine(),
       options: {
         ...(await env.runOptions(hosts)),

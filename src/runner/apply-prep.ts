@@ -4,6 +4,7 @@ import type { PrepEnv, PrepOp } from '../ops/prep/op.js';
 import { planPrep, prepProbe, refusalLines, toOps } from '../ops/prep/plan.js';
 import { PlanRefusedError } from '../errors/plan-refused-error.js';
 import type { StepOutcome } from '../task/types.js';
+import { taskText } from './task-site.js';
 
 export interface PrepRunner {
   readonly dryRun: boolean;
@@ -24,11 +25,16 @@ export async function applyPrep(
   env: PrepEnv,
   r: PrepRunner,
 ): Promise<StepOutcome[]> {
-  const ops = await Promise.all(toOps(items).map((op) => (op.prepare ? op.prepare(env) : op)));
+  const ops = await Promise.all(
+    toOps(items).map(async (op) =>
+      op.prepare ? { ...(await op.prepare(env)), ...(op.site ? { site: op.site } : {}) } : op,
+    ),
+  );
   const command = prepProbe(ops);
   const stdout = command ? await r.probe(command, ops.length) : '';
   const plan = planPrep(ops, stdout);
-  if (plan.refusals.length > 0) throw new PlanRefusedError(r.host, refusalLines(plan));
+  if (plan.refusals.length > 0)
+    throw new PlanRefusedError(r.host, refusalLines(plan, env.taskFile, env.taskFile && taskText(env.taskFile)));
   for (const d of plan.diffs) r.log(d.trimEnd());
   const out = await r.run(plan.steps);
   const unchanged = `${plan.unchanged.length} already as wanted`;

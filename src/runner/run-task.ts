@@ -3,6 +3,8 @@ import type { TaskDefinition } from '../task/types.js';
 import { createTaskContext } from './task-context.js';
 import { runOnHosts, type RunHostsOptions } from './run-hosts.js';
 import type { RunReport } from './report.js';
+import { atTaskLine } from './task-site.js';
+import type { TaskFile } from '../ops/prep/site.js';
 
 export interface RunTaskInput {
   readonly task: TaskDefinition;
@@ -15,6 +17,8 @@ export interface RunTaskInput {
   readonly options: RunHostsOptions;
   /** the project folder: relative template paths of `ctx.apply` resolve against it */
   readonly projectDir?: string;
+  /** the task's file: a usage error raised in it (a bad prep op) names file:line:column */
+  readonly taskFile?: TaskFile;
 }
 
 /** Run a task on every selected host and collect the report. */
@@ -28,6 +32,7 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
       params: i.params,
       dryRun: i.dryRun,
       ...(i.projectDir !== undefined ? { projectDir: i.projectDir } : {}),
+      ...(i.taskFile !== undefined ? { taskFile: i.taskFile } : {}),
       setTitle: ui.title,
       line: ui.line,
       behind: ui.behind,
@@ -36,7 +41,11 @@ export async function runTask(i: RunTaskInput): Promise<RunReport> {
         ui.log(m);
       },
     });
-    return i.task.run(ctx as never);
+    try {
+      return await i.task.run(ctx as never);
+    } catch (err) {
+      throw i.taskFile ? atTaskLine(err, i.taskFile) : err;
+    }
   });
   return {
     runId: i.runId,

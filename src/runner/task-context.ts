@@ -4,6 +4,7 @@ import { cmd, sh, withOptions, type Command, type Word } from '../shell/command.
 import { readFileCommand, writeFileCommand } from '../ops/files.js';
 import type { Step } from '../ops/step.js';
 import { isPrepOp, type PrepEnv, type PrepOp } from '../ops/prep/op.js';
+import type { TaskFile } from '../ops/prep/site.js';
 import { applyPrep } from './apply-prep.js';
 import type { Fact } from '../facts/fact.js';
 import type { Host } from '../inventory/types.js';
@@ -29,6 +30,8 @@ export interface ContextOptions<P> {
   readonly projectDir?: string;
   /** the id every run/sudo/put step of this context is recorded under (a deploy hook's: `hook:<name>`) */
   readonly stepId?: string;
+  /** the task's file: a prep refusal names the line of the op */
+  readonly taskFile?: TaskFile;
 }
 
 function toCommand(c: Command | readonly Word[] | string): Command {
@@ -103,7 +106,12 @@ export function createTaskContext<P>(o: ContextOptions<P>): TaskContext<P> {
     },
     async apply(items: readonly (Step | PrepOp)[]): Promise<StepOutcome[]> {
       if (!items.some(isPrepOp)) return runSteps(items as readonly Step[]);
-      const env: PrepEnv = { projectDir: o.projectDir ?? process.cwd(), host: session.host, hosts: o.hosts };
+      const env: PrepEnv = {
+        projectDir: o.projectDir ?? process.cwd(),
+        host: session.host,
+        hosts: o.hosts,
+        ...(o.taskFile ? { taskFile: o.taskFile } : {}),
+      };
       return applyPrep(items, env, {
         dryRun,
         probe: async (c, n) => {

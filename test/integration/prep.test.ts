@@ -8,6 +8,8 @@ import { ferry, fleetFlags, REPO } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
 
 const skip = fleetSkipReason();
+/** the 1-based line of a file's text holding `needle` */
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 /** quotes, $(), backticks, a % for cron, bytes that are not UTF-8 (no NUL), no trailing newline */
 const HOSTILE = [...Buffer.from(`it's "$(id)" \`uname\` \\ $HOME 100%\n\t`), 0x80, 0xfe, 0xff, 0x01, 0x7f];
@@ -21,12 +23,17 @@ export default defineTask({
   name: 'prep-fleet',
   description: 'every prep op the per-host views of the fleet isolate',
   defaultSelection: { roles: ['app'] },
-  params: z.object({ motd: z.string().default('v1'), mode: z.string().default('750') }),
+  params: z.object({
+    motd: z.string().default('v1'),
+    mode: z.string().default('750'),
+    dir: z.string().default('/srv/shop/releases'),
+    user: z.string().default('ferrytest'),
+  }),
   async run(ctx) {
     const steps = await ctx.apply([
       prep.packages({ install: ['coreutils', 'openssh-server'] }),
-      prep.user({ name: 'ferrytest', authorizedKeys: [${JSON.stringify(KEY)}] }),
-      prep.directory({ path: '/srv/shop/releases', mode: ctx.params.mode, owner: 'ferrytest' }),
+      prep.user({ name: ctx.params.user, authorizedKeys: [${JSON.stringify(KEY)}] }),
+      prep.directory({ path: ctx.params.dir, mode: ctx.params.mode, owner: 'ferrytest' }),
       prep.file({
         path: '/srv/shop/hostile.bin',
         content: new Uint8Array(${JSON.stringify(HOSTILE)}),
@@ -212,6 +219,8 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     expect(r.stdout + r.stderr).toContain(
       'symlink /srv/shop/current: /srv/shop/current: is a directory, not a symlink: symlink /srv/shop/current will not replace it',
     );
+    // led by the task line that built the op
+    expect(r.stdout).toMatch(new RegExp(`tasks/prep-fleet\\.ts:${lineOf(TASK, 'prep.symlink(')}:\\d+: symlink /srv`));
     expect(await readFile(join(h2.root, 'srv', 'shop', 'motd'), 'utf8')).toBe('motd drifted\n');
     expect(await readFile(join(current, 'data'), 'utf8')).toBe('keep me');
     const changed = Object.fromEntries(
@@ -221,12 +230,27 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     expect(changed).toEqual({ h1: 2, h2: 0 });
   });
 
-  it('bad input (a mode that is not octal) fails before the host is touched, naming the op', async () => {
+  it('bad input (a mode that is not octal) fails before the host is touched, naming file:line and op', async () => {
     const r = await run('prep-fleet', '--mode', '999');
-    expect(r.code).not.toBe(0);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`[h1] FAILED: prep.directory: mode "999" is not octal (e.g. 0o644 or '644')`);
+    expect(r.code).toBe(2);
+    const at = `tasks/prep-fleet.ts:${lineOf(TASK, 'prep.directory(')}:\\d+`;
+    expect(r.stdout).toMatch(new RegExp(`\\[h1\\] FAILED: ${at}: prep\\.directory: mode "999" is not octal`));
     for (const h of r.report?.hosts ?? []) expect(h.steps).toEqual([]);
+    for (const [flags, op, error] of [
+      [
+        ['--dir', 'srv/shop/releases'],
+        'prep.directory(',
+        'prep\\.directory: path "srv/shop/releases" must be an absolute',
+      ],
+      [['--user', 'Bad User'], 'prep.user(', 'prep\\.user: name "Bad User" is not a valid user/group name'],
+    ] as const) {
+      const bad = await run('prep-fleet', ...flags);
+      expect(bad.code, bad.stdout).toBe(2);
+      expect(bad.stdout).toMatch(
+        new RegExp(`\\[h1\\] FAILED: tasks/prep-fleet\\.ts:${lineOf(TASK, op)}:\\d+: ${error}`),
+      );
+      for (const h of bad.report?.hosts ?? []) expect(h.steps).toEqual([]);
+    }
   });
 
   it('prep.service refuses on a host without systemd, naming the service; nothing else runs', async () => {
@@ -244,8 +268,12 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     expect(r.code).toBe(1);
     // every op planned (packages, user shop, sysctl, template…); the one refusal is the service
     const refused = /\[h1\] FAILED: \[h1\] refused:\n((?: {2}.*\n)+)/.exec(r.stdout)?.[1];
-    expect(refused).toBe(
-      '  service nginx: nginx: no systemd on this host (/run/systemd/system missing): service nginx manages systemd units only\n',
+    const line = lineOf(readFileSync(join(REPO, 'tasks', 'prep-app-host.ts'), 'utf8'), 'prep.service(');
+    expect(refused).toMatch(
+      new RegExp(
+        `^  tasks/prep-app-host\\.ts:${line}:\\d+: service nginx: nginx: no systemd on this host ` +
+          '\\(/run/systemd/system missing\\): service nginx manages systemd units only\\n$',
+      ),
     );
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
     expect(report.hosts[0]?.steps.map((s) => s.id)).toEqual(['fact:prep']);

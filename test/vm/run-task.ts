@@ -32,18 +32,27 @@ export function assertBuilt(): void {
   if (!existsSync(FERRY_BIN)) throw new Error(`${FERRY_BIN} missing: run \`npm run build\` first`);
 }
 
-/** Run `ferry <task>` on the VM; a host that did not end ok throws with ferry's own error message. */
-export async function runTask(
-  vm: Vm,
-  task: { readonly name: string },
-  params: Record<string, unknown>,
-  dryRun = false,
-): Promise<TaskRun> {
-  const reportFile = join(vm.work, `report-${Date.now()}.json`);
-  const args = [
-    task.name,
+export interface VmRun {
+  readonly code: number;
+  readonly output: string;
+  /** the JSON report's one host (undefined when ferry wrote none) */
+  readonly host: ReportHost | undefined;
+  readonly ms: number;
+}
+
+export interface ReportHost {
+  readonly status: string;
+  readonly result?: unknown;
+  readonly error?: { readonly message: string };
+  readonly steps: ReadonlyArray<{ readonly id: string; readonly status: string; readonly title: string }>;
+}
+
+/** `ferry <args…> --hosts vm` against the VM, from `project` (default: this repo). */
+export async function ferryOnVm(vm: Vm, args: readonly string[], project = REPO): Promise<VmRun> {
+  const reportFile = join(vm.work, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  const flags = [
     '--project',
-    REPO,
+    project,
     '--inventory',
     join(vm.work, 'inventory.yaml'),
     '--known-hosts',
@@ -54,19 +63,27 @@ export async function runTask(
     'vm',
     '--json',
     reportFile,
-    ...(dryRun ? ['--dry-run'] : []),
-    ...paramFlags(params),
   ];
   const t0 = Date.now();
-  const out = await ferry(args, { timeoutMs: 300_000 });
+  const out = await ferry([...args.slice(0, 1), ...flags, ...args.slice(1)], { timeoutMs: 300_000, cwd: project });
   const ms = Date.now() - t0;
-  const text = out.stdout + out.stderr;
-  if (!existsSync(reportFile)) throw new Error(`ferry ${task.name} exited ${out.code} without a report:\n${text}`);
-  type Report = { hosts: Array<{ status: string; result?: unknown; error?: { message: string } }> };
-  const host = (JSON.parse(readFileSync(reportFile, 'utf8')) as Report).hosts[0];
-  if (host?.status !== 'ok') {
-    throw new Error(host?.error?.message ?? `ferry ${task.name} exited ${out.code}:\n${text}`);
-  }
-  if (out.code !== 0) throw new Error(`ferry ${task.name}: host ok but exit ${out.code}:\n${text}`);
-  return { report: host.result as StorageReport, logs: text.split('\n'), ms };
+  const host = existsSync(reportFile)
+    ? (JSON.parse(readFileSync(reportFile, 'utf8')) as { hosts: ReportHost[] }).hosts[0]
+    : undefined;
+  return { code: out.code, output: out.stdout + out.stderr, host, ms };
+}
+
+/** Run `ferry <task>` on the VM; a host that did not end ok throws with ferry's own error message. */
+export async function runTask(
+  vm: Vm,
+  task: { readonly name: string },
+  params: Record<string, unknown>,
+  dryRun = false,
+): Promise<TaskRun> {
+  const r = await ferryOnVm(vm, [task.name, ...(dryRun ? ['--dry-run'] : []), ...paramFlags(params)]);
+  if (!r.host) throw new Error(`ferry ${task.name} exited ${r.code} without a report:\n${r.output}`);
+  if (r.host.status !== 'ok')
+    throw new Error(r.host.error?.message ?? `ferry ${task.name} exited ${r.code}:\n${r.output}`);
+  if (r.code !== 0) throw new Error(`ferry ${task.name}: host ok but exit ${r.code}:\n${r.output}`);
+  return { report: r.host.result as StorageReport, logs: r.output.split('\n'), ms: r.ms };
 }

@@ -2,8 +2,8 @@
 # A Debian bookworm VM with four (+1) virtio data disks, sshd forwarded to a loopback port.
 #
 #   vm.sh build              build the image into the cache (no-op when cached); prints the image dir
-#   vm.sh start  WORK PORT   boot a VM whose state lives in WORK (data disks, pid, console log,
-#                            known_hosts, inventory.yaml); root.img is used copy-on-write
+#   vm.sh start  WORK PORT [MB]  boot a VM whose state lives in WORK (data disks of MB each, default
+#                            256; pid, console log, known_hosts, inventory.yaml); root.img is copy-on-write
 #   vm.sh ssh    WORK CMD…   run CMD in the VM as root
 #   vm.sh reboot WORK        reboot inside the VM and wait for a new boot to accept ssh
 #   vm.sh stop   WORK        power off (kill after 60 s)
@@ -105,10 +105,11 @@ EOS
 }
 
 start() {
-  local w=$1 port=$2 d A
+  local w=$1 port=$2 mb=${3:-256} d A
   [ -f "$IMG/ready" ] || { echo "image not built: vm.sh build" >&2; exit 1; }
   mkdir -p "$w"; echo "$port" > "$w/port"
-  for d in $DATA_DISKS; do rm -f "$w/disk$d.img"; truncate -s "$( [ "$d" = f ] && echo 64M || echo 256M )" "$w/disk$d.img"; done
+  # sparse files: a bigger disk costs nothing until written
+  for d in $DATA_DISKS; do rm -f "$w/disk$d.img"; truncate -s "$( [ "$d" = f ] && echo 64M || echo "${mb}M" )" "$w/disk$d.img"; done
   # the fifth disk holds an ext4 filesystem with a file on it: prep must refuse it and leave it untouched
   mkdir -p "$w/ext4-content"; echo "precious data" > "$w/ext4-content/keep.txt"
   mkfs.ext4 -q -L precious -d "$w/ext4-content" "$w/diskf.img"
@@ -158,7 +159,7 @@ IMG=$CACHE/$KEY
 
 case ${1:-} in
   build) build ;;
-  start) start "${2:?work dir}" "${3:?port}" ;;
+  start) start "${2:?work dir}" "${3:?port}" "${4:-256}" ;;
   ssh) w=${2:?work dir}; shift 2; sshv "$w" "$@" ;;
   reboot) reboot_vm "${2:?work dir}" ;;
   stop) stop "${2:?work dir}" ;;

@@ -60,10 +60,11 @@ export interface Vm {
   stop(): Promise<void>;
 }
 
-export async function startVm(work: string): Promise<{ vm: Vm; bootMs: number }> {
+/** `diskMb`: the size of each of the four stripe disks (default 256). */
+export async function startVm(work: string, diskMb = 256): Promise<{ vm: Vm; bootMs: number }> {
   const port = await freePort();
   const t0 = Date.now();
-  await sh(['start', work, String(port)], 300_000);
+  await sh(['start', work, String(port), String(diskMb)], 300_000);
   const bootMs = Date.now() - t0;
   const vm: Vm = {
     work,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { quote } from '../../shell/quote.js';
 import type { ProbeSection, Sections } from './op.js';
 
 /** What a path is on the host: `stat` of it (not following a symlink). */
@@ -24,8 +23,9 @@ export interface FileFacts {
 /** Larger files are compared by hash only (no diff). */
 export const MAX_CONTENT = 256 * 1024;
 
+/** A path's stat line (batched with every other path of the apply). */
 export function statSection(name: string, path: string): ProbeSection {
-  return { name, script: `stat -c '%F|%a|%U|%G|%s' -- ${quote(path)}` };
+  return { name, path };
 }
 
 export function parseStat(text: string | undefined): PathStat | undefined {
@@ -35,26 +35,15 @@ export function parseStat(text: string | undefined): PathStat | undefined {
   return { type: g.type ?? '', mode: g.mode ?? '', owner: g.owner ?? '', group: g.group ?? '', size: Number(g.size) };
 }
 
-/**
- * One section per file, few processes (a no-op run probes many files on many hosts): its stat
- * line, then for a regular file either `=` + its bytes as base64 (exact, whatever they are) or,
- * when larger than MAX_CONTENT, its sha256.
- */
+/** A file's stat line and content (batched with every other path of the apply: see batch.ts). */
 export function fileSections(path: string): ProbeSection[] {
-  const p = quote(path);
-  const body = `if [ "\${s##*|}" -le ${MAX_CONTENT} ]; then printf =; base64 -w0 < ${p}; else sha256sum < ${p}; fi`;
-  return [
-    {
-      name: 'file',
-      script: `s=$(stat -c '%F|%a|%U|%G|%s' -- ${p}) && echo "$s" && case "$s" in regular*) ${body};; esac`,
-    },
-  ];
+  return [{ name: 'file', path, content: true }];
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-export function parseFileFacts(s: Sections): FileFacts {
-  const text = s('file') ?? '';
+export function parseFileFacts(s: Sections, name = 'file'): FileFacts {
+  const text = s(name) ?? '';
   const nl = text.indexOf('\n');
   const stat = parseStat(nl < 0 ? text : text.slice(0, nl));
   const rest = nl < 0 ? '' : text.slice(nl + 1).trim();

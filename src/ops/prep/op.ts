@@ -2,13 +2,26 @@ import type { Command } from '../../shell/command.js';
 import type { Host } from '../../inventory/types.js';
 import type { Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
+import type { CallSite, TaskFile } from './site.js';
 
-/** One read-only probe of an op: batched with every other op's into one round trip. */
-export interface ProbeSection {
-  readonly name: string;
-  /** a shell script whose stdout is the fact (its failure leaves the section empty) */
-  readonly script: string;
-}
+/**
+ * One read-only probe of an op, batched with every other op's into one round trip: a shell
+ * script, or a path (stat'ed with all the others at once; with `content`, its bytes too).
+ */
+export type ProbeSection =
+  | {
+      readonly name: string;
+      /** a shell script whose stdout is the fact (its failure leaves the section empty) */
+      readonly script: string;
+    }
+  | {
+      readonly name: string;
+      /** the section reads `%F|%a|%U|%G|%s` (nothing when missing), then `=`+base64 or a sha256 */
+      readonly path: string;
+      readonly content?: boolean;
+      /** instead: the section reads the link's target (nothing when it is not a link) */
+      readonly link?: boolean;
+    };
 
 /** The sections an op probed: name → stdout; undefined when the section printed nothing. */
 export type Sections = (name: string) => string | undefined;
@@ -21,6 +34,11 @@ export interface OpPlan {
   readonly refusals: readonly Refusal[];
   /** a unified diff of a file's content against the host's (files, templates, lines) */
   readonly diff?: string;
+  /**
+   * What it needs is not on the host yet (a systemd unit): refused unless an earlier op of the
+   * same apply plans a change, which may bring it (the package that ships the unit).
+   */
+  readonly unlessEarlierChange?: Refusal;
 }
 
 /** Runs after the ops when one that names it changed something; once per apply. */
@@ -36,6 +54,8 @@ export interface PrepEnv {
   readonly projectDir: string;
   readonly host: Host;
   readonly hosts: readonly Host[];
+  /** the task file being run: refusals name the line of the op that refused */
+  readonly taskFile?: TaskFile;
 }
 
 /** An idempotent operation: facts in (its probe sections), steps out (only the missing ones). */
@@ -49,6 +69,8 @@ export interface PrepOp<F = unknown> {
   parse(sections: Sections): F;
   plan(facts: F): OpPlan;
   readonly onChange: readonly Handler[];
+  /** where the task built it (set by the `prep.*` factories) */
+  readonly site?: CallSite;
   /** sensitive content: no diff is shown or logged */
   readonly sensitive?: boolean;
   /** turn into the op that probes (a template renders its content here) */

@@ -1,10 +1,11 @@
-import type { Command } from '../../shell/command.js';
-import { sh } from '../../shell/command.js';
+import { sh, type Command } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
-import { probe, splitSections } from '../../facts/storage/sections.js';
+import { splitSections } from '../../facts/storage/sections.js';
+import { parsePathBatch, pathBatchScript } from './batch.js';
 import { step, type Step } from '../step.js';
 import type { Refusal } from '../storage/refusal.js';
 import { isPrepOp, type Handler, type OpPlan, type PrepOp } from './op.js';
+import { formatPosition, positionIn, type TaskFile } from './site.js';
 import { bad } from './validate.js';
 
 /** A plain Step in an apply list: always runs (it has no facts to be planned from). */
@@ -32,18 +33,31 @@ export function toOps(items: readonly (Step | PrepOp)[]): PrepOp[] {
 }
 
 /**
- * One section, as facts/storage's `section` but grouped with `{ }` instead of a subshell: a no-op
- * run probes dozens of sections on every host, and each fork counts. A failing script leaves the
- * section empty; op scripts set every variable they read.
+ * One script section, as facts/storage's `section` but grouped with `{ }` instead of a subshell,
+ * and the whole probe one script (no subshell per part): a no-op run probes dozens of sections
+ * on every host, and each fork counts. A failing script leaves the section empty (`|| true`
+ * binds to it alone: `a && b || true && c` runs c either way); op scripts set every variable
+ * they read.
  */
-function prepSection(name: string, script: string): Command {
-  return sh(`echo && echo ${quote(`@@ferry:${name}@@`)} && { ${script} ; } 2>/dev/null || true`);
+function prepSection(name: string, script: string): string {
+  return `echo && echo ${quote(`@@ferry:${name}@@`)} && { ${script} ; } 2>/dev/null || true`;
+}
+
+/** The distinct paths the ops stat (in first-seen order). */
+export function probedPaths(ops: readonly PrepOp[]): string[] {
+  return [...new Set(ops.flatMap((op) => op.probes.flatMap((p) => ('path' in p ? [p.path] : []))))];
 }
 
 /** Every op's probe sections in one command: one round trip for the whole apply. */
 export function prepProbe(ops: readonly PrepOp[]): Command | undefined {
-  const sections = ops.flatMap((op, i) => op.probes.map((p) => prepSection(`${i}.${p.name}`, p.script)));
-  return sections.length === 0 ? undefined : probe(...sections);
+  const paths = probedPaths(ops);
+  const scripts = ops.flatMap((op, i) =>
+    op.probes.flatMap((p) => ('script' in p ? [prepSection(`${i}.${p.name}`, p.script)] : [])),
+  );
+  if (paths.length === 0 && scripts.length === 0) return undefined;
+  const parts = [...(paths.length > 0 ? [pathBatchScript(paths)] : []), ...scripts, `echo && echo '@@ferry:end@@'`];
+  // sbin on PATH: a non-root login often lacks it (sysctl, getent live there on some systems)
+  return sh(`export LC_ALL=C PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" && ${parts.join(' && ')}`);
 }
 
 export interface PlannedOp {
@@ -64,12 +78,24 @@ export interface PrepPlan {
 /** Plan every op from the probe's stdout: pure. */
 export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   const all = splitSections(stdout);
+  const paths = parsePathBatch(all, probedPaths(ops));
+  let changesBefore = false;
   const planned = ops.map((op, i): PlannedOp => {
     const facts = op.parse((name) => {
-      const text = all.get(`${i}.${name}`);
+      const p = op.probes.find((x) => x.name === name);
+      let text: string | undefined;
+      if (p && 'path' in p) {
+        const f = paths.get(p.path);
+        // a stat-only section shows the stat line alone, as its own section would have
+        text = p.link ? f?.target : p.content ? f?.text : f?.text.split('\n')[0];
+      } else text = all.get(`${i}.${name}`);
       return text === undefined || text === '' ? undefined : text;
     });
-    return { op, plan: op.plan(facts) };
+    let plan = op.plan(facts);
+    if (plan.unlessEarlierChange && !changesBefore)
+      plan = { ...plan, steps: [], refusals: [...plan.refusals, plan.unlessEarlierChange] };
+    if (plan.steps.length > 0) changesBefore = true;
+    return { op, plan };
   });
   const triggered = new Map<string, Handler>();
   for (const { op, plan } of planned)
@@ -87,6 +113,10 @@ export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   };
 }
 
-export function refusalLines(plan: PrepPlan): string[] {
-  return plan.ops.flatMap(({ op, plan: p }) => p.refusals.map((r) => `${op.id}: ${r.subject}: ${r.reason}`));
+/** `op: subject: reason` per refusal, led by the task line that built the op when it is known. */
+export function refusalLines(plan: PrepPlan, task?: TaskFile, text?: string): string[] {
+  return plan.ops.flatMap(({ op, plan: p }) => {
+    const at = task ? positionIn(op.site?.stack, task, text) : undefined;
+    return p.refusals.map((r) => `${at ? `${formatPosition(at)}: ` : ''}${op.id}: ${r.subject}: ${r.reason}`);
+  });
 }

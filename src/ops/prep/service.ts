@@ -21,13 +21,21 @@ export interface ServiceFacts {
   readonly active: string;
 }
 
+/** `systemctl show -p LoadState -p UnitFileState -p ActiveState` (one process, not is-enabled + is-active). */
 export function parseServiceFacts(s: Sections): ServiceFacts {
+  const props = new Map(
+    (s('show') ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
+  const loaded = props.get('LoadState');
   return {
     systemd: (s('systemd') ?? '').trim() === 'yes',
-    enabled: (s('enabled') ?? '').trim().split('\n')[0] ?? '',
-    active: (s('active') ?? '').trim().split('\n')[0] ?? '',
+    // is-enabled's words: a unit that is not there is '' (as `is-enabled` of an unknown unit)
+    enabled: loaded === undefined || loaded === 'not-found' ? '' : (props.get('UnitFileState') ?? ''),
+    active: props.get('ActiveState') ?? '',
   };
 }
+
+const enable = (name: string) => cmd('systemctl', 'enable', '--quiet', name);
 
 /**
  * systemd only: without it (a container, this test fleet) the op refuses, naming the service:
@@ -47,20 +55,21 @@ export function planService(o: ServiceOptions, f: ServiceFacts): OpPlan {
         },
       ],
     };
-  if (f.enabled === '' || f.enabled === 'not-found')
-    return {
-      steps: [],
-      unchanged: [],
-      refusals: [{ subject: o.name, reason: 'no such systemd unit', forceable: false }],
-    };
   const steps: Step[] = [];
   const unchanged: string[] = [];
+  if (f.enabled === '' || f.enabled === 'not-found') {
+    // not there yet: a package installed earlier in this apply may ship it (nginx, then its service)
+    if (o.enabled === true) steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
+    if (o.running === true) steps.push(step(`${op}: start`, `start ${o.name}`, cmd('systemctl', 'start', o.name)));
+    if (steps.length === 0) return { steps, unchanged: [`${o.name}: no such unit`], refusals: [] };
+    const reason = 'no such systemd unit (and no earlier op in this apply changes anything that could bring it)';
+    return { steps, unchanged, refusals: [], unlessEarlierChange: { subject: o.name, reason, forceable: false } };
+  }
   const isEnabled = f.enabled === 'enabled' || f.enabled === 'enabled-runtime';
   if (o.enabled === true && !isEnabled) {
     if (f.enabled === 'masked')
       return { steps, unchanged, refusals: [{ subject: o.name, reason: 'unit is masked', forceable: false }] };
-    if (f.enabled !== 'static')
-      steps.push(step(`${op}: enable`, `enable ${o.name}`, cmd('systemctl', 'enable', '--quiet', o.name)));
+    if (f.enabled !== 'static') steps.push(step(`${op}: enable`, `enable ${o.name}`, enable(o.name)));
   } else if (o.enabled === false && isEnabled)
     steps.push(step(`${op}: disable`, `disable ${o.name}`, cmd('systemctl', 'disable', '--quiet', o.name)));
   else if (o.enabled !== undefined) unchanged.push(`${o.name} ${f.enabled}`);
@@ -82,8 +91,7 @@ export function service(o: ServiceOptions): PrepOp<ServiceFacts> {
     subject: `service:${name}`,
     probes: [
       { name: 'systemd', script: 'test -d /run/systemd/system && echo yes' },
-      { name: 'enabled', script: `systemctl is-enabled ${quote(name)}; true` },
-      { name: 'active', script: `systemctl is-active ${quote(name)}; true` },
+      { name: 'show', script: `systemctl show -p LoadState -p UnitFileState -p ActiveState -- ${quote(name)}` },
     ],
     parse: parseServiceFacts,
     plan: (f) => planService({ ...o, name }, f),

@@ -1,5 +1,4 @@
 import { and, cmd } from '../../shell/command.js';
-import { quote } from '../../shell/quote.js';
 import { parentDir } from '../files.js';
 import { step } from '../step.js';
 import { parseStat, statSection, type PathStat } from './file-facts.js';
@@ -46,13 +45,10 @@ export function symlink(o: SymlinkOptions): PrepOp<SymlinkFacts> {
     kind: 'prep-op',
     id,
     subject: path,
-    probes: [
-      statSection('stat', path),
-      { name: 'readlink', script: `test -L ${quote(path)} && readlink -- ${quote(path)}` },
-    ],
+    probes: [statSection('stat', path), { name: 'readlink', path, link: true }],
     parse: (s) => {
       const t = s('readlink');
-      return { stat: parseStat(s('stat')), target: t === undefined ? undefined : t.replace(/\n$/, '') };
+      return { stat: parseStat(s('stat')), target: t };
     },
     plan: (f) => planSymlink(path, o.target, f, id),
     onChange: handlers(o.onChange),

@@ -23,6 +23,18 @@ const KEY = /^[a-z0-9_]+(?:[./][a-zA-Z0-9_-]+)+$/;
 /** `32768\t60999` and `32768 60999` are one value */
 const norm = (v: string | number): string => String(v).trim().split(/\s+/).join(' ');
 
+/** `sysctl k1 k2` output → key → value, for the keys asked (its dotted names may spell `/` as `.`). */
+export function parseSysctlLines(text: string, keys: readonly string[]): Map<string, string> {
+  const live = new Map<string, string>();
+  const byName = new Map(keys.map((k) => [k.replace(/\//g, '.'), k]));
+  for (const l of text.split('\n')) {
+    const at = l.indexOf(' = ');
+    const key = at < 0 ? undefined : byName.get(l.slice(0, at).replace(/\//g, '.'));
+    if (key !== undefined && !live.has(key)) live.set(key, l.slice(at + 3).trim());
+  }
+  return live;
+}
+
 export function sysctlFile(o: SysctlOptions): string {
   const rows = Object.entries(o.settings).map(([k, v]) => `${k} = ${norm(v)}`);
   return `# managed by ferry: ${o.name}\n${rows.join('\n')}\n`;
@@ -67,16 +79,10 @@ export function sysctl(o: SysctlOptions): PrepOp<SysctlFacts> {
     subject: path,
     probes: [
       ...fileSections(path),
-      ...keys.map((k, i) => ({ name: `key${i}`, script: `printf = && sysctl -n ${quote(k)}` })),
+      // one `sysctl` for every key (`k = v` lines; an unknown key only complains on stderr)
+      { name: 'live', script: `sysctl -- ${keys.map(quote).join(' ')}` },
     ],
-    parse: (s) => {
-      const live = new Map<string, string>();
-      keys.forEach((k, i) => {
-        const v = s(`key${i}`);
-        if (v?.startsWith('=') && v.length > 1) live.set(k, v.slice(1).trim());
-      });
-      return { file: parseFileFacts(s), live };
-    },
+    parse: (s) => ({ file: parseFileFacts(s), live: parseSysctlLines(s('live') ?? '', keys) }),
     plan: (f) => planSysctl(o, f),
     onChange: [],
   };

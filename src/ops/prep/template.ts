@@ -15,6 +15,17 @@ export interface TemplateOptions extends Omit<FileOptions, 'content' | 'state'> 
 }
 
 const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true });
+/** parsed once per source text, rendered per host (a run renders the same template on every host) */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+
+function parse(source: string): ReturnType<Liquid['parse']> {
+  let t = parsed.get(source);
+  if (!t) {
+    t = liquid.parse(source);
+    parsed.set(source, t);
+  }
+  return t;
+}
 
 /** A file whose content is a liquid template rendered for each host with its inventory attrs. */
 export function template(o: TemplateOptions): PrepOp<FileFacts> {
@@ -45,7 +56,7 @@ export function template(o: TemplateOptions): PrepOp<FileFacts> {
       let content: string;
       try {
         const data = { host: env.host, attrs: env.host.attrs, hosts: env.hosts, ...o.vars };
-        content = await liquid.parseAndRender(source, data);
+        content = String(await liquid.render(parse(source), data));
       } catch (e) {
         throw new ProjectError({ file: o.template }, `prep.template ${placeholder.path}: ${(e as Error).message}`);
       }

@@ -3,8 +3,9 @@ import { and, cmd } from '../../shell/command.js';
 import { quote } from '../../shell/quote.js';
 import { step, type Step } from '../step.js';
 import { unifiedDiff } from './diff.js';
-import { parseStat, type PathStat } from './file-facts.js';
-import type { OpPlan, PrepOp, Sections } from './op.js';
+import { parseFileFacts, parseStat, type PathStat } from './file-facts.js';
+import type { OpPlan, PrepOp, ProbeSection, Sections } from './op.js';
+import { opVar } from './packages.js';
 import { absolutePath, accountName, bad } from './validate.js';
 import { atomicWrite } from './write.js';
 
@@ -28,19 +29,30 @@ export interface UserFacts {
     | undefined;
   readonly groups: readonly string[];
   readonly homeStat: PathStat | undefined;
-  readonly authorizedKeys: { readonly sha256: string; readonly content: Uint8Array } | undefined;
+  /** content undefined: too large to fetch (compared by sha256 only) */
+  readonly authorizedKeys: { readonly sha256: string; readonly content: Uint8Array | undefined } | undefined;
+}
+
+/** `=` + the keys file as text (a home only the host knows), or the batched file section (a given home). */
+function keysFacts(s: Sections): UserFacts['authorizedKeys'] {
+  const raw = s('keys');
+  if (raw?.startsWith('=')) {
+    const content = new TextEncoder().encode(raw.slice(1));
+    return { content, sha256: createHash('sha256').update(content).digest('hex') };
+  }
+  const f = parseFileFacts(s, 'keys');
+  return f.sha256 ? { sha256: f.sha256, content: f.content } : undefined;
 }
 
 export function parseUserFacts(s: Sections): UserFacts {
   const pw = (s('passwd') ?? '').trim().split(':');
-  const b64 = s('keys')?.trim();
-  const keys = b64?.startsWith('=') ? new Uint8Array(Buffer.from(b64.slice(1), 'base64')) : undefined;
+  const keys = keysFacts(s);
   return {
     passwd:
       pw.length >= 7 ? { uid: Number(pw[2]), gid: Number(pw[3]), home: pw[5] ?? '', shell: pw[6] ?? '' } : undefined,
     groups: (s('groups') ?? '').trim().split(/\s+/).filter(Boolean),
     homeStat: parseStat(s('home')),
-    authorizedKeys: keys ? { content: keys, sha256: createHash('sha256').update(keys).digest('hex') } : undefined,
+    authorizedKeys: keys,
   };
 }
 
@@ -144,19 +156,34 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
     if (typeof k !== 'string' || k.includes('\n') || !/^\S*\s*(ssh-|ecdsa-|sk-)/.test(k.trim()))
       bad('user', `${name}: ${JSON.stringify(String(k).slice(0, 40))} is not one authorized_keys line`);
   const n = quote(name);
-  const home = o.home === undefined ? `"$(getent passwd ${n} | cut -d: -f6)"` : quote(o.home);
+  const pw = opVar('pw', name);
+  const h = opVar('home', name);
+  // a given home is stat'ed with every other path; else the host's passwd line names it
+  const home: ProbeSection[] =
+    o.home !== undefined
+      ? [
+          { name: 'home', path: o.home },
+          { name: 'keys', path: `${o.home}/.ssh/authorized_keys`, content: true },
+        ]
+      : [
+          {
+            name: 'home',
+            script: `${h}=\${${pw}%:*} && ${h}=\${${h}##*:} && test -n "$${h}" && stat -c '%F|%a|%U|%G|%s' -- "$${h}"`,
+          },
+          // text (public keys); one `cat`, not stat + base64
+          {
+            name: 'keys',
+            script: `test -f "$${h}/.ssh/authorized_keys" && printf = && cat -- "$${h}/.ssh/authorized_keys"`,
+          },
+        ];
   return {
     kind: 'prep-op',
     id: `user ${name}`,
     subject: `user:${name}`,
     probes: [
-      { name: 'passwd', script: `getent passwd ${n}` },
+      { name: 'passwd', script: `${h}= && ${pw}=$(getent passwd ${n}); printf '%s\n' "$${pw}"` },
       { name: 'groups', script: `id -Gn ${n}` },
-      { name: 'home', script: `h=${home} && test -n "$h" && stat -c '%F|%a|%U|%G|%s' -- "$h"` },
-      {
-        name: 'keys',
-        script: `h=${home} && test -f "$h/.ssh/authorized_keys" && printf = && base64 -w0 < "$h/.ssh/authorized_keys"`,
-      },
+      ...home,
     ],
     parse: parseUserFacts,
     plan: (f) => planUser({ ...o, name }, f),

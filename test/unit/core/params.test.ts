@@ -47,6 +47,20 @@ describe('task params → flags', () => {
     });
   });
 
+  it('a given list replaces a list default (it is not appended to it)', () => {
+    const withDefault = z.object({ packages: z.array(z.string()).default(['a', 'b']) });
+    const specs = paramSpecs(withDefault);
+    const run = (argv: string[]) => {
+      const c = new Command('t').exitOverride();
+      addParamOptions(c, specs);
+      c.parse(argv, { from: 'user' });
+      return parseParams(withDefault, specs, c.opts());
+    };
+    expect(run([])).toEqual({ packages: ['a', 'b'] });
+    expect(run(['--packages', 'x,y'])).toEqual({ packages: ['x', 'y'] });
+    expect(run(['--packages', 'x', '--packages', 'y'])).toEqual({ packages: ['x', 'y'] });
+  });
+
   it('names the flag in errors', () => {
     expect(() => parse(['--devices', 'a'])).toThrow(/--name/);
     expect(() => parse(['--name', 'x'])).toThrow(/--devices/);

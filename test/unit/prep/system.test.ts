@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localSh } from '../../helpers/local-sh.js';
 import { describe, expect, it } from 'vitest';
 import { prep } from '../../../src/index.js';
-import { render } from '../../../src/shell/command.js';
+import { render, sh } from '../../../src/shell/command.js';
 import {
+  listAgeScript,
   parseAptPolicy,
   parsePackagesFacts,
   planPackages,
@@ -10,7 +15,8 @@ import {
 } from '../../../src/ops/prep/packages.js';
 import { splitSections } from '../../../src/facts/storage/sections.js';
 import { planUser, type UserFacts } from '../../../src/ops/prep/user.js';
-import { planService } from '../../../src/ops/prep/service.js';
+import { parseServiceFacts, planService } from '../../../src/ops/prep/service.js';
+import { parseSysctlLines } from '../../../src/ops/prep/sysctl.js';
 import { planGroup } from '../../../src/ops/prep/group.js';
 import { planPrep, toOps } from '../../../src/ops/prep/plan.js';
 import { planLocal } from './helpers.js';
@@ -26,7 +32,7 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
   it('parses dpkg (installed) and apt-cache policy (asked only for the rest and latest); unknown ones are missing', () => {
     const p = parsePackagesFacts(sectionsOf(fx('packages-probe.txt'))).packages;
     expect(p.get('sed')).toEqual({ installed: '4.9-1', candidate: '4.9-1+deb12u1' });
-    expect(p.get('coreutils')).toEqual({ installed: '9.1-1', candidate: undefined });
+    expect(p.get('coreutils')).toEqual({ installed: 'installed', candidate: undefined });
     expect(p.has('ferry-no-such-package')).toBe(false);
     expect(parseAptPolicy(fx('packages-probe.txt')).has('coreutils')).toBe(false);
   });
@@ -54,7 +60,31 @@ describe('prep.packages from captured facts (Debian 12 control machine)', () => 
       'install ferry-no-such-package',
     ]);
     expect(planPackages({ install: ['coreutils'] }, f).steps).toEqual([]);
+    // latest on stale lists cannot know the candidate: update, then install (apt upgrades if newer)
+    expect(planPackages({ latest: ['sed'], maxListAgeSeconds: 600 }, f).steps.map((s) => s.title)).toEqual([
+      'apt-get update (lists 1 h old)',
+      'install sed',
+    ]);
     expect(planPackages({ install: ['x'] }, { ...f, apt: false }).refusals[0]?.reason).toBe('no apt-get on this host');
+  });
+
+  it('list age: nothing while no index exists (a fresh image), else seconds since the newest update mark', async () => {
+    const lists = await mkdtemp(join(tmpdir(), 'ferry-lists-'));
+    const age = async () => {
+      const r = await localSh(sh(`{ ${listAgeScript(lists, join(lists, 'pkgcache.bin'))} ; } 2>/dev/null || true`));
+      return r.stdout;
+    };
+    try {
+      await mkdir(join(lists, 'partial'));
+      expect(await age()).toBe('');
+      await writeFile(join(lists, 'deb.example_._Packages'), '');
+      const old = new Date(Date.now() - 7200_000);
+      for (const p of ['partial', '', 'deb.example_._Packages']) await utimes(join(lists, p), old, old);
+      expect(Number(await age())).toBeGreaterThanOrEqual(7200);
+      expect(Number(await age())).toBeLessThan(7300);
+    } finally {
+      await rm(lists, { recursive: true, force: true });
+    }
   });
 
   it('probes the real local apt (read-only): an installed package plans nothing', async () => {
@@ -128,6 +158,34 @@ describe('prep.group', () => {
   });
 });
 
+describe('prep.service and prep.sysctl from facts captured in the qemu VM (systemd 252)', () => {
+  const vm = (name: string) => fx(`vm/${name}`);
+  const show = (name: string) => (section: string) =>
+    section === 'systemd' ? 'yes\n' : section === 'show' ? vm(name) : undefined;
+  const o = { name: 'ferry-demo.service', enabled: true, running: true };
+  it('a unit its package has not brought yet, one enabled and running, one disabled and stopped', () => {
+    expect(parseServiceFacts(show('service-missing.txt'))).toEqual({ systemd: true, enabled: '', active: 'inactive' });
+    expect(planService(o, parseServiceFacts(show('service-running.txt'))).steps).toEqual([]);
+    expect(planService(o, parseServiceFacts(show('service-stopped.txt'))).steps.map((s) => s.id)).toEqual([
+      'service ferry-demo.service: enable',
+      'service ferry-demo.service: start',
+    ]);
+    const missing = planService(o, parseServiceFacts(show('service-missing.txt')));
+    expect(missing.unlessEarlierChange?.subject).toBe('ferry-demo.service');
+  });
+  it("sysctl's own lines: tabs kept inside a value, an unknown key absent", () => {
+    const live = parseSysctlLines(vm('sysctl-live.txt'), [
+      'vm.swappiness',
+      'net.ipv4.ip_local_port_range',
+      'vm.ferry_nope',
+    ]);
+    expect([...live]).toEqual([
+      ['vm.swappiness', '13'],
+      ['net.ipv4.ip_local_port_range', '32768\t60999'],
+    ]);
+  });
+});
+
 describe('prep.service (systemd only)', () => {
   it('refuses clearly without systemd — as on this machine and the test fleet', async () => {
     const plan = await planLocal([prep.service({ name: 'nginx', enabled: true, running: true })]);
@@ -139,12 +197,35 @@ describe('prep.service (systemd only)', () => {
       planService(o, { systemd: true, enabled: 'disabled', active: 'inactive' }).steps.map((s) => s.title),
     ).toEqual(['enable nginx', 'start nginx (was inactive)']);
     expect(planService(o, { systemd: true, enabled: 'enabled', active: 'active' }).steps).toEqual([]);
-    expect(planService(o, { systemd: true, enabled: '', active: 'inactive' }).refusals[0]?.reason).toBe(
-      'no such systemd unit',
-    );
+    // a unit not installed yet: planned, but refused unless an earlier op changes something (its package)
+    const missing = planService(o, { systemd: true, enabled: '', active: 'inactive' });
+    expect(missing.steps.map((s) => s.title)).toEqual(['enable nginx', 'start nginx']);
+    expect(missing.unlessEarlierChange?.reason).toMatch(/^no such systemd unit/);
+    expect(planService({ name: 'x', running: false }, { systemd: true, enabled: '', active: '' }).unchanged).toEqual([
+      'x: no such unit',
+    ]);
     expect(planService(o, { systemd: true, enabled: 'masked', active: 'inactive' }).refusals[0]?.reason).toBe(
       'unit is masked',
     );
+  });
+  it('in one apply: a unit refused alone, planned after a package install that may ship it', () => {
+    const facts = (i: number) =>
+      `\n@@ferry:${i}.systemd@@\nyes\n@@ferry:${i}.show@@\nLoadState=not-found\nActiveState=inactive\nUnitFileState=\n`;
+    const svc = prep.service({ name: 'ferry-demo', enabled: true, running: true });
+    const alone = planPrep(toOps([svc]), facts(0));
+    expect(alone.steps).toEqual([]);
+    expect(alone.refusals.map((r) => r.subject)).toEqual(['ferry-demo']);
+    const pkg = prep.packages({ install: ['ferry-demo'] });
+    const pkgFacts =
+      '\n@@ferry:0.apt@@\n/usr/bin/apt-get\n@@ferry:0.age@@\n60\n@@ferry:0.policy@@\n' +
+      'ferry-demo:\n  Installed: (none)\n  Candidate: 1.0\n';
+    const after = planPrep(toOps([pkg, svc]), pkgFacts + facts(1));
+    expect(after.refusals).toEqual([]);
+    expect(after.steps.map((s) => s.id)).toEqual([
+      'packages ferry-demo: install',
+      'service ferry-demo: enable',
+      'service ferry-demo: start',
+    ]);
   });
   it('bad input', () => {
     expect(() => prep.service({ name: 'nginx' })).toThrow(/say enabled and\/or running/);
