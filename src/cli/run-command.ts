@@ -1,13 +1,9 @@
 import { Command as Program } from 'commander';
-import { defineTask } from '../task/define-task.js';
 import { sh } from '../shell/command.js';
 import { UsageError } from '../errors/usage-error.js';
-import { runTask } from '../runner/run-task.js';
 import type { GlobalOptions } from './global-options.js';
 import { makeRunEnv } from './run-env.js';
-import { finishRun } from './report-output.js';
-import { commandLine } from './command-word.js';
-import { catchInterrupt } from './interrupt.js';
+import { runAdHocTask } from './ad-hoc-task.js';
 
 /** `ferry run -- WORDS…`: like `ssh host WORDS…` — joined with spaces, run by the remote shell. */
 export function runCommand(setExit: (code: number) => void): Program {
@@ -21,34 +17,17 @@ export function runCommand(setExit: (code: number) => void): Program {
       const script = words.join(' ');
       const env = makeRunEnv(all);
       const hosts = await env.select();
-      if (!all.dryRun) await env.preconnect(hosts); // handshakes run while the UI loads
-      const interrupt = catchInterrupt();
-      try {
-        const task = defineTask({
-          name: 'run',
-          description: script,
-          async run(ctx) {
-            const c = sh(script);
-            // its output streams to the terminal and the log as it comes (ctx.run's default): in
-            // memory only its tail, for the report (a `cat` of a big log must not fill ferry's)
-            const res = opts.sudo ? await ctx.sudo(c, { tailOnly: true }) : await ctx.run(c, { tailOnly: true });
-            return res.stdout;
-          },
-        });
-        const report = await runTask({
-          task,
-          params: {},
-          hosts,
-          allHosts: (await env.inventory()).hosts,
-          dryRun: Boolean(all.dryRun),
-          runId: env.runId,
-          command: commandLine(),
-          options: { ...(await env.runOptions(hosts)), signal: interrupt.signal },
-        });
-        setExit(await finishRun(report, all, env.logDir));
-      } finally {
-        interrupt.dispose();
-        await env.close();
-      }
+      const code = await runAdHocTask(env, all, hosts, {
+        name: 'run',
+        description: script,
+        async run(ctx) {
+          const c = sh(script);
+          // its output streams to the terminal and the log as it comes (ctx.run's default): in
+          // memory only its tail, for the report (a `cat` of a big log must not fill ferry's)
+          const res = opts.sudo ? await ctx.sudo(c, { tailOnly: true }) : await ctx.run(c, { tailOnly: true });
+          return res.stdout;
+        },
+      });
+      setExit(code);
     });
 }

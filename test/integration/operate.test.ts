@@ -43,6 +43,9 @@ describe.skipIf(skip)('logs, ssh and exec on a real fleet', () => {
       "configs: [{ template: 't.liquid', target: 'supervisor/opshop.conf', link: '/etc/supervisor/conf.d/opshop.conf', validate: 'supervisor' }]";
     await writeFile(join(dir, 'bundles/opshop/bundle.ts'), BUNDLE('opshop', `env: { kind: 'python' }, ${supervisor}`));
     await writeFile(join(dir, 'bundles/plain/bundle.ts'), BUNDLE('plain', "env: { kind: 'none' }"));
+    await mkdir(join(dir, 'bundles/withenv'), { recursive: true });
+    const envFile = "envFile: { vars: { GREETING: 'hello, world' } }";
+    await writeFile(join(dir, 'bundles/withenv/bundle.ts'), BUNDLE('withenv', `env: { kind: 'none' }, ${envFile}`));
     for (const h of fleet.hosts) {
       const srv = join(h.root, 'srv/opshop');
       const rel = join(srv, 'releases/r1');
@@ -55,6 +58,10 @@ describe.skipIf(skip)('logs, ssh and exec on a real fleet', () => {
       await fleet.exec(h, 'ln -sfn releases/r1 /srv/opshop/current');
       await writeFile(log(h.name, 'opshop.out.log'), `started ${h.name}\nERROR boot ${h.name}\n`);
       await writeFile(log(h.name, 'opshop.err.log'), `warn ${h.name}\n`);
+      // a staged env file as a deploy leaves it (quoted as ferry writes it), in withenv's live release
+      await mkdir(join(h.root, 'srv/withenv/releases/r1/app'), { recursive: true });
+      await writeFile(join(h.root, 'srv/withenv/releases/r1/app/.env'), `GREETING='hello, ${h.name}'\n`);
+      await fleet.exec(h, 'ln -sfn releases/r1 /srv/withenv/current');
     }
   }, 120_000);
   afterEach(() => term?.close());
@@ -143,5 +150,14 @@ describe.skipIf(skip)('logs, ssh and exec on a real fleet', () => {
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toMatch(/^\[h1\] \/srv\/opshop\/current$/m);
     expect(p.stdout).not.toMatch(/^\[h2\] /m);
+  }, 60_000);
+
+  it("exec loads the bundle's env file of each host (the variable is set only by the file)", async () => {
+    const r = await ferry([...flags, 'exec', 'withenv', '--', 'echo "greeting=$GREETING"'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    for (const h of ['h1', 'h2']) expect(r.stdout).toContain(`[${h}] greeting=hello, ${h}\n`);
+    // control: a bundle without an env file runs the same command with the variable unset
+    const plain = await ferry([...flags, 'exec', 'opshop', '--', 'echo "greeting=$GREETING"'], { cwd: dir });
+    expect(plain.stdout).toContain('[h1] greeting=\n');
   }, 60_000);
 });

@@ -1,27 +1,25 @@
 import { Command as Program } from 'commander';
 import type { BundleDefinition } from '../../bundle/definition.js';
+import { envFilePath } from '../../bundle/env-file.js';
+import { hasRole } from '../../bundle/has-role.js';
+import type { Host } from '../../inventory/types.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { releaseExecCommand } from '../../ops/exec.js';
 import { releasePaths } from '../../ops/release/paths.js';
 import { openSession } from '../../runner/run-hosts.js';
-import { runTask } from '../../runner/run-task.js';
-import { defineTask } from '../../task/define-task.js';
 import { workingDefinition } from '../bundle-context.js';
-import { commandLine } from '../command-word.js';
 import type { GlobalOptions } from '../global-options.js';
-import { catchInterrupt } from '../interrupt.js';
-import { finishRun } from '../report-output.js';
 import { makeRunEnv } from '../run-env.js';
 import { primaryHost } from './operate.js';
+import { runAdHocTask } from '../ad-hoc-task.js';
 
 /**
- * The release's env file on the host, when the bundle names one: the one place that knows it.
- * Bundles are getting an `envFile` (relative to the release, or absolute); until then none.
+ * The live release's env file on `host`, when the bundle has one for its roles (envFile.roles):
+ * `current/<path>` follows the release's `config` link to the host's own rendered file.
  */
-export function releaseEnvFile(def: BundleDefinition, current: string): string | undefined {
-  const f = (def as BundleDefinition & { envFile?: string }).envFile;
-  if (f === undefined) return undefined;
-  return f.startsWith('/') ? f : `${current}/${f}`;
+export function releaseEnvFile(def: BundleDefinition, host: Host, current: string): string | undefined {
+  if (!def.envFile || !hasRole(host, def.envFile.roles ?? def.roles)) return undefined;
+  return envFilePath(def, current);
 }
 
 interface ExecOptions {
@@ -45,12 +43,13 @@ export function execCommand(setExit: (code: number) => void): Program {
       const primary = primaryHost(selected);
       const hosts = opts.primary && primary ? [primary] : selected;
       const current = releasePaths(def.deployPath).current;
-      const command = releaseExecCommand({
-        current,
-        env: def.env.kind,
-        envFile: releaseEnvFile(def, current),
-        script: words.join(' '),
-      });
+      const commandFor = (host: Host) =>
+        releaseExecCommand({
+          current,
+          env: def.env.kind,
+          envFile: releaseEnvFile(def, host, current),
+          script: words.join(' '),
+        });
       if (opts.interactive) {
         const [host, ...more] = hosts;
         if (!host || more.length > 0) {
@@ -61,36 +60,19 @@ export function execCommand(setExit: (code: number) => void): Program {
         }
         const session = openSession(host, { targets: await env.targets([host]), logDir: env.logDir });
         try {
-          setExit(await session.interactive(command, { tty: true, title: `exec ${name}` }));
+          setExit(await session.interactive(commandFor(host), { tty: true, title: `exec ${name}` }));
         } finally {
           await session.close();
         }
         return;
       }
-      if (!all.dryRun) await env.preconnect(hosts);
-      const interrupt = catchInterrupt();
-      try {
-        const task = defineTask({
-          name: 'exec',
-          description: `${name}: ${words.join(' ')}`,
-          async run(ctx) {
-            return (await ctx.run(command, { tailOnly: true })).stdout;
-          },
-        });
-        const report = await runTask({
-          task,
-          params: {},
-          hosts,
-          allHosts: (await env.inventory()).hosts,
-          dryRun: Boolean(all.dryRun),
-          runId: env.runId,
-          command: commandLine(),
-          options: { ...(await env.runOptions(hosts)), signal: interrupt.signal },
-        });
-        setExit(await finishRun(report, all, env.logDir));
-      } finally {
-        interrupt.dispose();
-        await env.close();
-      }
+      const code = await runAdHocTask(env, all, hosts, {
+        name: 'exec',
+        description: `${name}: ${words.join(' ')}`,
+        async run(ctx) {
+          return (await ctx.run(commandFor(ctx.host), { tailOnly: true })).stdout;
+        },
+      });
+      setExit(code);
     });
 }

@@ -27,6 +27,5 @@ export function unknownHost(name: string, hosts: readonly Host[], file: string):
 
 /** The inventory's `primary: true` host among `hosts`, else the first of them. */
 export function primaryHost(hosts: readonly Host[]): Host | undefined {
-  // `primary` is the inventory's own flag (being added beside this); until then: the first host
-  return hosts.find((h) => (h as Host & { primary?: boolean }).primary === true) ?? hosts[0];
+  return hosts.find((h) => h.primary === true) ?? hosts[0];
 }
