@@ -25,7 +25,10 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
       continue;
     }
     const exit = h.exitCode !== undefined && h.exitCode !== null ? ` (exit ${h.exitCode})` : '';
-    lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${h.error?.message ?? ''}`);
+    // a FailedError's message already starts with `[host] `: the line names the host once
+    const raw = h.error?.message ?? '';
+    const message = raw.startsWith(`[${h.host}] `) ? raw.slice(h.host.length + 3) : raw;
+    lines.push(`[${h.host}] ${h.status.toUpperCase()}${exit}: ${message}`);
   }
   if (report.dryRun) lines.push(planSummary(report));
   const live = formatLive(report);

@@ -267,7 +267,7 @@ describe.skipIf(skip)('prep ops on a real sshd fleet', () => {
     const r = await ferry([...flags, '--json', json, '--dry-run', 'prep-app-host', '--hosts', 'h1'], { cwd: REPO });
     expect(r.code).toBe(1);
     // every op planned (packages, user shop, sysctl, template…); the one refusal is the service
-    const refused = /\[h1\] FAILED: \[h1\] refused:\n((?: {2}.*\n)+)/.exec(r.stdout)?.[1];
+    const refused = /\[h1\] FAILED: (?:\[h1\] )?refused:\n((?: {2}.*\n)+)/.exec(r.stdout)?.[1];
     const line = lineOf(readFileSync(join(REPO, 'tasks', 'prep-app-host.ts'), 'utf8'), 'prep.service(');
     expect(refused).toMatch(
       new RegExp(
