@@ -158,7 +158,8 @@ KEY=$( { declare -f build mods; echo "$K $MIRROR"; } | sha256sum | cut -c1-16)
 IMG=$CACHE/$KEY
 
 case ${1:-} in
-  build) build ;;
+  # one build at a time (two VM test files may start together); the second then finds it ready
+  build) mkdir -p "$CACHE"; exec 9>"$CACHE/.build.lock"; flock 9; build ;;
   start) start "${2:?work dir}" "${3:?port}" "${4:-256}" ;;
   ssh) w=${2:?work dir}; shift 2; sshv "$w" "$@" ;;
   reboot) reboot_vm "${2:?work dir}" ;;

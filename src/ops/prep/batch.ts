@@ -10,8 +10,9 @@ import { MAX_CONTENT } from './file-facts.js';
 // %N last: the name, or for a link `name -> target` (literal quoting: the bytes as they are)
 const STAT = "'%F|%a|%U|%G|%s|%N'";
 
-export function pathBatchScript(paths: readonly string[]): string {
-  const list = paths.map(quote).join(' ');
+/** `words`: more paths as shell words (set by early sections), after the quoted `paths`. */
+export function pathBatchScript(paths: readonly string[], words: readonly string[] = []): string {
+  const list = [...paths.map(quote), ...words].join(' ');
   const marker = (name: string) => `echo && echo ${quote(`@@ferry:paths.${name}@@`)}`;
   return [
     `${marker('stat')} && { ferry_ps=$(QUOTING_STYLE=literal stat -c ${STAT} -- ${list}); printf '%s\\n' "$ferry_ps"; } 2>/dev/null || true`,

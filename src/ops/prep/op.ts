@@ -13,6 +13,16 @@ export type ProbeSection =
       readonly name: string;
       /** a shell script whose stdout is the fact (its failure leaves the section empty) */
       readonly script: string;
+      /** runs before the batched paths (it sets a shell variable a `word` path reads) */
+      readonly early?: boolean;
+    }
+  | {
+      readonly name: string;
+      /** a path only the host can name: a shell word (`"$ferry_home_x"`) set by an early section */
+      readonly word: string;
+      /** the same path from the op's sections, to find it in the batch (undefined: none) */
+      resolve(s: Sections): string | undefined;
+      readonly content?: boolean;
     }
   | {
       readonly name: string;

@@ -51,11 +51,17 @@ export function probedPaths(ops: readonly PrepOp[]): string[] {
 /** Every op's probe sections in one command: one round trip for the whole apply. */
 export function prepProbe(ops: readonly PrepOp[]): Command | undefined {
   const paths = probedPaths(ops);
-  const scripts = ops.flatMap((op, i) =>
-    op.probes.flatMap((p) => ('script' in p ? [prepSection(`${i}.${p.name}`, p.script)] : [])),
-  );
-  if (paths.length === 0 && scripts.length === 0) return undefined;
-  const parts = [...(paths.length > 0 ? [pathBatchScript(paths)] : []), ...scripts, `echo && echo '@@ferry:end@@'`];
+  const words = [...new Set(ops.flatMap((op) => op.probes.flatMap((p) => ('word' in p ? [p.word] : []))))];
+  const scripts = (early: boolean) =>
+    ops.flatMap((op, i) =>
+      op.probes.flatMap((p) =>
+        'script' in p && (p.early ?? false) === early ? [prepSection(`${i}.${p.name}`, p.script)] : [],
+      ),
+    );
+  const batch = paths.length + words.length > 0 ? [pathBatchScript(paths, words)] : [];
+  const parts = [...scripts(true), ...batch, ...scripts(false)];
+  if (parts.length === 0) return undefined;
+  parts.push(`echo && echo '@@ferry:end@@'`);
   // sbin on PATH: a non-root login often lacks it (sysctl, getent live there on some systems)
   return sh(`export LC_ALL=C PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" && ${parts.join(' && ')}`);
 }
@@ -78,13 +84,22 @@ export interface PrepPlan {
 /** Plan every op from the probe's stdout: pure. */
 export function planPrep(ops: readonly PrepOp[], stdout: string): PrepPlan {
   const all = splitSections(stdout);
-  const paths = parsePathBatch(all, probedPaths(ops));
+  const scriptSections = (i: number) => (name: string) => all.get(`${i}.${name}`) || undefined;
+  // the host-named paths, resolved from the sections that named them
+  const resolved = ops.map((op, i) => op.probes.map((p) => ('word' in p ? p.resolve(scriptSections(i)) : undefined)));
+  const dynamic = resolved.flat().filter((p): p is string => p !== undefined);
+  const paths = parsePathBatch(all, [...new Set([...probedPaths(ops), ...dynamic])]);
   let changesBefore = false;
   const planned = ops.map((op, i): PlannedOp => {
     const facts = op.parse((name) => {
-      const p = op.probes.find((x) => x.name === name);
+      const at = op.probes.findIndex((x) => x.name === name);
+      const p = op.probes[at];
       let text: string | undefined;
-      if (p && 'path' in p) {
+      if (p && 'word' in p) {
+        const path = resolved[i]?.[at];
+        const f = path === undefined ? undefined : paths.get(path);
+        text = p.content ? f?.text : f?.text.split('\n')[0];
+      } else if (p && 'path' in p) {
         const f = paths.get(p.path);
         // a stat-only section shows the stat line alone, as its own section would have
         text = p.link ? f?.target : p.content ? f?.text : f?.text.split('\n')[0];

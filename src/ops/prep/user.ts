@@ -33,6 +33,12 @@ export interface UserFacts {
   readonly authorizedKeys: { readonly sha256: string; readonly content: Uint8Array | undefined } | undefined;
 }
 
+/** The home field of a `getent passwd` line. */
+function homeOf(line: string | undefined): string | undefined {
+  const f = (line ?? '').trim().split(':');
+  return f.length >= 7 && f[5] ? f[5] : undefined;
+}
+
 /** `=` + the keys file as text (a home only the host knows), or the batched file section (a given home). */
 function keysFacts(s: Sections): UserFacts['authorizedKeys'] {
   const raw = s('keys');
@@ -158,7 +164,8 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
   const n = quote(name);
   const pw = opVar('pw', name);
   const h = opVar('home', name);
-  // a given home is stat'ed with every other path; else the host's passwd line names it
+  // the home's stat and the keys file come with every other path: a given home as it is, else as
+  // the host's passwd line names it (the early passwd section sets the shell word)
   const home: ProbeSection[] =
     o.home !== undefined
       ? [
@@ -166,14 +173,16 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
           { name: 'keys', path: `${o.home}/.ssh/authorized_keys`, content: true },
         ]
       : [
-          {
-            name: 'home',
-            script: `${h}=\${${pw}%:*} && ${h}=\${${h}##*:} && test -n "$${h}" && stat -c '%F|%a|%U|%G|%s' -- "$${h}"`,
-          },
-          // text (public keys); one `cat`, not stat + base64
+          { name: 'home', word: `"$${h}"`, resolve: (s) => homeOf(s('passwd')) },
           {
             name: 'keys',
-            script: `test -f "$${h}/.ssh/authorized_keys" && printf = && cat -- "$${h}/.ssh/authorized_keys"`,
+            word: `"$${h}/.ssh/authorized_keys"`,
+            resolve: (s) => {
+              const dir = homeOf(s('passwd'));
+              // spelled as the shell word spells it, to match what stat prints
+              return dir === undefined ? undefined : `${dir}/.ssh/authorized_keys`;
+            },
+            content: true,
           },
         ];
   return {
@@ -181,7 +190,11 @@ export function user(o: UserOptions): PrepOp<UserFacts> {
     id: `user ${name}`,
     subject: `user:${name}`,
     probes: [
-      { name: 'passwd', script: `${h}= && ${pw}=$(getent passwd ${n}); printf '%s\n' "$${pw}"` },
+      {
+        name: 'passwd',
+        early: true,
+        script: `${pw}=$(getent passwd ${n}); ${h}=\${${pw}%:*} && ${h}=\${${h}##*:} && printf '%s\n' "$${pw}"`,
+      },
       { name: 'groups', script: `id -Gn ${n}` },
       ...home,
     ],
