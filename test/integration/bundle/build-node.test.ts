@@ -42,7 +42,7 @@ describe('node bundle (bundles/demo)', () => {
       program: 'demo',
       deployPath: '/srv/demo',
       keep: 5,
-      shared: ['log', 'tmp'],
+      shared: ['log', 'tmp', 'data'],
     });
     expect(beside.definition.health).toEqual({ path: '/check.html', port: 'app_port' });
     expect(beside.definition.configs.map((c: { target: string; roles: string[] }) => [c.target, c.roles])).toEqual([
