@@ -32,12 +32,7 @@ export async function makeDemoProject(
   // the demo's env file needs DEMO_SECRET: from the project's secrets file (kept out of git)
   await writeFile(join(dir, 'secrets.yaml'), `DEMO_SECRET: '${DEMO_SECRET}'\n`, { mode: 0o600 });
   await writeFile(join(dir, '.gitignore'), '.ferry/\nnode_modules/\nsecrets*.yaml\n');
-  const git = (...args: string[]) =>
-    execFileSync(
-      'git',
-      ['-c', 'user.email=t@ferry.test', '-c', 'user.name=ferry test', '-c', 'commit.gpgsign=false', ...args],
-      { cwd: dir, encoding: 'utf8' },
-    );
+  const git = projectGit(dir);
   git('init', '-q', '-b', 'main');
   const project: DemoProject = {
     dir,
@@ -55,6 +50,16 @@ export async function makeDemoProject(
     },
   };
   return project;
+}
+
+/** git in a test project, as a fixed test identity that never signs: returns its stdout. */
+export function projectGit(dir: string): (...args: string[]) => string {
+  return (...args) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.email=t@ferry.test', '-c', 'user.name=ferry test', '-c', 'commit.gpgsign=false', ...args],
+      { cwd: dir, encoding: 'utf8' },
+    );
 }
 
 /** The secret makeDemoProject's secrets.yaml gives the demo's env file. */

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoProject } from './demo-project.js';
+import { projectGit, type DemoProject } from './demo-project.js';
 
 /**
  * A throwaway project with bundle `mini`: no dependency env, no services (no nginx, supervisor,
@@ -29,12 +28,7 @@ export async function makeMiniProject(
   if (o.padBytes) await writeFile(join(b, 'pad.bin'), randomBytes(o.padBytes));
   await writeFile(join(dir, 'inventory.yaml'), inventoryText);
   await writeFile(join(dir, '.gitignore'), '.ferry/\n');
-  const git = (...args: string[]) =>
-    execFileSync(
-      'git',
-      ['-c', 'user.email=t@ferry.test', '-c', 'user.name=ferry test', '-c', 'commit.gpgsign=false', ...args],
-      { cwd: dir, encoding: 'utf8' },
-    );
+  const git = projectGit(dir);
   git('init', '-q', '-b', 'main');
   return {
     dir,
