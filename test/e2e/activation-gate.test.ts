@@ -169,13 +169,13 @@ describe.skipIf(skip)('the health gate on every activation, against real supervi
       expect(await snapshot()).toEqual(before);
       for (const name of ALL) expect(current(name)).toBe(v11);
       expect(out).toMatch(
-        /\[web1\] FAILED: \[web1\] health gate: .*\/check\.html not healthy within 3000 ms \(last: HTTP 404\)/,
+        /\[web1\] FAILED: health gate: .*\/check\.html not healthy within 3000 ms \(last: HTTP 404\)/,
       );
       expect(out).toContain(`switched back to ${v11}`);
       expect(out).toMatch(/supervisor: demo RUNNING \(pid \d+/);
       expect(out).toMatch(/demo stderr: \(empty\)|demo stderr \(last/);
       // lb1 passed (no program, no gate) and was switched back once the activation stopped
-      expect(out).toMatch(/\[lb1\] FAILED: \[lb1\] switched back to .*: the activation stopped/);
+      expect(out).toMatch(/\[lb1\] FAILED: switched back to .*: the activation stopped/);
       if (batch.length) {
         expect(out).toMatch(/\[web2\] untouched/);
         expect(out).toMatch(/\[web3\] untouched/);
@@ -225,7 +225,7 @@ describe.skipIf(skip)('the health gate on every activation, against real supervi
     expect(plain.code, plain.stdout + plain.stderr).toBe(1);
     expect(await snapshot()).toEqual(before);
     expect(plain.stdout).toMatch(
-      /\[web1\] FAILED: \[web1\] switched back to .*: the activation stopped: 1 host\(s\) failed \(web2\)/,
+      /\[web1\] FAILED: switched back to .*: the activation stopped: 1 host\(s\) failed \(web2\)/,
     );
     const bad = idOf('v1.4.0-web2');
     expect(lastHistory('web1')).toMatchObject({ to: bad, result: 'rolled-back' });
