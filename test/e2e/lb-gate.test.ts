@@ -265,9 +265,7 @@ describe.skipIf(skip)('ferry lb, ferry maintenance and the error-rate gate, behi
       expect(r.code, out).toBe(1);
     });
     expect(out).toMatch(/error-rate gate, batch 1\/3: FAILED: web1 \d+\.\d+% 5xx \(\d+ of \d+ responses\)/);
-    expect(out).toMatch(
-      /\[web1\] FAILED: switched back to demo-v1\.0\.0-.*error-rate gate stopped the rollout/,
-    );
+    expect(out).toMatch(/\[web1\] FAILED: switched back to demo-v1\.0\.0-.*error-rate gate stopped the rollout/);
     expect(out).toMatch(/\[web2\] untouched/);
     expect(out).toMatch(/\[web3\] untouched/);
     expect(APPS.map(current)).toEqual(before);
