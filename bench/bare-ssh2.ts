@@ -1,6 +1,7 @@
 // The floor for any ssh2-based tool: connect to every host in parallel with the ssh2 package,
 // verify nothing, exec `uptime`, print. Usage: node dist/bench/bare-ssh2.js <hosts.json> <key> [command] [cap]
 // With `cap`, at most that many hosts at once (the uncapped floor times out at 1,000 hosts).
+// The command `-` only connects, authenticates and ends (the latency section's handshake count).
 import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
 
@@ -14,6 +15,10 @@ function runOn(t: Target, key: Buffer, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = new Client();
     c.on('ready', () => {
+      if (command === '-') {
+        c.end();
+        return resolve('connected');
+      }
       c.exec(command, (err, stream) => {
         if (err) return reject(err);
         let out = '';

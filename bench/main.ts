@@ -1,5 +1,5 @@
 // `npm run bench [-- section…]`: ferry side by side with its peers on the same local fleet.
-// Sections: fanout, stream, scale, relay, startup, push, bundle, rolling, prep (none given: all). Writes bench/results/latest.{json,md}.
+// Sections: fanout, stream, scale, relay, latency, startup, push, bundle, rolling, prep (none given: all). Writes bench/results/latest.{json,md}.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +11,8 @@ import type { Row, SectionResult } from './lib/report.js';
 import type { SectionContext } from './sections/context.js';
 import { SECTIONS } from './sections/index.js';
 
-const RUNS = 3;
+/** runs per figure; FERRY_BENCH_RUNS=1 for a quick look */
+const RUNS = Number(process.env.FERRY_BENCH_RUNS ?? 3);
 
 class SectionTimeout extends Error {}
 

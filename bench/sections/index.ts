@@ -2,6 +2,7 @@ import type { Row } from '../lib/report.js';
 import { bundling } from './bundling.js';
 import type { SectionContext } from './context.js';
 import { fanout } from './fanout.js';
+import { latency } from './latency.js';
 import { prepSection } from './prep.js';
 import { push } from './push.js';
 import { relay } from './relay.js';
@@ -43,6 +44,12 @@ export const SECTIONS: readonly Section[] = [
     title: 'first deploy of 50 MB to 100 hosts: plain push vs --relay 4 (control bytes, wall)',
     timeoutMs: 30 * MIN,
     run: relay,
+  },
+  {
+    name: 'latency',
+    title: 'first deploy and unchanged redeploy at 50 ms RTT (userspace proxy), 10 hosts: ferry vs Ansible, Fabric',
+    timeoutMs: 30 * MIN,
+    run: latency,
   },
   { name: 'startup', title: 'ferry --list start-up in the repo root', timeoutMs: 3 * MIN, run: startup },
   {
