@@ -5,6 +5,7 @@ import { RemoteCommandError } from '../errors/remote-error.js';
 import {
   NO_PYTHON,
   parseServeLine,
+  pythonCheckCommand,
   relayFetchCommand,
   relayServeCommand,
   SOURCE_FAILED,
@@ -46,6 +47,10 @@ const FETCH_TRIES = 3;
  * A fetch that fails because of its source (gone, cut short, wrong sha256) marks the source dead
  * and is retried from another one; with no source left, the control machine pushes. Each receiver
  * verifies sha256 before the artifact gets its cache name, and staging verifies it again.
+ * A host without python3 is pushed to (a fetch there exits 127); a seed whose server does not
+ * come up gives its seed slot back, and once any host failed to serve, a host checks it has
+ * python3 before it takes a slot — so the control machine sends ≤ k + (hosts without python3)
+ * copies, and with python3 on no host every host is pushed at once.
  */
 export class Relay {
   private readonly fanout: number;
@@ -56,9 +61,10 @@ export class Relay {
   /** obtains uploading or fetching now: hosts about to become sources */
   private producing = 0;
   private closed = false;
-  /** servers that never came up, and those that did: none up (no python3 on the hosts) → push to all at once */
+  /** servers that never came up (python3 missing there): from then on a host checks for python3 before seeding */
   private unserved = 0;
-  private served = 0;
+  /** hosts checked for python3 (true: it runs) */
+  private readonly python = new Map<string, boolean>();
   /** hosts whose serving broke (their connection lost): then the deploy activates nowhere */
   readonly broke: string[] = [];
 
@@ -73,12 +79,15 @@ export class Relay {
   async obtain(s: HostSession, title: (t: string) => void): Promise<number> {
     this.producing += 1;
     try {
-      for (let tries = 0; ; tries++) {
+      for (let tries = 0; ; ) {
         if (this.seeding < this.o.seeds) {
-          this.seeding += 1;
-          return await this.push(s, title);
+          // a slot a seed without python3 gave back: a host without it is pushed to anyway, slot or not
+          if (this.unserved && !(await this.hasPython(s))) return await this.push(s, title);
+          if (this.seeding < this.o.seeds) return await this.seed(s, title);
         }
         const src = tries < FETCH_TRIES ? await this.pick(s.host.name) : undefined;
+        if (src === 'seed') continue;
+        tries += 1;
         if (!src) {
           s.log.line('relay: no source left to fetch from: the control machine uploads');
           return await this.push(s, title);
@@ -110,9 +119,10 @@ export class Relay {
     }
   }
 
-  /** This host holds the verified artifact: serve it to others until the relay closes. */
-  async offer(s: HostSession): Promise<void> {
-    if (this.closed || this.sources.some((x) => x.host === s.host.name)) return;
+  /** This host holds the verified artifact: serve it to others until the relay closes. False: it does not serve. */
+  async offer(s: HostSession): Promise<boolean> {
+    if (this.sources.some((x) => x.host === s.host.name)) return true;
+    if (this.closed) return false;
     const attr = s.host.attrs.relay_address;
     const src: Source = {
       host: s.host.name,
@@ -156,12 +166,12 @@ export class Relay {
     const port = await ready;
     if (port === undefined) {
       this.unserved += 1;
-      return;
+      return false;
     }
     src.port = port;
-    this.served += 1;
     this.sources.push(src);
     this.wake();
+    return true;
   }
 
   /** After staging: end every server; a host whose serving broke (its connection lost) fails here. */
@@ -201,13 +211,44 @@ export class Relay {
     return sent;
   }
 
+  /** One of the k copies the control machine sends; a seed that cannot serve gives its slot back. */
+  private async seed(s: HostSession, title: (t: string) => void): Promise<number> {
+    this.seeding += 1;
+    let serving = false;
+    try {
+      const sent = await uploadArtifact(s, this.d, title);
+      serving = await this.offer(s);
+      return sent;
+    } finally {
+      if (!serving) {
+        this.seeding -= 1;
+        this.wake();
+      }
+    }
+  }
+
+  /** Does python3 run on this host (checked once, only after some host could not serve)? */
+  private async hasPython(s: HostSession): Promise<boolean> {
+    let ok = this.python.get(s.host.name);
+    if (ok === undefined) {
+      const r = await s.exec(pythonCheckCommand(), {
+        title: 'relay: python3 here?',
+        id: 'relay-python',
+        allowFailure: true,
+      });
+      ok = r.code !== NO_PYTHON;
+      this.python.set(s.host.name, ok);
+    }
+    return ok;
+  }
+
   /**
    * A live source with a free slot (the least busy), waiting while every source is busy or the
-   * next ones are still arriving. None alive and nothing arriving: undefined — this host then
-   * uploads from the control machine (one waiter at a time: it counts as arriving at once; every
-   * waiter at once when no server ever came up, e.g. no python3 on the hosts).
+   * next ones are still arriving. A seed slot given back: 'seed'. None alive and nothing
+   * arriving: undefined — this host then uploads from the control machine (one waiter at a time:
+   * it counts as arriving at once).
    */
-  private async pick(self: string): Promise<Source | undefined> {
+  private async pick(self: string): Promise<Source | 'seed' | undefined> {
     this.producing -= 1;
     try {
       for (;;) {
@@ -218,8 +259,8 @@ export class Relay {
           free.active += 1;
           return free;
         }
-        const noServer = this.unserved > 0 && this.served === 0;
-        if (!this.sources.some((x) => !x.dead) && (this.producing === 0 || noServer)) return undefined;
+        if (this.seeding < this.o.seeds) return 'seed';
+        if (!this.sources.some((x) => !x.dead) && this.producing === 0) return undefined;
         await new Promise<void>((r) => this.waiters.push(r));
       }
     } finally {

@@ -23,7 +23,7 @@ export interface StageRecord {
   readonly sha256: string;
   readonly shard: Shard;
   readonly dryRun: boolean;
-  /** every host of this shard staged cleanly */
+  /** every host this run selected staged cleanly (with --only-failed: the rerun's hosts, not the whole shard) */
   readonly complete: boolean;
   /** hosts of the shard that did not stage (then `complete` is false) */
   readonly failed: readonly string[];
@@ -126,14 +126,16 @@ export interface ActivationCheck {
 
 /**
  * The barrier between CI jobs: activation goes ahead only when a record of every one of the n
- * shards is given, each staged cleanly (not a dry run), all name the same bundle id as this run,
- * and together they cover exactly the selected hosts — this shard's exactly as this run slices
- * them. Anything else is a UsageError before any connection. Returns what each host of this
- * shard must hold (its probe confirms it).
+ * shards is given, none a dry run, all naming the same bundle id as this run, every host a record
+ * says did not stage staged by another record of its shard (an `--only-failed` rerun's), and
+ * together they cover exactly the selected hosts — this shard's exactly as this run slices them.
+ * A host staged in two records must have the same config set in both. Anything else is a
+ * UsageError before any connection. Returns what each host of this shard must hold (its probe
+ * confirms it).
  */
 export function checkStageRecords(records: readonly LoadedRecord[], c: ActivationCheck): Map<string, StagedHost> {
   if (!records.length) throw new UsageError('--phase activate needs --staged FILES (the records of every shard)');
-  const byShard = new Map<number, LoadedRecord>();
+  const byShard = new Map<number, LoadedRecord[]>();
   const n = c.shard.count;
   for (const { file, rec } of records) {
     const at = `--staged ${file}`;
@@ -143,11 +145,7 @@ export function checkStageRecords(records: readonly LoadedRecord[], c: Activatio
       );
     if (rec.id !== c.id) throw new UsageError(`${at}: staged bundle ${rec.id}, this activation is ${c.id}`);
     if (rec.dryRun) throw new UsageError(`${at}: a --dry-run record (nothing was staged)`);
-    if (!rec.complete)
-      throw new UsageError(`${at}: shard ${shardLabel(rec.shard)} did not stage on ${rec.failed.join(', ') || '?'}`);
-    const seen = byShard.get(rec.shard.index);
-    if (seen) throw new UsageError(`${at}: shard ${shardLabel(rec.shard)} is also recorded in ${seen.file}`);
-    byShard.set(rec.shard.index, { file, rec });
+    byShard.set(rec.shard.index, [...(byShard.get(rec.shard.index) ?? []), { file, rec }]);
   }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !byShard.has(i));
   if (missing.length)
@@ -156,7 +154,28 @@ export function checkStageRecords(records: readonly LoadedRecord[], c: Activatio
         'activation waits until every shard staged (nothing switched)',
     );
   const recorded = new Map<string, StagedHost>();
-  for (const { rec } of byShard.values()) for (const h of rec.hosts) recorded.set(h.host, h);
+  const from = new Map<string, string>();
+  for (const shard of byShard.values())
+    for (const { file, rec } of shard) {
+      // failed here, staged by another record of the shard (a rerun): it counts as staged
+      const still = rec.failed.filter(
+        (f) => !shard.some((o) => o.rec !== rec && o.rec.hosts.some((h) => h.host === f)),
+      );
+      if (still.length || (!rec.complete && !rec.failed.length))
+        throw new UsageError(
+          `--staged ${file}: shard ${shardLabel(rec.shard)} did not stage on ${still.join(', ') || '?'} ` +
+            `(stage them again with --only-failed ${file}, then give both records)`,
+        );
+      for (const h of rec.hosts) {
+        const seen = recorded.get(h.host);
+        if (seen && seen.configHash !== h.configHash)
+          throw new UsageError(
+            `--staged ${file}: ${h.host} was staged with other configs in ${from.get(h.host)}: give the records of one staging`,
+          );
+        recorded.set(h.host, h);
+        from.set(h.host, file);
+      }
+    }
   const notStaged = c.selected.filter((h) => !recorded.has(h));
   const extra = [...recorded.keys()].filter((h) => !c.selected.includes(h));
   if (notStaged.length || extra.length)
@@ -166,13 +185,13 @@ export function checkStageRecords(records: readonly LoadedRecord[], c: Activatio
         `${extra.length ? ` (staged but not selected now: ${extra.join(', ')})` : ''}: ` +
         'stage and activate must select the same hosts from the same inventory',
     );
-  const mineRec = byShard.get(c.shard.index)?.rec;
+  const mineRec = new Set((byShard.get(c.shard.index) ?? []).flatMap(({ rec }) => rec.hosts.map((h) => h.host)));
   const want = new Set(c.mine);
-  const moved = (mineRec?.hosts ?? []).filter((h) => !want.has(h.host)).map((h) => h.host);
-  const gone = c.mine.filter((h) => !mineRec?.hosts.some((x) => x.host === h));
-  if (gone.length || (!c.some && (moved.length || mineRec?.hosts.length !== c.mine.length)))
+  const moved = [...mineRec].filter((h) => !want.has(h));
+  const gone = c.mine.filter((h) => !mineRec.has(h));
+  if (gone.length || (!c.some && moved.length))
     throw new UsageError(
-      `shard ${shardLabel(c.shard)} was staged with other hosts than it selects now (${[...gone, ...moved].join(', ') || 'count differs'})`,
+      `shard ${shardLabel(c.shard)} was staged with other hosts than it selects now (${[...gone, ...moved].join(', ')})`,
     );
   return new Map(c.mine.map((h) => [h, recorded.get(h) as StagedHost]));
 }

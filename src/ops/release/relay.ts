@@ -65,6 +65,11 @@ export const SOURCE_FAILED = new Set([75, 65]);
 /** python3 is missing on the receiver: no relay there, the control machine pushes instead. */
 export const NO_PYTHON = 127;
 
+/** Exits 0 where python3 runs, NO_PYTHON where there is none. */
+export function pythonCheckCommand(): Command {
+  return cmd('python3', '-c', '');
+}
+
 /** Serve this host's cached artifact until stdin closes (stdin: the token line). Prints `port N` first. */
 export function relayServeCommand(paths: ReleasePaths, sha256: string, bytesPerSecond = 0): Command {
   return cmd('python3', '-c', SERVE, paths.cacheFile(sha256), String(Math.max(0, Math.round(bytesPerSecond))));

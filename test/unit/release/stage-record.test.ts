@@ -64,7 +64,15 @@ describe('stage records: the barrier between the stage and the activate jobs', (
     ['a shard is missing', () => [rec(2)], /no stage record for shard 1\/2/],
     ['another bundle id', () => [rec(1, { id: 'demo-v2-0000000-00000000' }), rec(2)], /staged bundle demo-v2/],
     ['another shard count', () => [rec(1, { shard: { index: 1, count: 3 } }), rec(2)], /shard 1\/3/],
-    ['a shard twice', () => [rec(1), rec(2), { ...rec(2), file: 'copy.json' }], /also recorded in stage-2\.json/],
+    [
+      'a host staged with other configs in two records of its shard',
+      () => [
+        rec(1),
+        rec(2),
+        { file: 'again.json', rec: { ...rec(2).rec, hosts: [{ ...rec(2).rec.hosts[0]!, configHash: 'x' }] } },
+      ],
+      /again\.json: h2 was staged with other configs in stage-2\.json/,
+    ],
     ['a dry run', () => [rec(1, { dryRun: true }), rec(2)], /--dry-run record/],
     ['an incomplete stage', () => [rec(1, { complete: false, failed: ['h3'] }), rec(2)], /did not stage on h3/],
     ['no records', () => [], /needs --staged/],
@@ -72,6 +80,18 @@ describe('stage records: the barrier between the stage and the activate jobs', (
     const f = () => checkStageRecords(records(), check);
     expect(f).toThrow(UsageError);
     expect(f).toThrow(message);
+  });
+
+  it('an incomplete stage and the record of its --only-failed rerun count as the shard staged', () => {
+    const partial = rec(2, { complete: false, failed: ['h4'], hosts: rec(2).rec.hosts.slice(0, 1) });
+    const rerun = { file: 'rerun.json', rec: { ...rec(2).rec, hosts: rec(2).rec.hosts.slice(1) } };
+    const want = checkStageRecords([rec(1), partial, rerun], check);
+    expect([...want.keys()]).toEqual(['h2', 'h4']);
+    expect(want.get('h4')?.configHash).toBe('cfg-h4');
+    // the same shard staged twice alike is no conflict
+    expect(checkStageRecords([rec(1), rec(2), { ...rec(2), file: 'copy.json' }], check).size).toBe(2);
+    expect(() => checkStageRecords([rec(1), partial], check)).toThrow(/stage-2\.json: shard 2\/2 did not stage on h4/);
+    expect(() => checkStageRecords([rec(1), rerun], check)).toThrow(/not staged: h2/);
   });
 
   it('refuses when the records and this run select different hosts', () => {
