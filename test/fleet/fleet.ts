@@ -101,10 +101,14 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       })(),
     ]);
     phase('keys, user, views seeded');
+    // the control machine's node goes first on the hosts' PATH (sshd-config.ts) when it is not
+    // the system one; the hosts must see it where it is, even inside a view (a repo under /tmp)
+    const nodeDir = dirname(process.execPath) === '/usr/bin' ? undefined : dirname(process.execPath);
+    const exposed = nodeDir ? [dir, nodeDir] : [dir];
     makeStashes(
       planned.map((p) => p.root),
       views,
-      dir,
+      exposed,
     );
     ensureMountPoints(views);
 
@@ -127,7 +131,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           pidFile: join(p.home, 'sshd.pid'),
           authorizedKeys: join(authorized, '%u'),
           perSourcePenalties: penalties,
-          nodeDir: dirname(process.execPath) === '/usr/bin' ? undefined : dirname(process.execPath),
+          nodeDir,
           knobs: p.spec.sshd,
         }),
       );
@@ -158,7 +162,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const setpriv = !detached && hasSetpriv();
     const exits = new Map<number, string>();
     for (const p of planned) {
-      const script = `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; ${mountScript(p.root, views, dir)} && exec ${SSHD} -D -e -f ${quote(p.config)}`;
+      const script = `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; ${mountScript(p.root, views, exposed)} && exec ${SSHD} -D -e -f ${quote(p.config)}`;
       const argv = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script];
       if (setpriv) argv.unshift('setpriv', '--pdeathsig', 'KILL');
       const log = openSync(p.log, 'a');

@@ -112,22 +112,25 @@ export function ensureMountPoints(views: readonly string[]): void {
 
 /**
  * Shell script run by `unshare -m` before `exec sshd`: bind each view of the host over the real path.
- * When the fleet dir lies inside a view (it does for /tmp by default) it is first bound at the same
- * place inside that view, so sshd still finds its config, host key and authorized_keys.
+ * A folder the hosts must still see that lies inside a view (the fleet dir inside /tmp by default:
+ * sshd's config, host key, authorized_keys; the control machine's node when the repo is there) is
+ * first bound at the same place inside that view.
  */
-export function mountScript(root: string, views: readonly string[], dir: string): string {
+export function mountScript(root: string, views: readonly string[], exposed: readonly string[]): string {
   const steps: string[] = [];
-  for (const view of viewsHoldingDir(views, dir)) {
-    const stash = join(root, view, relative(view, dir));
-    steps.push(`mount --bind ${quote(dir)} ${quote(stash)}`);
-  }
+  for (const dir of exposed)
+    for (const view of viewsHoldingDir(views, dir)) {
+      const stash = join(root, view, relative(view, dir));
+      steps.push(`mount --bind ${quote(dir)} ${quote(stash)}`);
+    }
   for (const view of views) steps.push(`mount --rbind ${quote(join(root, view))} ${quote(view)}`);
   return steps.join(' && ');
 }
 
 /** Create the empty stash folders used by mountScript (in every host root). */
-export function makeStashes(roots: readonly string[], views: readonly string[], dir: string): void {
-  for (const view of viewsHoldingDir(views, dir)) {
-    for (const root of roots) mkdirSync(join(root, view, relative(view, dir)), { recursive: true });
-  }
+export function makeStashes(roots: readonly string[], views: readonly string[], exposed: readonly string[]): void {
+  for (const dir of exposed)
+    for (const view of viewsHoldingDir(views, dir)) {
+      for (const root of roots) mkdirSync(join(root, view, relative(view, dir)), { recursive: true });
+    }
 }
