@@ -12,6 +12,9 @@ export class HostLog {
   }
 
   line(text: string): void {
+    // a command still in flight when its session closed (its connection lost) ends after the log
+    // did: that late line has nowhere to go, and writing it would crash the run
+    if (this.stream?.writableEnded) return;
     this.stream?.write(
       `${new Date().toISOString()} ${text.replace(/\n(?!$)/g, '\n    ')}${text.endsWith('\n') ? '' : '\n'}`,
     );
