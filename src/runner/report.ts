@@ -64,8 +64,9 @@ export type LiveRelease = string;
 /**
  * The release `current` points to on a host once a deploy, rollback or restart ended, read from
  * its report: switched back (a `revert` step ran) → `from`; switched (`activate` ran) → `to`; a
- * switch that failed and was not switched back → unknown; not switched → `to` if the host
- * is ok (it was already on it), else `from`. Undefined for a report with no release (a task).
+ * switch that failed and was not switched back → unknown; not switched → `from` (a host already
+ * on `to` has from = to; a staged host that another host's failure kept from switching is still
+ * on `from`). Undefined for a report with no release (a task).
  */
 export function liveRelease(h: HostReport, dryRun = false): LiveRelease | undefined {
   const r = h.result;
@@ -78,7 +79,7 @@ export function liveRelease(h: HostReport, dryRun = false): LiveRelease | undefi
   if (revert) return revert.status === 'failed' ? 'unknown' : none(from);
   const activate = last('activate');
   if (activate) return activate.status === 'failed' ? 'unknown' : none(to);
-  return none(h.status === 'ok' ? to : from);
+  return none(from);
 }
 
 /** Names listed after a count, at most this many. */

@@ -163,7 +163,8 @@ describe('the live release in the summary', () => {
   const switched = step('activate', 'switch', { status: 'changed' });
 
   it('names the one release when every host runs it', () => {
-    const r = report([ok('web1', [switched]), ok('web2', [switched]), ok('web3', [])], false);
+    const already = host('web3', [], { result: { from: B, to: B } });
+    const r = report([ok('web1', [switched]), ok('web2', [switched]), already], false);
     expect(formatLive(r)).toBe(`live: ${B} on all 3 hosts`);
     expect(formatLive(report([ok('web1', [switched])], false))).toBe(`live: ${B} on web1`);
   });
@@ -182,6 +183,11 @@ describe('the live release in the summary', () => {
     );
     expect(r.hosts.map((h) => liveRelease(h))).toEqual([B, A, B, A, 'unknown']);
     expect(formatLive(r)).toBe(`live: mixed — ${B} on 2 (web1, web3), ${A} on 2 (web2, web4), unknown on 1 (web5)`);
+  });
+
+  it('a host that staged but was not switched (another host failed) is still on the release it had', () => {
+    const r = report([ok('web1', []), host('web2', [], { status: 'failed', result: { from: A, to: B } })], false);
+    expect(formatLive(r)).toBe(`live: ${A} on all 2 hosts`);
   });
 
   it('a dry run names what is live now; a report without releases (a task) has no live line', () => {
