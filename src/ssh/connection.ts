@@ -160,7 +160,15 @@ export class SshConnection {
 
   close(): void {
     this.closed = true;
+    const sock = (this.client as unknown as { _sock?: Duplex })._sock;
     this.ssh.dispose();
+    // Once the disconnect is written, nothing more is wanted from the server: don't wait a round
+    // trip for its close (the last 50 ms of every command on a 50 ms link), or, when that close is
+    // lost on the way, for ssh2's keepalive to give up
+    if (sock && !sock.destroyed) {
+      if (sock.writableFinished) sock.destroy();
+      else sock.once('finish', () => sock.destroy());
+    }
     this.via?.close();
   }
 
