@@ -45,6 +45,23 @@ describe('known_hosts', () => {
     expect(patternsMatch('*.lan,!bad.lan', 'bad.lan')).toBe(false);
   });
 
+  it('the indexed lookup finds what a scan of every pattern finds, in file order', () => {
+    const mixed = parseKnownHosts(
+      [
+        `*.lan ssh-rsa ${R1.toString('base64')}`,
+        `Web1.LAN,web1 ssh-ed25519 ${K1.toString('base64')}`,
+        `${hashed('web1.lan')} ssh-ed25519 ${K2.toString('base64')}`,
+        `web1.lan ssh-ed25519 ${K2.toString('base64')}`,
+        `*,!web1.lan ssh-ed25519 ${K1.toString('base64')}`,
+      ].join('\n'),
+    );
+    for (const host of ['web1.lan', 'WEB1.lan', 'web1', 'web2.lan', 'other']) {
+      const scan = mixed.filter((e) => patternsMatch(e.patterns, hostToken(host, 22)));
+      expect(entriesFor(mixed, host, 22), host).toEqual(scan);
+    }
+    expect(entriesFor(mixed, 'web1.lan', 22).map((e) => e.line)).toEqual([1, 2, 3, 4]);
+  });
+
   it('judges known, unknown and changed keys like OpenSSH', () => {
     expect(judgeHostKey(entriesFor(entries, 'web1', 22), 'ssh-ed25519', K1).status).toBe('known');
     expect(judgeHostKey(entriesFor(entries, 'web1', 22), 'ssh-ed25519', K2).status).toBe('changed');
