@@ -72,9 +72,7 @@ export class SshConnection {
           keepaliveInterval: target.keepaliveMs,
           keepaliveCountMax: 3,
           hostVerifier: (key: Buffer) => check.verify(key),
-          ...(check.preferredTypes.length > 0
-            ? { algorithms: { serverHostKey: preferred(check.preferredTypes) } }
-            : {}),
+          ...hostKeyAlgorithms(check.preferredTypes),
           authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) =>
             next(pending.shift() ?? false),
         } as Parameters<NodeSSH['connect']>[0]);
@@ -182,17 +180,25 @@ export class SshConnection {
   }
 }
 
-/** ssh2's host key algorithms, with the ones known_hosts holds for this host first. */
-function preferred(known: string[]): string[] {
-  const all = [
-    'ssh-ed25519',
-    'ecdsa-sha2-nistp256',
-    'ecdsa-sha2-nistp384',
-    'ecdsa-sha2-nistp521',
-    'rsa-sha2-512',
-    'rsa-sha2-256',
-    'ssh-rsa',
-  ];
+/** ssh2's own order of host key algorithms (with ed25519, which every Node ferry runs on has). */
+const SSH2_DEFAULT = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/**
+ * ssh2's host key algorithms with the ones known_hosts holds for this host first (like OpenSSH).
+ * Nothing when that is ssh2's own order (an ed25519 host): ssh2 then sends its prebuilt offer
+ * instead of building one per connection.
+ */
+function hostKeyAlgorithms(known: string[]): { algorithms?: { serverHostKey: string[] } } {
+  if (known.length === 0) return {};
   const wanted = known.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-  return [...new Set([...wanted.filter((t) => all.includes(t)), ...all])];
+  const order = [...new Set([...wanted.filter((t) => SSH2_DEFAULT.includes(t)), ...SSH2_DEFAULT])];
+  return order.join() === SSH2_DEFAULT.join() ? {} : { algorithms: { serverHostKey: order } };
 }
