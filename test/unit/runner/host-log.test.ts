@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostLog } from '../../../src/runner/host-log.js';
+import { REPO } from '../../helpers/ferry-cli.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 describe('a host log', () => {
   let dir: string | undefined;
@@ -26,5 +30,25 @@ describe('a host log', () => {
     expect(errors).toEqual([]);
     const text = await readFile(join(dir, 'web1.log'), 'utf8');
     expect(text).toMatch(/ first\n$/);
+  });
+
+  it('a line reaches the file soon without a close (tail -f), and on exit when the run never closed it', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'ferry-host-log-'));
+    dir = d;
+    const log = new HostLog(d, 'web2');
+    log.line('live line');
+    await waitFor(
+      () => existsSync(join(d, 'web2.log')) && readFileSync(join(d, 'web2.log'), 'utf8').includes('live line'),
+      {
+        timeoutMs: 5_000,
+        what: 'the line in the file',
+      },
+    );
+    await log.close();
+    const built = join(REPO, 'dist/src/runner/host-log.js');
+    const script = `import(${JSON.stringify(built)}).then(({ HostLog }) => { new HostLog(${JSON.stringify(d)}, 'web3').line('last words'); process.exit(3); })`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(3);
+    expect(readFileSync(join(d, 'web3.log'), 'utf8')).toMatch(/ last words\n$/);
   });
 });
