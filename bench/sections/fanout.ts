@@ -70,9 +70,11 @@ export async function fanout(ctx: SectionContext): Promise<Row[]> {
     const f = figures.get('ferry') ?? null;
     for (const [name, p] of figures) {
       if (name === 'ferry') continue;
-      // the issue's targets: wall ≤ 1.1× the bare ssh2 floor, client CPU ≤ 0.4× Fabric's
-      const wallTarget = name === 'bare ssh2' && f ? { target: '≤ 1.1×', pass: f.wall <= 1.1 * p.wall } : {};
-      const cpuTarget = name === 'Fabric 2' && f ? { target: '≤ 0.4×', pass: f.cpu <= 0.4 * p.cpu } : {};
+      // targets: wall and client CPU ≤ 1.1× the bare ssh2 floor (#18 replaced "CPU ≤ 0.4× Fabric's",
+      // set while every remote exec paid ~85 ms of shell start-up)
+      const floor = name === 'bare ssh2' && f;
+      const wallTarget = floor ? { target: '≤ 1.1×', pass: f.wall <= 1.1 * p.wall } : {};
+      const cpuTarget = floor ? { target: '≤ 1.1×', pass: f.cpu <= 1.1 * p.cpu } : {};
       add({
         what: `${HOSTS} hosts uptime: wall`,
         unit: 's',
