@@ -109,12 +109,16 @@ export function judgeHostKey(entries: readonly KnownHostEntry[], type: string, k
 }
 
 /**
- * Parsed once per file version (every host of a run checks against the same file): a stat per
- * host instead of a read and parse per host.
+ * Parsed once per file version (every host of a run checks against the same file), and the
+ * version (a stat) looked at most every VERSION_MS: 500 handshakes starting within a second
+ * share one stat instead of making 500. A key ferry appends drops the cached copy at once.
  */
-const parsed = new Map<string, { version: string; entries: Promise<KnownHostEntry[]> }>();
+const parsed = new Map<string, { version: string; checked: number; entries: Promise<KnownHostEntry[]> }>();
+const VERSION_MS = 1000;
 
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+  const hit = parsed.get(file);
+  if (hit && performance.now() - hit.checked < VERSION_MS) return hit.entries;
   let version: string;
   try {
     const st = await stat(file);
@@ -123,10 +127,13 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const hit = parsed.get(file);
-  if (hit?.version === version) return hit.entries;
+  const now = parsed.get(file);
+  if (now?.version === version) {
+    now.checked = performance.now();
+    return now.entries;
+  }
   const entries = readFile(file, 'utf8').then(parseKnownHosts);
-  parsed.set(file, { version, entries });
+  parsed.set(file, { version, checked: performance.now(), entries });
   entries.catch(() => parsed.delete(file));
   return entries;
 }
@@ -143,4 +150,5 @@ export async function appendKnownHost(
   const hash = createHmac('sha1', salt).update(hostToken(host, port)).digest('base64');
   await mkdir(dirname(file), { recursive: true });
   await appendFile(file, `|1|${salt.toString('base64')}|${hash} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+  parsed.delete(file);
 }
