@@ -1,14 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
-import { ferry, fleetFlags, startFerry, type CliResult } from '../helpers/ferry-cli.js';
+import type { Fleet, FleetHost } from '../fleet/fleet.js';
+import type { CliResult } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
-import { makeMiniProject } from '../helpers/mini-project.js';
 import { waitFor } from '../helpers/wait-for.js';
+import {
+  buildMini,
+  currentMini,
+  type RelayReport,
+  runCounting,
+  sentBytes,
+  startMiniFleet,
+} from '../helpers/relay-fixture.js';
 import type { DemoProject } from '../helpers/demo-project.js';
 
 const skip = fleetSkipReason();
@@ -17,15 +24,6 @@ const K = 2;
 const PAD = 2_000_000;
 /** hosts without python3 in the first case (h1, h2: likely among the first to upload, i.e. seeds) */
 const NO_PY = ['h1', 'h2', 'h7'];
-
-interface Report {
-  hosts: Array<{
-    host: string;
-    status: string;
-    result?: { uploadedBytes?: number };
-    steps: Array<{ id: string; status: string; exitCode: number | null }>;
-  }>;
-}
 
 /**
  * Take python3 away on one host, as an image without it would: inside the host's own mount
@@ -43,22 +41,6 @@ async function hidePython(fleet: Fleet, h: FleetHost): Promise<void> {
   expect(r.code, r.stderr).toBe(0);
 }
 
-/** Bytes the ferry process wrote (sockets, files) as /proc/<pid>/io last showed them before it exited. */
-async function runCounting(args: string[], cwd: string): Promise<{ r: CliResult; wchar: number }> {
-  const p = startFerry(args, { cwd, timeoutMs: 240_000 });
-  let wchar = 0;
-  const poll = setInterval(() => {
-    try {
-      wchar = Number(/^wchar: (\d+)/m.exec(readFileSync(`/proc/${p.pid}/io`, 'utf8'))?.[1] ?? wchar);
-    } catch {
-      // gone
-    }
-  }, 20);
-  const r = await p.done;
-  clearInterval(poll);
-  return { r, wchar };
-}
-
 describe.skipIf(skip)(`--relay ${K} on a ${HOSTS}-host fleet where python3 is missing`, () => {
   let fleet: Fleet;
   let proj: DemoProject;
@@ -66,18 +48,14 @@ describe.skipIf(skip)(`--relay ${K} on a ${HOSTS}-host fleet where python3 is mi
   let n = 0;
   let mountinfo = '';
   const json = () => join(proj.dir, `.r${++n}.json`);
-  const report = async (f: string) => JSON.parse(await readFile(f, 'utf8')) as Report;
-  const current = (h: FleetHost) => readlinkSync(join(h.root, 'srv/mini/current')).replace('releases/', '');
-  const sent = (rep: Report) => rep.hosts.reduce((a, h) => a + (h.result?.uploadedBytes ?? 0), 0);
-  const steps = (rep: Report, host: string, id: string) =>
+  const report = async (f: string) => JSON.parse(await readFile(f, 'utf8')) as RelayReport;
+  const current = currentMini;
+  const sent = sentBytes;
+  const steps = (rep: RelayReport, host: string, id: string) =>
     rep.hosts.find((h) => h.host === host)?.steps.filter((s) => s.id === id) ?? [];
   const args = (...more: string[]) => ['--project', proj.dir, ...flags, ...more];
   const python = async (h: FleetHost) => fleet.exec(h, 'python3 -c "print(6*7)"');
-  const build = async (tag: string) => {
-    const b = await ferry(args('bundle', 'build', 'mini', '--tag', tag, '--json'), { cwd: proj.dir });
-    expect(b.code, b.stderr).toBe(0);
-    return JSON.parse(b.stdout) as { id: string; size: number; sha256: string };
-  };
+  const build = (tag: string) => buildMini(args, proj.dir, tag);
   /** every host runs the release, and its cached artifact hashes to what was built */
   const allStaged = (b: { id: string; sha256: string }) => {
     for (const h of fleet.hosts) {
@@ -88,13 +66,7 @@ describe.skipIf(skip)(`--relay ${K} on a ${HOSTS}-host fleet where python3 is mi
   };
 
   beforeAll(async () => {
-    fleet = await startFleet({ hosts: HOSTS });
-    proj = await makeMiniProject(readFileSync(fleet.inventoryFile, 'utf8'), { padBytes: PAD });
-    flags = fleetFlags({ ...fleet, inventoryFile: join(proj.dir, 'inventory.yaml') });
-    for (const v of ['1', '2', '3']) {
-      await proj.setVersion(v);
-      proj.tag(`v${v}`);
-    }
+    ({ fleet, proj, flags } = await startMiniFleet(HOSTS, PAD));
   }, 300_000);
   afterAll(async () => {
     await fleet?.stop();

@@ -1,46 +1,27 @@
-import { readdirSync, readFileSync, readlinkSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleet, type Fleet, type FleetHost } from '../fleet/fleet.js';
+import type { Fleet } from '../fleet/fleet.js';
 import { mountNamespaceOf } from '../fleet/processes.js';
-import { ferry, fleetFlags, startFerry, type CliResult } from '../helpers/ferry-cli.js';
+import { startFerry } from '../helpers/ferry-cli.js';
 import { fleetSkipReason } from '../helpers/skip.js';
-import { makeMiniProject } from '../helpers/mini-project.js';
 import { waitFor } from '../helpers/wait-for.js';
+import {
+  buildMini,
+  currentMini,
+  type RelayReport,
+  runCounting,
+  sentBytes,
+  startMiniFleet,
+} from '../helpers/relay-fixture.js';
 import type { DemoProject } from '../helpers/demo-project.js';
 
 const skip = fleetSkipReason();
 const HOSTS = 20;
 const K = 2;
 const PAD = 4_000_000;
-
-interface Report {
-  hosts: Array<{
-    host: string;
-    status: string;
-    result?: { uploadedBytes?: number };
-    steps: Array<{ id: string; status: string; exitCode?: number }>;
-  }>;
-}
-
-/** Bytes the ferry process wrote (sockets, files) as /proc/<pid>/io last showed them before it exited. */
-async function runCounting(args: string[], cwd: string): Promise<{ r: CliResult; wchar: number }> {
-  const p = startFerry(args, { cwd, timeoutMs: 240_000 });
-  let wchar = 0;
-  const poll = setInterval(() => {
-    try {
-      const io = readFileSync(`/proc/${p.pid}/io`, 'utf8');
-      wchar = Number(/^wchar: (\d+)/m.exec(io)?.[1] ?? wchar);
-    } catch {
-      // gone
-    }
-  }, 20);
-  const r = await p.done;
-  clearInterval(poll);
-  return { r, wchar };
-}
 
 describe.skipIf(skip)(`--relay ${K} on a ${HOSTS}-host fleet`, () => {
   let fleet: Fleet;
@@ -49,24 +30,14 @@ describe.skipIf(skip)(`--relay ${K} on a ${HOSTS}-host fleet`, () => {
   let size = 0;
   let n = 0;
   const json = () => join(proj.dir, `.r${++n}.json`);
-  const report = async (f: string) => JSON.parse(await readFile(f, 'utf8')) as Report;
-  const current = (h: FleetHost) => readlinkSync(join(h.root, 'srv/mini/current')).replace('releases/', '');
-  const sent = (rep: Report) => rep.hosts.reduce((a, h) => a + (h.result?.uploadedBytes ?? 0), 0);
+  const report = async (f: string) => JSON.parse(await readFile(f, 'utf8')) as RelayReport;
+  const current = currentMini;
+  const sent = sentBytes;
   const args = (...more: string[]) => ['--project', proj.dir, ...flags, ...more];
-  const build = async (tag: string) => {
-    const b = await ferry(args('bundle', 'build', 'mini', '--tag', tag, '--json'), { cwd: proj.dir });
-    expect(b.code, b.stderr).toBe(0);
-    return JSON.parse(b.stdout) as { id: string; size: number; sha256: string };
-  };
+  const build = (tag: string) => buildMini(args, proj.dir, tag);
 
   beforeAll(async () => {
-    fleet = await startFleet({ hosts: HOSTS });
-    proj = await makeMiniProject(readFileSync(fleet.inventoryFile, 'utf8'), { padBytes: PAD });
-    flags = fleetFlags({ ...fleet, inventoryFile: join(proj.dir, 'inventory.yaml') });
-    for (const v of ['1', '2', '3']) {
-      await proj.setVersion(v);
-      proj.tag(`v${v}`);
-    }
+    ({ fleet, proj, flags } = await startMiniFleet(HOSTS, PAD));
   }, 300_000);
   afterAll(async () => {
     await fleet?.stop();
