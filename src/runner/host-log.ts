@@ -14,7 +14,8 @@ const made = new Set<string>();
 
 /**
  * Per-host log file under .ferry/logs/<run-id>/<host>.log (masked text only). Lines are batched
- * and written with plain synchronous writes: at a few lines per host, a write stream per host
+ * (at most FLUSH_BYTES wait, so a streamed command never waits on its log) and written with plain
+ * synchronous writes: at a few lines per host, a write stream per host
  * (an open, writes and a close through the thread pool) was ~0.25 ms of CPU per host, the
  * largest share of ferry's CPU above the bare-ssh2 floor at 200 hosts.
  */
@@ -49,11 +50,6 @@ export class HostLog {
     }
   }
 
-  /** Lines are written as they come (at most FLUSH_BYTES wait): a streamed command never waits on the log. */
-  behind(): Promise<void> | undefined {
-    return undefined;
-  }
-
   close(): Promise<void> {
     this.flush();
     this.closed = true;
@@ -67,13 +63,21 @@ export class HostLog {
     this.timer = undefined;
     unflushed.delete(this);
     if (!this.file || !this.pending) return;
-    if (this.fd === undefined) {
-      const dir = dirname(this.file);
-      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
-      made.add(dir);
-      this.fd = openSync(this.file, 'a', 0o600);
+    try {
+      if (this.fd === undefined) {
+        const dir = dirname(this.file);
+        if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+        made.add(dir);
+        this.fd = openSync(this.file, 'a', 0o600);
+      }
+      writeSync(this.fd, this.pending);
+    } catch (err) {
+      // a full disk or a removed folder costs the log, said once, never the run
+      process.stderr.write(
+        `ferry: warning: cannot write ${this.file}: ${(err as Error).message}; its lines are dropped\n`,
+      );
+      this.closed = true;
     }
-    writeSync(this.fd, this.pending);
     this.pending = '';
   }
 }

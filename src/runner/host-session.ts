@@ -160,7 +160,7 @@ export class HostSession {
         signal: this.signal,
         keep: opts.keep,
         ...(this.secrets.size ? { secrets: [...this.secrets] } : {}),
-        ...(lines ? { backpressure: () => opts.backpressure?.() ?? this.log.behind() } : {}),
+        ...(lines && opts.backpressure ? { backpressure: opts.backpressure } : {}),
         ...(opts.onStdout || lines
           ? {
               onStdout: (chunk: Buffer) => {

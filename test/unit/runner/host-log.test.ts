@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,5 +50,25 @@ describe('a host log', () => {
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(3);
     expect(readFileSync(join(d, 'web3.log'), 'utf8')).toMatch(/ last words\n$/);
+  });
+
+  it('a log that cannot be written (its folder is a file) warns once and drops its lines; the run goes on', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'ferry-host-log-'));
+    dir = d;
+    await writeFile(join(d, 'not-a-dir'), 'x');
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      const log = new HostLog(join(d, 'not-a-dir', 'run'), 'web4');
+      log.line('first');
+      await log.close(); // flushes: the mkdir fails here
+      log.line('after');
+      await log.close();
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^ferry: warning: cannot write .*web4\.log: .*; its lines are dropped\n$/);
   });
 });
