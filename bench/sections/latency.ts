@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ interface Path {
 async function proxiedPath(fleet: Fleet, work: string, rtt: number): Promise<Path> {
   const proxies = await Promise.all(fleet.hosts.map((h) => startDelayProxy(h, rtt / 2)));
   const dir = join(work, `rtt-${rtt}`);
-  execFileSync('mkdir', ['-p', dir]);
+  mkdirSync(dir, { recursive: true });
   const byName = new Map(fleet.hosts.map((h, i) => [h.name, proxies[i] as DelayProxy]));
   // the same host keys, under the proxies' addresses
   const keys = readFileSync(fleet.knownHosts, 'utf8');
