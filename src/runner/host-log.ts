@@ -6,11 +6,33 @@ const FLUSH_MS = 50;
 /** More than this waiting is written at once. */
 const FLUSH_BYTES = 64 * 1024;
 
-/** Logs with lines not yet written: flushed when the process exits, however it exits (but kill -9). */
+/**
+ * Logs with lines not yet written: flushed together by one timer, and when the process exits,
+ * however it exits (but kill -9).
+ */
 const unflushed = new Set<HostLog>();
+/** one timer for every log (a timer per host was a share of ferry's per-host CPU at 1,000 hosts) */
+let flushTimer: NodeJS.Timeout | undefined;
 let exitHook = false;
 /** run log folders made so far (one mkdir per run, not per host) */
 const made = new Set<string>();
+
+function flushAll(): void {
+  flushTimer = undefined;
+  for (const log of unflushed) log.flush();
+}
+
+function flushSoon(log: HostLog): void {
+  unflushed.add(log);
+  if (!flushTimer) {
+    flushTimer = setTimeout(flushAll, FLUSH_MS);
+    flushTimer.unref();
+  }
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', flushAll);
+  }
+}
 
 /**
  * Per-host log file under .ferry/logs/<run-id>/<host>.log (masked text only). Lines are batched
@@ -23,7 +45,6 @@ export class HostLog {
   private readonly file: string | undefined;
   private fd: number | undefined;
   private pending = '';
-  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(dir: string | undefined, host: string) {
@@ -37,17 +58,7 @@ export class HostLog {
     if (!this.file || this.closed) return;
     this.pending += `${new Date().toISOString()} ${text.replace(/\n(?!$)/g, '\n    ')}${text.endsWith('\n') ? '' : '\n'}`;
     if (this.pending.length >= FLUSH_BYTES) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_MS);
-      this.timer.unref();
-      unflushed.add(this);
-      if (!exitHook) {
-        exitHook = true;
-        process.on('exit', () => {
-          for (const log of unflushed) log.flush();
-        });
-      }
-    }
+    else flushSoon(this);
   }
 
   close(): Promise<void> {
@@ -58,9 +69,8 @@ export class HostLog {
     return Promise.resolve();
   }
 
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+  /** Write what waits (called by the shared timer, at close and at exit). */
+  flush(): void {
     unflushed.delete(this);
     if (!this.file || !this.pending) return;
     try {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from '../shell/command.js';
 import type { Host } from '../inventory/types.js';
 import { SshConnection } from '../ssh/connection.js';
+import { onAbort } from '../ssh/on-abort.js';
 import type { EarlyConnections } from '../ssh/early-connections.js';
 import { remoteExec, type RemoteExecResult } from '../ssh/remote-exec.js';
 import type { SshTarget } from '../ssh/target.js';
@@ -76,6 +77,7 @@ export class HostSession {
   private readonly early: EarlyConnections | undefined;
   /** Ctrl-C: the running command is signalled and closed, and no further one starts */
   private readonly signal: AbortSignal | undefined;
+  private readonly stopWaiting: () => void;
   /** commands running now (those Ctrl-C must stop) */
   private running = 0;
   /** interrupt commands under way: close() waits for them (they write to the log) */
@@ -98,7 +100,7 @@ export class HostSession {
     this.sudoPassword = sudoPassword;
     this.early = early;
     this.signal = signal;
-    signal?.addEventListener('abort', () => this.interruptRunning(), { once: true });
+    this.stopWaiting = onAbort(signal, () => this.interruptRunning());
   }
 
   connection(): Promise<SshConnection> {
@@ -393,6 +395,7 @@ export class HostSession {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.stopWaiting();
     await Promise.all(this.interrupts);
     if (this.conn !== undefined) {
       try {

@@ -3,6 +3,7 @@ import { Writable, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { SUDO_OK, SUDO_PROMPT } from '../shell/command.js';
 import { maskText } from '../shell/secret.js';
+import { onAbort } from './on-abort.js';
 
 export interface ChannelRequest {
   /** the exact text the remote shell runs (secrets in clear: never shown) */
@@ -145,8 +146,8 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         abort(INTERRUPTED);
         giveUp = setTimeout(finish, INTERRUPT_WAIT_MS);
       };
+      const stopWaiting = onAbort(req.signal, interrupt);
       if (req.signal?.aborted) interrupt();
-      else req.signal?.addEventListener('abort', interrupt, { once: true });
       // a character split between two stderr chunks is decoded whole
       const errDecoder = new StringDecoder('utf8');
       const keep = req.keep;
@@ -219,7 +220,7 @@ export function execChannel(client: Client, req: ChannelRequest): Promise<Channe
         finished = true;
         if (timer) clearTimeout(timer);
         if (giveUp) clearTimeout(giveUp);
-        req.signal?.removeEventListener('abort', interrupt);
+        stopWaiting();
         const secrets = [...(req.secrets ?? []), ...(req.sudoPassword ? [req.sudoPassword] : [])];
         resolve({
           code: aborted ? null : code,

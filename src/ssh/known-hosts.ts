@@ -110,15 +110,30 @@ export function judgeHostKey(entries: readonly KnownHostEntry[], type: string, k
 
 /**
  * Parsed once per file version (every host of a run checks against the same file), and the
- * version (a stat) looked at most every VERSION_MS: 500 handshakes starting within a second
- * share one stat instead of making 500. A key ferry appends drops the cached copy at once.
+ * version (a stat) looked at most every VERSION_MS: the 100 handshakes a run starts at once wait
+ * on one stat in flight, and the next ones reuse its answer, instead of making one stat each. A
+ * key ferry appends drops the cached copy at once, and a look started before it is not kept.
  */
 const parsed = new Map<string, { version: string; checked: number; entries: Promise<KnownHostEntry[]> }>();
+const looking = new Map<string, Promise<KnownHostEntry[]>>();
+/** bumped by each append: a look that began before one does not cache what it found */
+let appends = 0;
 const VERSION_MS = 1000;
 
-export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
+export function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   const hit = parsed.get(file);
   if (hit && performance.now() - hit.checked < VERSION_MS) return hit.entries;
+  const inFlight = looking.get(file);
+  if (inFlight !== undefined) return inFlight;
+  const look: Promise<KnownHostEntry[]> = lookAgain(file).finally(() => {
+    if (looking.get(file) === look) looking.delete(file);
+  });
+  looking.set(file, look);
+  return look;
+}
+
+async function lookAgain(file: string): Promise<KnownHostEntry[]> {
+  const generation = appends;
   let version: string;
   try {
     const st = await stat(file);
@@ -133,8 +148,10 @@ export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
     return now.entries;
   }
   const entries = readFile(file, 'utf8').then(parseKnownHosts);
-  parsed.set(file, { version, checked: performance.now(), entries });
-  entries.catch(() => parsed.delete(file));
+  if (generation === appends) {
+    parsed.set(file, { version, checked: performance.now(), entries });
+    entries.catch(() => parsed.delete(file));
+  }
   return entries;
 }
 
@@ -150,5 +167,7 @@ export async function appendKnownHost(
   const hash = createHmac('sha1', salt).update(hostToken(host, port)).digest('base64');
   await mkdir(dirname(file), { recursive: true });
   await appendFile(file, `|1|${salt.toString('base64')}|${hash} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
+  appends += 1;
   parsed.delete(file);
+  looking.delete(file);
 }

@@ -1,6 +1,17 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { entriesFor, hostToken, judgeHostKey, parseKnownHosts, patternsMatch } from '../../../src/ssh/known-hosts.js';
+import {
+  appendKnownHost,
+  entriesFor,
+  hostToken,
+  judgeHostKey,
+  parseKnownHosts,
+  patternsMatch,
+  readKnownHosts,
+} from '../../../src/ssh/known-hosts.js';
 import { fingerprint, keyType } from '../../../src/ssh/host-key.js';
 
 const blob = (type: string, body: string) => {
@@ -71,5 +82,37 @@ describe('known_hosts', () => {
   it('reads key types and fingerprints from the blob', () => {
     expect(keyType(K1)).toBe('ssh-ed25519');
     expect(fingerprint(K1)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+});
+
+describe('readKnownHosts', () => {
+  it('100 handshakes starting at once share one parse of the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-kh-'));
+    try {
+      const file = join(dir, 'known_hosts');
+      writeFileSync(file, `[10.0.0.12]:2222 ssh-ed25519 ${K2.toString('base64')}\n`);
+      const all = await Promise.all(Array.from({ length: 100 }, () => readKnownHosts(file)));
+      expect(all[0]).toHaveLength(1);
+      // one parse: the very same entries for every caller (a read each would give 100 arrays)
+      expect(new Set(all).size).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a key appended while a read is in flight is seen by the next read, within the cache window too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-kh-'));
+    try {
+      const file = join(dir, 'known_hosts');
+      writeFileSync(file, `[10.0.0.12]:2222 ssh-ed25519 ${K2.toString('base64')}\n`);
+      const before = readKnownHosts(file);
+      await appendKnownHost(file, '10.0.0.13', 2222, 'ssh-ed25519', K1);
+      expect(await readKnownHosts(file)).toHaveLength(2);
+      expect((await before).length).toBeGreaterThanOrEqual(1);
+      // the read begun before the append must not have cached its older view
+      expect(entriesFor(await readKnownHosts(file), '10.0.0.13', 2222)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
