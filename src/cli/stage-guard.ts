@@ -40,7 +40,7 @@ export async function applyProjectSettings(program: Program, action: Program): P
   if (NO_INVENTORY.has(word)) return;
   const opts = program.opts<GlobalOptions>();
   const projectDir = resolve(opts.project ?? process.cwd());
-  const settings = loadSettings(projectDir);
+  const settings = await loadSettings(projectDir);
   const set = (key: string, value: unknown) => program.setOptionValueWithSource(key, value, 'config');
   if (opts.knownHosts === undefined && settings.knownHosts) set('knownHosts', settings.knownHosts);
   if (opts.identity.length === 0 && settings.identity.length) set('identity', [...settings.identity]);

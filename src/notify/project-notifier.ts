@@ -3,8 +3,8 @@ import type { LifecycleNotifier } from './hook.js';
 import { createNotifier } from './notifier.js';
 
 /** The project's `notify:` (ferry.yaml) as the lifecycle's hook; none when nothing is configured. */
-export function projectNotifier(projectDir: string, dryRun: boolean): LifecycleNotifier | undefined {
-  const config = loadSettings(projectDir).notify;
+export async function projectNotifier(projectDir: string, dryRun: boolean): Promise<LifecycleNotifier | undefined> {
+  const config = (await loadSettings(projectDir)).notify;
   if (!config) return undefined;
   return createNotifier(config, { dryRun, line: (text) => process.stderr.write(`${text}\n`) });
 }

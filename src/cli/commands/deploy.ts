@@ -60,7 +60,7 @@ export function deployCommand(setExit: (code: number) => void): Program {
         hosts,
         run,
         command: commandLine(),
-        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        notify: await projectNotifier(env.projectDir, ctx.dryRun),
         rolling: setup,
         split,
       };

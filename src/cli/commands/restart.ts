@@ -32,13 +32,14 @@ export function restartCommand(setExit: (code: number) => void): Program {
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
     const setup = await rollingSetup(env, def, o, { kind: 'count', value: 1 });
     const run = await env.runOptions(hosts);
+    const notify = await projectNotifier(env.projectDir, ctx.dryRun);
     const report = await withSetup(setup, () =>
       restart({
         ctx,
         hosts,
         run,
         command: commandLine(),
-        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        notify,
         rolling: setup,
       }),
     );

@@ -38,13 +38,14 @@ export function rollbackCommand(setExit: (code: number) => void): Program {
     const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
     const setup = await rollingSetup(env, def, o);
     const run = await env.runOptions(hosts);
+    const notify = await projectNotifier(env.projectDir, ctx.dryRun);
     const report = await withSetup(setup, () =>
       rollback({
         ctx,
         hosts,
         run,
         command: commandLine(),
-        notify: projectNotifier(env.projectDir, ctx.dryRun),
+        notify,
         to: o.to,
         perHost: o.perHost,
         rolling: setup,

@@ -77,24 +77,24 @@ describe('stages', () => {
 });
 
 describe('ferry.yaml', () => {
-  it('holds the default stage, known_hosts, identity and parallel; paths are project- or home-relative', () => {
+  it('holds the default stage, known_hosts, identity and parallel; paths are project- or home-relative', async () => {
     const dir = project({
       'ferry.yaml': 'stage: staging\nknown_hosts: keys/known_hosts\nidentity: [~/.ssh/deploy, id]\nparallel: 8\n',
     });
-    expect(loadSettings(dir)).toEqual({
+    expect(await loadSettings(dir)).toEqual({
       file: join(dir, 'ferry.yaml'),
       stage: 'staging',
       knownHosts: join(dir, 'keys/known_hosts'),
       identity: [join(homedir(), '.ssh/deploy'), join(dir, 'id')],
       parallel: 8,
     });
-    expect(loadSettings(project({})).identity).toEqual([]);
+    expect((await loadSettings(project({}))).identity).toEqual([]);
   });
 
-  it('an unknown key is named with its place', () => {
+  it('an unknown key is named with its place', async () => {
     const dir = project({ 'ferry.yaml': 'stage: staging\nknownhosts: x\n' });
-    expect(() => loadSettings(dir)).toThrow(ProjectError);
-    expect(() => loadSettings(dir)).toThrow(/ferry\.yaml:2:1: unknown key "knownhosts"/);
+    await expect(loadSettings(dir)).rejects.toThrow(ProjectError);
+    await expect(loadSettings(dir)).rejects.toThrow(/ferry\.yaml:2:1: unknown key "knownhosts"/);
   });
 });
 
