@@ -1,0 +1,48 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ferry } from '../helpers/ferry-cli.js';
+
+/** Which bundled libraries a ferry process loaded: the bundle marks each inlined module's source. */
+async function librariesLoaded(cwd: string, cache: string): Promise<Set<string>> {
+  const list = join(cwd, 'loaded.txt');
+  const preload = join(cwd, 'preload.cjs');
+  await writeFile(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join('\\n')));\n`,
+  );
+  const r = await ferry(['--hosts', 'h1', '--dry-run', 'run', '--', 'true'], {
+    cwd,
+    env: { NODE_OPTIONS: `--require ${preload}`, XDG_CACHE_HOME: cache },
+  });
+  expect(r.code, r.stderr).toBe(0);
+  const libs = new Set<string>();
+  for (const file of (await readFile(list, 'utf8')).split('\n')) {
+    if (!file.endsWith('.cjs')) continue;
+    for (const m of (await readFile(file, 'utf8')).matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) {
+      if (m[1]) libs.add(m[1]);
+    }
+  }
+  return libs;
+}
+
+describe('what a short command loads', () => {
+  it('no YAML parser and no zod once the inventory is cached and there is no ferry.yaml; both with a ferry.yaml', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-loads-'));
+    const cache = join(dir, 'cache');
+    await writeFile(join(dir, 'inventory.yaml'), 'hosts:\n  h1: { address: 127.0.0.1, port: 1, roles: [app] }\n');
+    // the first run parses the inventory (YAML, zod) and caches the result
+    const first = await librariesLoaded(dir, cache);
+    expect(first).toContain('yaml');
+    expect(first).toContain('zod');
+    const cached = await librariesLoaded(dir, cache);
+    expect(cached).not.toContain('yaml');
+    expect(cached).not.toContain('zod');
+    // control: a ferry.yaml is parsed, with both
+    await writeFile(join(dir, 'ferry.yaml'), 'parallel: 4\n');
+    const withSettings = await librariesLoaded(dir, cache);
+    expect(withSettings).toContain('yaml');
+    expect(withSettings).toContain('zod');
+  });
+});
