@@ -20,7 +20,7 @@ const MIN_PAIRS = 5;
 
 /**
  * `true` on N hosts at -j 100, ferry against the bare-ssh2 floor capped at 100 connections, in
- * paired rounds (the order alternating, so load drift hits both alike): wall, client CPU (target
+ * paired rounds after one warm-up run each (the order alternating, so load drift hits both alike): wall, client CPU (target
  * ≤ 1.1× the floor at every size; the ratio is the pairs' median) and ferry's peak RSS per host
  * (target ≤ 1 MB). RSS per host is counted above a bare `node -e 0` measured in the same run:
  * Node's own ~40 MB is no host's, and the floor itself is over 1 MB per host at 50 hosts.
@@ -60,6 +60,10 @@ export async function scale(ctx: SectionContext): Promise<Row[]> {
           );
           return { wall: m.wallS, cpu: m.cpuS, rss: m.maxRssKB / 1024 };
         };
+        // one discarded run each first: the fleet's inventory is new, and ferry's first run parses
+        // and caches it (an operator's inventory is parsed once per change, not once per command)
+        await once('ferry');
+        await once('floor');
         const pairs: Array<Record<keyof typeof tools, { wall: number; cpu: number; rss: number }>> = [];
         for (let i = 0; i < pairsPerSize; i++) {
           if (i % 2 === 0) {
