@@ -35,7 +35,7 @@ export const SECTIONS: readonly Section[] = [
   },
   {
     name: 'scale',
-    title: 'true on 50/200/500/1,000 hosts at -j 100: ferry vs the bare-ssh2 floor capped at 100',
+    title: 'true on 50/200/500/1,000 hosts at -j 100: ferry vs the bare-ssh2 floor capped at 100; parallel-ssh, Fabric',
     timeoutMs: 60 * MIN,
     run: scale,
   },

@@ -6,6 +6,7 @@ import { BARE_SSH2_BIN, FERRY_BIN } from '../lib/paths.js';
 import { rowsFor, type Row } from '../lib/report.js';
 import { median } from '../lib/stats.js';
 import { withFleet } from '../lib/with-fleet.js';
+import { fanoutTools } from './fanout-peers.js';
 import type { SectionContext } from './context.js';
 
 /** Fleet sizes of the curve; FERRY_BENCH_SIZES=50,200 for a smaller machine. */
@@ -23,7 +24,8 @@ const MIN_PAIRS = 5;
  * paired rounds after one warm-up run each (the order alternating, so load drift hits both alike): wall, client CPU (target
  * ≤ 1.1× the floor at every size; the ratio is the pairs' median) and ferry's peak RSS per host
  * (target ≤ 1 MB). RSS per host is counted above a bare `node -e 0` measured in the same run:
- * Node's own ~40 MB is no host's, and the floor itself is over 1 MB per host at 50 hosts.
+ * Node's own ~40 MB is no host's, and the floor itself is over 1 MB per host at 50 hosts. Then
+ * parallel-ssh and Fabric once each, where they finish.
  */
 export async function scale(ctx: SectionContext): Promise<Row[]> {
   const { rows, add } = rowsFor('scale', ctx.rows);
@@ -115,6 +117,33 @@ export async function scale(ctx: SectionContext): Promise<Row[]> {
           target: '≤ 1 MB/host',
           pass: perHost <= 1,
         });
+        // the curve's other peers, once per size, where they finish: parallel-ssh at the same cap,
+        // Fabric's ThreadingGroup (no cap: every host at once); both run `uptime`, counted by its lines
+        const peers = (await fanoutTools(fleet, work, CAP)).filter(
+          (t) => t.name === 'parallel-ssh' || t.name === 'Fabric 2',
+        );
+        for (const t of peers) {
+          if (t.missing) {
+            ctx.note(`${t.name} skipped: ${t.missing}`);
+            continue;
+          }
+          const m = await measure(t.cmd, t.args, { cwd: work, env: t.env, timeoutMs: 900_000 });
+          const ok = t.okHosts(m.stdout, m.stderr);
+          const label = t.name === 'parallel-ssh' ? `parallel-ssh -p ${CAP}` : `${t.name}, uncapped`;
+          ctx.log(`  ${n} hosts ${t.name}: ${ok}/${n} ok, wall ${m.wallS.toFixed(2)} s cpu ${m.cpuS.toFixed(2)} s`);
+          if (ok !== n) {
+            add({
+              what: `${n} hosts: ${label} did not finish`,
+              unit: 'hosts ok',
+              ferry: n,
+              peer: ok,
+              peerName: m.timedOut ? `${label}, timed out` : label,
+            });
+            continue;
+          }
+          add({ what: `${n} hosts: wall`, unit: 's', ferry: f('wall'), peer: m.wallS, peerName: label });
+          add({ what: `${n} hosts: client CPU`, unit: 's', ferry: f('cpu'), peer: m.cpuS, peerName: label });
+        }
       });
     }
     return rows;
