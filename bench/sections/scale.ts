@@ -16,6 +16,8 @@ const CAP = 100;
 
 const okLines = (out: string) => (out.match(/^\[[^\]]+\] (?!FAILED)/gm) ?? []).length;
 
+/** a peer slower than this at a size is reported as not finishing (ferry takes ~15 s for 1,000) */
+const PEER_TIMEOUT_MS = 240_000;
 /** paired rounds per size (at least): one ratio is inside this machine's ±10% run-to-run noise */
 const MIN_PAIRS = 5;
 
@@ -127,7 +129,7 @@ export async function scale(ctx: SectionContext): Promise<Row[]> {
             ctx.note(`${t.name} skipped: ${t.missing}`);
             continue;
           }
-          const m = await measure(t.cmd, t.args, { cwd: work, env: t.env, timeoutMs: 900_000 });
+          const m = await measure(t.cmd, t.args, { cwd: work, env: t.env, timeoutMs: PEER_TIMEOUT_MS });
           const ok = t.okHosts(m.stdout, m.stderr);
           const label = t.name === 'parallel-ssh' ? `parallel-ssh -p ${CAP}` : `${t.name}, uncapped`;
           ctx.log(`  ${n} hosts ${t.name}: ${ok}/${n} ok, wall ${m.wallS.toFixed(2)} s cpu ${m.cpuS.toFixed(2)} s`);
@@ -137,7 +139,7 @@ export async function scale(ctx: SectionContext): Promise<Row[]> {
               unit: 'hosts ok',
               ferry: n,
               peer: ok,
-              peerName: m.timedOut ? `${label}, timed out` : label,
+              peerName: m.timedOut ? `${label}, stopped after ${PEER_TIMEOUT_MS / 1000} s` : label,
             });
             continue;
           }
