@@ -52,6 +52,24 @@ describe('a host log', () => {
     expect(readFileSync(join(d, 'web3.log'), 'utf8')).toMatch(/ last words\n$/);
   });
 
+  it('one flush timer serves every log: lines of many hosts reach their files without a close', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'ferry-host-log-'));
+    dir = d;
+    const logs = ['a', 'b', 'c'].map((h) => new HostLog(d, h));
+    for (const [i, log] of logs.entries()) log.line(`line ${i}`);
+    logs[0]?.line('second line of a');
+    const has = (h: string, text: string) =>
+      existsSync(join(d, `${h}.log`)) && readFileSync(join(d, `${h}.log`), 'utf8').includes(text);
+    await waitFor(() => has('a', 'second line of a') && has('b', 'line 1') && has('c', 'line 2'), {
+      timeoutMs: 5_000,
+      what: 'every host log written',
+    });
+    // a line after that flush starts the timer again
+    logs[1]?.line('again');
+    await waitFor(() => has('b', 'again'), { timeoutMs: 5_000, what: 'the later line' });
+    for (const log of logs) await log.close();
+  });
+
   it('a log that cannot be written (its folder is a file) warns once and drops its lines; the run goes on', async () => {
     const d = await mkdtemp(join(tmpdir(), 'ferry-host-log-'));
     dir = d;
