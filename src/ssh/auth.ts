@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { utils, type ParsedKey } from 'ssh2';
+// the default import: Node's ESM loader finds no named `utils` in ssh2's CommonJS exports
+import ssh2, { type ParsedKey } from 'ssh2';
 import type { SshTarget } from './target.js';
 
 export type AuthMethod =
@@ -18,7 +19,7 @@ function readKey(file: string): Promise<ParsedKey | Buffer | undefined> {
   if (!p) {
     p = readFile(file).then(
       (raw) => {
-        const parsed = utils.parseKey(raw);
+        const parsed = ssh2.utils.parseKey(raw);
         return parsed instanceof Error || Array.isArray(parsed) ? raw : parsed;
       },
       (err: NodeJS.ErrnoException) => {
