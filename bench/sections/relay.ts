@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { watchWrites } from '../../test/fleet/processes.js';
 import { makeMiniProject } from '../../test/helpers/mini-project.js';
 import { FERRY_BIN } from '../lib/paths.js';
 import { rowsFor, type Row } from '../lib/report.js';
@@ -35,17 +36,10 @@ function deploy(args: string[], cwd: string, json: string): Promise<Deployed> {
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    let wchar = 0;
-    const poll = setInterval(() => {
-      try {
-        wchar = Number(/^wchar: (\d+)/m.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1] ?? wchar);
-      } catch {
-        /* exited */
-      }
-    }, 20);
+    const written = watchWrites(child.pid);
     child.on('error', reject);
     child.on('close', async (code) => {
-      clearInterval(poll);
+      const wchar = written();
       const wallS = (performance.now() - t0) / 1000;
       if (code !== 0) return reject(new Error(`ferry exited ${code}: ${out.split('\n').slice(-8).join(' / ')}`));
       const rep = JSON.parse(await readFile(json, 'utf8')) as { hosts: Array<{ result?: { uploadedBytes?: number } }> };

@@ -103,3 +103,22 @@ export async function killAll(
     await sleep(10);
   }
 }
+
+/**
+ * Follow what a process writes (sockets, files: `wchar` of /proc/<pid>/io), every 20 ms until
+ * it exits. The returned function stops watching and gives the last count seen.
+ */
+export function watchWrites(pid: number | undefined): () => number {
+  let wchar = 0;
+  const poll = setInterval(() => {
+    try {
+      wchar = Number(/^wchar: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? wchar);
+    } catch {
+      // exited
+    }
+  }, 20);
+  return () => {
+    clearInterval(poll);
+    return wchar;
+  };
+}

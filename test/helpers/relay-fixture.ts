@@ -2,6 +2,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type FleetHost, startFleet } from '../fleet/fleet.js';
+import { watchWrites } from '../fleet/processes.js';
 import { type CliResult, ferry, fleetFlags, startFerry } from './ferry-cli.js';
 import { makeMiniProject } from './mini-project.js';
 
@@ -18,17 +19,9 @@ export interface RelayReport {
 /** Bytes the ferry process wrote (sockets, files) as /proc/<pid>/io last showed them before it exited. */
 export async function runCounting(args: string[], cwd: string): Promise<{ r: CliResult; wchar: number }> {
   const p = startFerry(args, { cwd, timeoutMs: 240_000 });
-  let wchar = 0;
-  const poll = setInterval(() => {
-    try {
-      wchar = Number(/^wchar: (\d+)/m.exec(readFileSync(`/proc/${p.pid}/io`, 'utf8'))?.[1] ?? wchar);
-    } catch {
-      // gone
-    }
-  }, 20);
+  const written = watchWrites(p.pid);
   const r = await p.done;
-  clearInterval(poll);
-  return { r, wchar };
+  return { r, wchar: written() };
 }
 
 /** The bytes the control machine uploaded, summed over the hosts. */
