@@ -20,7 +20,12 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const NOTHING: SshConfigEntry = { identityFiles: [] };
+
 export function lookupSshConfig(config: SSHConfig, alias: string): SshConfigEntry {
+  // ssh-config's compute() looks the local user up (getpwuid: /etc/passwd) on every call, once per
+  // host of a run; with no ~/.ssh/config there is nothing to look up
+  if (config.length === 0) return NOTHING;
   const c = config.compute(alias);
   const ids = c.IdentityFile;
   const port = first(c.Port);
