@@ -1,6 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import {
+  type HashedName,
+  HashedNames,
+  hashedNameMatches,
+  parseHashedName,
+  rememberAtExit,
+  rememberedFor,
+} from './hashed-names.js';
 
 export interface KnownHostEntry {
   readonly patterns: string;
@@ -26,16 +34,12 @@ function globMatch(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
-function hashedMatch(pattern: string, token: string): boolean {
-  const [, magic, salt, hash] = pattern.split('|');
-  if (magic !== '1' || !salt || !hash) return false;
-  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64');
-  return digest === hash;
-}
-
 /** Does a known_hosts pattern list (`a,b,!c` or `|1|salt|hash`) match this host token? */
 export function patternsMatch(patterns: string, token: string): boolean {
-  if (patterns.startsWith('|')) return hashedMatch(patterns, token);
+  if (patterns.startsWith('|')) {
+    const name = parseHashedName(patterns);
+    return name !== undefined && hashedNameMatches(name, token);
+  }
   let matched = false;
   for (const p of patterns.split(',')) {
     if (p.startsWith('!')) {
@@ -58,25 +62,46 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return out;
 }
 
-/** Entries by their literal names (`a,b`: no wildcard, negation or hash), and the others to scan. */
+/**
+ * Entries by their literal names (`a,b`: no wildcard, negation or hash), those with wildcards or
+ * negations (matched one by one), and the hashed ones (see hashed-names.ts).
+ */
 interface Index {
   readonly byName: Map<string, KnownHostEntry[]>;
-  readonly rest: readonly KnownHostEntry[];
+  readonly globbed: readonly KnownHostEntry[];
+  readonly hashed: readonly KnownHostEntry[];
+  readonly hashedNames: HashedNames;
 }
 const indexes = new WeakMap<readonly KnownHostEntry[], Index>();
+/** the file and bytes a parse came from (readKnownHosts): its hashed names' answers are remembered */
+const sources = new WeakMap<readonly KnownHostEntry[], { file: string; raw: Buffer }>();
 
 function indexOf(entries: readonly KnownHostEntry[]): Index {
   let index = indexes.get(entries);
   if (!index) {
     const byName = new Map<string, KnownHostEntry[]>();
-    const rest: KnownHostEntry[] = [];
+    const globbed: KnownHostEntry[] = [];
+    const hashed: KnownHostEntry[] = [];
+    const names: HashedName[] = [];
     for (const e of entries) {
-      if (e.patterns.startsWith('|') || /[*?!]/.test(e.patterns)) rest.push(e);
+      if (e.patterns.startsWith('|')) {
+        const name = parseHashedName(e.patterns);
+        if (name) {
+          hashed.push(e);
+          names.push(name);
+        }
+      } else if (/[*?!]/.test(e.patterns)) globbed.push(e);
       else
         for (const name of new Set(e.patterns.toLowerCase().split(',')))
           byName.set(name, [...(byName.get(name) ?? []), e]);
     }
-    index = { byName, rest };
+    const source = sources.get(entries);
+    const hashedNames = new HashedNames(
+      names,
+      source && names.length ? rememberedFor(source.file, source.raw) : undefined,
+    );
+    if (source && names.length) rememberAtExit(source.file, source.raw, hashedNames);
+    index = { byName, globbed, hashed, hashedNames };
     indexes.set(entries, index);
   }
   return index;
@@ -85,15 +110,24 @@ function indexOf(entries: readonly KnownHostEntry[]): Index {
 /**
  * The entries naming this host, in file order. Literal names are looked up in an index built
  * once per parsed file: a run checks N hosts against one file, and N × N pattern matches were
- * a measurable share of ferry's CPU at 200 hosts. Wildcards, negations and hashed names are
- * still matched one by one (a hashed name needs an HMAC per entry and host).
+ * a measurable share of ferry's CPU at 200 hosts. Wildcards and negations are matched one by
+ * one; hashed names through what earlier runs found (hashed-names.ts).
  */
 export function entriesFor(entries: readonly KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
   const token = hostToken(host, port);
-  const { byName, rest } = indexOf(entries);
+  const { byName, globbed, hashed, hashedNames } = indexOf(entries);
   const named = byName.get(token.toLowerCase()) ?? [];
-  const scanned = rest.filter((e) => patternsMatch(e.patterns, token));
-  return scanned.length ? [...named, ...scanned].sort((a, b) => a.line - b.line) : named;
+  const scanned = globbed.filter((e) => patternsMatch(e.patterns, token));
+  const fromHashed = hashed.length
+    ? hashedNames.matching(token, named.length + scanned.length > 0).map((i) => hashed[i] as KnownHostEntry)
+    : [];
+  const others = [...scanned, ...fromHashed];
+  return others.length ? [...named, ...others].sort((a, b) => a.line - b.line) : named;
+}
+
+/** HMACs spent so far on this parse's hashed names (what remembering them saves). */
+export function hmacsSpent(entries: readonly KnownHostEntry[]): number {
+  return indexes.get(entries)?.hashedNames.hmacs ?? 0;
 }
 
 export type HostKeyVerdict =
@@ -147,7 +181,11 @@ async function lookAgain(file: string): Promise<KnownHostEntry[]> {
     now.checked = performance.now();
     return now.entries;
   }
-  const entries = readFile(file, 'utf8').then(parseKnownHosts);
+  const entries = readFile(file).then((raw) => {
+    const parsed = parseKnownHosts(raw.toString('utf8'));
+    sources.set(parsed, { file, raw });
+    return parsed;
+  });
   if (generation === appends) {
     parsed.set(file, { version, checked: performance.now(), entries });
     entries.catch(() => parsed.delete(file));

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   appendKnownHost,
   entriesFor,
@@ -112,6 +112,40 @@ describe('readKnownHosts', () => {
       // the read begun before the append must not have cached its older view
       expect(entriesFor(await readKnownHosts(file), '10.0.0.13', 2222)).toHaveLength(1);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('hashed known_hosts across runs', () => {
+  it('a later run finds the same entries through what an earlier one remembered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-kh-'));
+    const xdg = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = join(dir, 'cache');
+    try {
+      const file = join(dir, 'known_hosts');
+      // hashed entries, as ferry itself (and OpenSSH's HashKnownHosts) writes them
+      for (let i = 0; i < 20; i++) await appendKnownHost(file, `10.0.1.${i}`, 2222, 'ssh-ed25519', i % 2 ? K1 : K2);
+      const run = async () => {
+        vi.resetModules(); // a new process: nothing parsed or remembered in memory
+        const kh = await import('../../../src/ssh/known-hosts.js');
+        const memo = await import('../../../src/ssh/hashed-names.js');
+        const entries = await kh.readKnownHosts(file);
+        const found = Array.from({ length: 21 }, (_, i) => kh.entriesFor(entries, `10.0.1.${i}`, 2222));
+        memo.writeRemembered(); // what the process does at exit
+        return { lines: found.map((f) => f.map((e) => e.line)), hmacs: kh.hmacsSpent(entries) };
+      };
+      const first = await run();
+      expect(first.lines).toEqual([...Array.from({ length: 20 }, (_, i) => [i + 1]), []]);
+      expect(first.hmacs).toBe(21 * 20);
+      expect(readdirSync(join(dir, 'cache', 'ferry', 'known-hosts'))).toHaveLength(1);
+      const second = await run();
+      expect(second.lines).toEqual(first.lines);
+      // one check per remembered host, and a full scan for the one nothing names
+      expect(second.hmacs).toBe(20 + 20);
+    } finally {
+      if (xdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = xdg;
       rmSync(dir, { recursive: true, force: true });
     }
   });
