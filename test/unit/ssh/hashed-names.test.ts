@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +10,13 @@ import {
   rememberedFor,
   writeRemembered,
 } from '../../../src/ssh/hashed-names.js';
+import { hashKnownHostsName } from '../../fleet/known-hosts.js';
 
 /** `count` hashed known_hosts lines naming [10.0.0.i]:2222, each with its own salt (as OpenSSH writes them). */
 function hashedLines(from: number, count: number): string {
   let text = '';
   for (let i = from; i < from + count; i++) {
-    const salt = Buffer.alloc(20, i);
-    const hash = createHmac('sha1', salt).update(token(i)).digest('base64');
-    text += `|1|${salt.toString('base64')}|${hash} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i}\n`;
+    text += `${hashKnownHostsName(token(i), Buffer.alloc(20, i))} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i}\n`;
   }
   return text;
 }
