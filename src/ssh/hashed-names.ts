@@ -15,8 +15,13 @@ export function parseHashedName(pattern: string): HashedName | undefined {
   return { salt: Buffer.from(salt, 'base64'), hash };
 }
 
+/** The hash part of a hashed name: base64(HMAC-SHA1(salt, token)). */
+export function hashName(salt: Buffer, token: string): string {
+  return createHmac('sha1', salt).update(token).digest('base64');
+}
+
 export function hashedNameMatches(name: HashedName, token: string): boolean {
-  return createHmac('sha1', name.salt).update(token).digest('base64') === name.hash;
+  return hashName(name.salt, token) === name.hash;
 }
 
 /** What an earlier look found for one token: of the names before `upTo`, these matched. */

@@ -1,9 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   type HashedName,
   HashedNames,
+  hashName,
   hashedNameMatches,
   parseHashedName,
   rememberAtExit,
@@ -202,7 +203,7 @@ export async function appendKnownHost(
   key: Buffer,
 ): Promise<void> {
   const salt = randomBytes(20);
-  const hash = createHmac('sha1', salt).update(hostToken(host, port)).digest('base64');
+  const hash = hashName(salt, hostToken(host, port));
   await mkdir(dirname(file), { recursive: true });
   await appendFile(file, `|1|${salt.toString('base64')}|${hash} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
   appends += 1;
