@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ProjectError, type SourcePosition } from '../errors/index.js';
 import { parseBundle } from './schema.js';
-import { ownEntry, ownModule } from '../project/own-entries.js';
+import { ownImports, ownModule, type OwnTarget } from '../project/own-entries.js';
 import { loadJiti } from '../project/load-jiti.js';
 import { loadErrorAt } from '../project/load-module.js';
 import { locateInBundleSource } from './source-position.js';
@@ -14,16 +14,13 @@ import type { BundleDefinition, BundleHooks } from './definition.js';
  * Aliased to the running CLI's own public entry, so a bundle.ts taken out of its repo (from
  * `git archive` of a tag) still loads, and shares the CLI's copy of ferry.
  */
-function aliases(): Record<string, string> {
-  const index = ownEntry('index');
-  return {
-    '../../src/bundle/define-bundle.js': index,
-    '../../src/bundle/define-bundle': index,
-    '../../src/bundle/index.js': ownModule('bundle/index'),
-    '../../src/index.js': index,
-    ferry: index,
-  };
-}
+const OWN = {
+  '../../src/bundle/define-bundle.js': { entry: 'index' },
+  '../../src/bundle/define-bundle': { entry: 'index' },
+  '../../src/bundle/index.js': { path: ownModule('bundle/index') },
+  '../../src/index.js': { entry: 'index' },
+  ferry: { entry: 'index' },
+} as const satisfies Record<string, OwnTarget>;
 
 export interface LoadedDefinition {
   readonly definition: BundleDefinition;
@@ -68,7 +65,7 @@ async function loadYaml(file: string, display: string, expectedName?: string): P
 export async function loadDefinition(file: string, display: string, expectedName?: string): Promise<LoadedDefinition> {
   if (/\.ya?ml$/.test(file)) return loadYaml(file, display, expectedName);
   const { createJiti } = loadJiti(); // only when there is a .ts file to load
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true, tryNative: true, alias: aliases() });
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true, tryNative: true, ...ownImports(OWN) });
   let value: unknown;
   try {
     value = await jiti.import(file, { default: true });

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Jiti } from 'jiti';
 import { loadJiti } from './load-jiti.js';
 import { ProjectError, type SourcePosition } from '../errors/project-error.js';
-import { OWN_ROOT, OWN_SRC, ownEntry } from './own-entries.js';
+import { OWN_ROOT, OWN_SRC, ownImports, type OwnTarget } from './own-entries.js';
 
 const loaders = new Map<string, Jiti>();
 
@@ -15,14 +15,20 @@ async function loader(projectDir: string): Promise<Jiti> {
   let j = loaders.get(projectDir);
   if (!j) {
     const { createJiti } = loadJiti(); // only when there is a .ts file to load
-    const alias: Record<string, string> = { ferry: ownEntry('index'), 'ferry/storage': ownEntry('storage') };
+    const own: Record<string, OwnTarget> = { ferry: { entry: 'index' }, 'ferry/storage': { entry: 'storage' } };
     if (resolve(projectDir) === OWN_ROOT) {
       // this repo's own tasks/ import ../src/index.js and ../src/storage.js: the public entries
-      alias['../src/index.js'] = ownEntry('index');
-      alias['../src/storage.js'] = ownEntry('storage');
-      alias['../src'] = OWN_SRC;
+      own['../src/index.js'] = { entry: 'index' };
+      own['../src/storage.js'] = { entry: 'storage' };
+      own['../src'] = { path: OWN_SRC };
     }
-    j = createJiti(import.meta.url, { fsCache: true, moduleCache: true, interopDefault: true, tryNative: true, alias });
+    j = createJiti(import.meta.url, {
+      fsCache: true,
+      moduleCache: true,
+      interopDefault: true,
+      tryNative: true,
+      ...ownImports(own),
+    });
     loaders.set(projectDir, j);
   }
   return j;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,40 @@ describe('what a short command loads', () => {
     const withSettings = await librariesLoaded(dir, cache);
     expect(withSettings).toContain('yaml');
     expect(withSettings).toContain('zod');
+  });
+});
+
+/** Whether a ferry process ran Node's CommonJS export lexer (the ESM loader's, for `import()` of a .cjs). */
+async function lexerRan(cwd: string, args: readonly string[]): Promise<boolean> {
+  const list = join(cwd, 'builtins.txt');
+  const preload = join(cwd, 'builtins.cjs');
+  await writeFile(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`,
+  );
+  const r = await ferry(args, {
+    cwd,
+    env: { NODE_OPTIONS: `--require ${preload}`, XDG_CACHE_HOME: join(cwd, 'cache') },
+  });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain('planned');
+  return (await readFile(list, 'utf8')).split('\n').includes('NativeModule internal/deps/cjs-module-lexer/lexer');
+}
+
+describe('how a project file gets ferry', () => {
+  const task = (extra: string) =>
+    `import { defineTask, z } from 'ferry';\n${extra}\n` +
+    "export default defineTask({ name: 'hi', description: 'x', params: z.object({}), async run(ctx) { await ctx.run(['true']); } });\n";
+
+  it("`import … from 'ferry'` is the CLI's own entry, required: no ESM export lexer over it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-own-'));
+    await mkdir(join(dir, 'tasks'));
+    await writeFile(join(dir, 'inventory.yaml'), 'hosts:\n  h1: { address: 127.0.0.1, port: 1, roles: [app] }\n');
+    await writeFile(join(dir, 'tasks', 'hi.ts'), task(''));
+    expect(await lexerRan(dir, ['--hosts', 'h1', '--dry-run', 'hi'])).toBe(false);
+    // control: a CommonJS file the task imports itself goes through import(), and the lexer shows
+    await writeFile(join(dir, 'helper.cjs'), 'exports.x = 1;\n');
+    await writeFile(join(dir, 'tasks', 'hi.ts'), task("import { x } from '../helper.cjs';\nvoid x;"));
+    expect(await lexerRan(dir, ['--hosts', 'h1', '--dry-run', 'hi'])).toBe(true);
   });
 });

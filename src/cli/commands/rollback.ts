@@ -33,24 +33,30 @@ export function rollbackCommand(setExit: (code: number) => void): Program {
       throw new UsageError(`--to: "${o.to}" is not a bundle id (see ferry releases ${name})`);
     if (o.to && o.perHost) throw new UsageError('--to and --per-host exclude each other (--to names one release)');
     const env = makeRunEnv(all);
-    const def = await workingDefinition(env.projectDir, name);
-    const hosts = await env.select({ roles: def.roles });
-    const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
-    const setup = await rollingSetup(env, def, o);
-    const run = await env.runOptions(hosts);
-    const notify = await projectNotifier(env.projectDir, ctx.dryRun);
-    const report = await withSetup(setup, () =>
-      rollback({
-        ctx,
-        hosts,
-        run,
-        command: commandLine(),
-        notify,
-        to: o.to,
-        perHost: o.perHost,
-        rolling: setup,
-      }),
-    );
-    setExit(await finishRun(report, all, env.logDir));
+    try {
+      const def = await workingDefinition(env.projectDir, name);
+      const hosts = await env.select({ roles: def.roles });
+      // the handshakes run while the rollout is set up (the LB's session, the notifier)
+      await env.preconnect(hosts);
+      const ctx = { ...deployContext(env, def, undefined, o), allHosts: (await env.inventory()).hosts };
+      const setup = await rollingSetup(env, def, o);
+      const run = await env.runOptions(hosts);
+      const notify = await projectNotifier(env.projectDir, ctx.dryRun);
+      const report = await withSetup(setup, () =>
+        rollback({
+          ctx,
+          hosts,
+          run,
+          command: commandLine(),
+          notify,
+          to: o.to,
+          perHost: o.perHost,
+          rolling: setup,
+        }),
+      );
+      setExit(await finishRun(report, all, env.logDir));
+    } finally {
+      await env.close();
+    }
   });
 }

@@ -14,14 +14,17 @@ export interface TemplateOptions extends Omit<FileOptions, 'content' | 'state'> 
   readonly vars?: Readonly<Record<string, unknown>>;
 }
 
-const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true });
+/** made on first use: every project file that imports `ferry` loads this module, few render a template */
+let engine: Liquid | undefined;
+const liquid = (): Liquid =>
+  (engine ??= new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true }));
 /** parsed once per source text, rendered per host (a run renders the same template on every host) */
 const parsed = new Map<string, ReturnType<Liquid['parse']>>();
 
 function parse(source: string): ReturnType<Liquid['parse']> {
   let t = parsed.get(source);
   if (!t) {
-    t = liquid.parse(source);
+    t = liquid().parse(source);
     parsed.set(source, t);
   }
   return t;
@@ -56,7 +59,7 @@ export function template(o: TemplateOptions): PrepOp<FileFacts> {
       let content: string;
       try {
         const data = { host: env.host, attrs: env.host.attrs, hosts: env.hosts, ...o.vars };
-        content = String(await liquid.render(parse(source), data));
+        content = String(await liquid().render(parse(source), data));
       } catch (e) {
         throw new ProjectError({ file: o.template }, `prep.template ${placeholder.path}: ${(e as Error).message}`);
       }
