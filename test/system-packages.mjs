@@ -20,7 +20,6 @@ const NEEDED = {
   '/usr/bin/parallel-ssh': 'pssh',
   '/usr/lib/python3/dist-packages/fabric/__init__.py': 'python3-fabric',
   '/usr/bin/ansible': 'ansible-core',
-  '/usr/bin/time': 'time',
   '/usr/bin/tmux': 'tmux',
   '/usr/bin/carbon-cache': 'graphite-carbon',
   '/usr/bin/whisper-fetch': 'python3-whisper',

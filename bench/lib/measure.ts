@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GNU_TIME } from './paths.js';
+import { RUSAGE_PY, SYSTEM_PYTHON } from './paths.js';
 import { trackChild } from './guard.js';
 
 export interface Measured {
   readonly code: number;
-  /** wall time, s, measured around the spawn */
+  /** wall time of the command, s (from its fork to its exit) */
   readonly wallS: number;
-  /** user + sys CPU of the whole waited-for process tree, s (GNU time: RUSAGE_CHILDREN) */
+  /** user + sys CPU of the whole waited-for process tree, s (wait4's rusage) */
   readonly cpuS: number;
   readonly userS: number;
   readonly sysS: number;
@@ -28,16 +28,16 @@ export interface MeasureOptions {
 }
 
 /**
- * Run `cmd args` under GNU `/usr/bin/time -f '%e %U %S %M'`: CPU and RSS come from the kernel's
- * rusage of every descendant that was waited for (ssh children of pssh, ansible's forks, …).
- * The child runs in its own process group, killed whole on timeout.
+ * Run `cmd args` under bench/lib/rusage.py: wall, CPU and RSS come from the kernel's rusage of it
+ * and every descendant that was waited for (ssh children of pssh, ansible's forks, …), to the
+ * microsecond. The child runs in its own process group, killed whole on timeout.
  */
 export function measure(cmd: string, args: readonly string[], options: MeasureOptions = {}): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-time-'));
   const out = join(dir, 'time');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(GNU_TIME, ['-f', '%e %U %S %M', '-o', out, cmd, ...args], {
+    const child = spawn(SYSTEM_PYTHON, ['-S', '-E', RUSAGE_PY, out, cmd, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +64,7 @@ export function measure(cmd: string, args: readonly string[], options: MeasureOp
       reject(e);
     });
     child.on('close', (code) => {
-      const wallS = (performance.now() - t0) / 1000;
+      const outerS = (performance.now() - t0) / 1000;
       clearTimeout(timer);
       untrack();
       let text = '';
@@ -74,9 +74,9 @@ export function measure(cmd: string, args: readonly string[], options: MeasureOp
         /* killed before time wrote it */
       }
       rmSync(dir, { recursive: true, force: true });
-      // time prefixes "Command exited with non-zero status N" lines; the figures are the last line
-      const last = text.trim().split('\n').at(-1) ?? '';
-      const [, u = Number.NaN, s = Number.NaN, m = Number.NaN] = last.split(' ').map(Number);
+      const [w = Number.NaN, u = Number.NaN, s = Number.NaN, m = Number.NaN] = text.trim().split(' ').map(Number);
+      // killed before rusage.py wrote (a timeout): the wall as seen from here
+      const wallS = Number.isNaN(w) ? outerS : w;
       resolve({ code: code ?? -1, wallS, userS: u, sysS: s, cpuS: u + s, maxRssKB: m, stdout, stderr, timedOut });
     });
   });

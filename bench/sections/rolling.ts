@@ -13,6 +13,8 @@ import type { SectionContext } from './context.js';
 
 const APPS = ['web1', 'web2', 'web3', 'web4'];
 const SUPERVISORCTL = 'supervisorctl -c /etc/supervisor/supervisord.conf';
+/** rounds at least: a restart's own time varies ±5% from one to the next */
+const MIN_ROUNDS = 5;
 
 /**
  * The program's own restart + health time on one host, timed on the host itself (no SSH set-up
@@ -66,7 +68,7 @@ export async function rolling(ctx: SectionContext): Promise<Row[]> {
         const gated: number[] = [];
         const direct: number[] = [];
         const gate = ['--max-error-rate', '1%', '--watch', '0'];
-        for (let i = 0; i < ctx.runs; i++) {
+        for (let i = 0; i < Math.max(ctx.runs, MIN_ROUNDS); i++) {
           const json = join(proj.dir, `.restart-${i}.json`);
           const r = assertOk(
             'ferry restart demo',
@@ -93,27 +95,26 @@ export async function rolling(ctx: SectionContext): Promise<Row[]> {
               `direct ${each.map((x) => x.toFixed(2)).join(' + ')} = ${sum.toFixed(2)} s`,
           );
         }
-        const f = median(ferry);
+        // each round's ferry runs against that round's direct restarts: the median of the ratios
+        const ratio = (xs: number[]) => median(xs.map((x, i) => x / (direct[i] ?? Number.NaN)));
         const p = median(direct);
-        add({
-          what: `rolling restart, ${APPS.length} hosts, batch 1, behind HAProxy: wall`,
-          unit: 's',
-          ferry: f,
-          peer: p,
-          peerName: 'Σ restart+health',
-          target: 'overhead ≤ 10% (≤ 1.10×)',
-          pass: f <= 1.1 * p,
-        });
-        const fg = median(gated);
-        add({
-          what: `rolling restart, ${APPS.length} hosts, batch 1, --max-error-rate 1% --watch 0: wall`,
-          unit: 's',
-          ferry: fg,
-          peer: p,
-          peerName: 'Σ restart+health',
-          target: 'overhead ≤ 10% (≤ 1.10×)',
-          pass: fg <= 1.1 * p,
-        });
+        const rounds = `median of ${direct.length} rounds`;
+        for (const [label, runs] of [
+          ['', ferry],
+          [', --max-error-rate 1% --watch 0', gated],
+        ] as const) {
+          const r = ratio(runs);
+          add({
+            what: `rolling restart, ${APPS.length} hosts, batch 1, behind HAProxy${label}: wall (ratio: ${rounds})`,
+            unit: 's',
+            ferry: median(runs),
+            peer: p,
+            peerName: 'Σ restart+health',
+            ratio: r,
+            target: 'overhead ≤ 10% (≤ 1.10×)',
+            pass: r <= 1.1,
+          });
+        }
       },
     );
     return rows;

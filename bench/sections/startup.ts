@@ -37,5 +37,26 @@ export async function startup(ctx: SectionContext): Promise<Row[]> {
     pass: f <= TARGET_S,
   });
   add({ what: 'ferry --list start-up, CPU (user+sys)', unit: 's', ferry: median(cpu), peer: null, peerName: '' });
+  // Node 20 reads NODE_EXTRA_CA_CERTS' file as it starts (Node 22 on the first TLS connection): every
+  // node process here, ferry's and the floors', pays that; this says how much
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  if (ca) {
+    const withCa: number[] = [];
+    const without: number[] = [];
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: undefined };
+    for (let i = 0; i < RUNS; i++) {
+      withCa.push(assertOk('node -e 0', await measure(process.execPath, ['-e', '0'], { timeoutMs: 30_000 })).wallS);
+      without.push(
+        assertOk('node -e 0', await measure(process.execPath, ['-e', '0'], { env, timeoutMs: 30_000 })).wallS,
+      );
+    }
+    add({
+      what: `node -e 0 with NODE_EXTRA_CA_CERTS=${ca} (set on this machine), wall (median of ${RUNS})`,
+      unit: 's',
+      ferry: median(withCa),
+      peer: median(without),
+      peerName: 'the variable unset',
+    });
+  }
   return rows;
 }
