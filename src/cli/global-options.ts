@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command as Program } from 'commander';
 import { parseShard, type Shard } from '../inventory/shard.js';
+import { DEFAULT_KEEP_LOGS } from '../runner/run-logs.js';
 
 export interface GlobalOptions {
   project?: string;
@@ -24,6 +25,8 @@ export interface GlobalOptions {
   failFast?: boolean;
   verbose?: boolean;
   connectTimeout: number;
+  /** run log folders kept under .ferry/logs (the oldest beyond are removed at the end of a run) */
+  keepLogs: number;
   /** false with --no-color */
   color?: boolean;
 }
@@ -97,6 +100,11 @@ export function addGlobalOptions(p: Program): Program {
       new Option('--connect-timeout <seconds>', 'SSH connect timeout')
         .default(15)
         .argParser(positive('--connect-timeout')),
+    )
+    .addOption(
+      new Option('--keep-logs <n>', 'run log folders kept in .ferry/logs (older ones are removed after a run)')
+        .default(DEFAULT_KEEP_LOGS)
+        .argParser(positive('--keep-logs')),
     )
     .option('-v, --verbose', 'more detail: the exact commands of a --dry-run plan, channels per host, full errors')
     .option('--no-color', 'no colours in the output (as NO_COLOR=1)');

@@ -1,13 +1,16 @@
 import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { RunReport } from '../runner/report.js';
 import { formatLive, summarize } from '../runner/report.js';
 import { planSummary, renderPlan } from '../runner/plan.js';
 import { exitCodeForKinds } from './exit-code.js';
+import { pruneRunLogs } from '../runner/run-logs.js';
 import type { GlobalOptions } from './global-options.js';
 
 /**
  * Print the end of a run: a --dry-run's plan, the hosts that did not end ok, the release live on
- * each host (when the run has releases), the counts; write --json; return the exit code. With
+ * each host (when the run has releases), the counts; write --json; remove run logs beyond
+ * --keep-logs; return the exit code. With
  * `--json` to stdout, everything but the JSON goes to stderr.
  */
 export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: string): Promise<number> {
@@ -51,6 +54,7 @@ export async function finishRun(report: RunReport, opts: GlobalOptions, logDir: 
       ` in ${(report.durationMs / 1000).toFixed(1)} s; logs in ${logDir}`,
   );
   out.write(`${lines.join('\n')}\n`);
+  pruneRunLogs(dirname(logDir), opts.keepLogs);
   if (opts.json !== undefined) {
     const text = `${JSON.stringify(opts.stage ? { stage: opts.stage, ...report } : report, null, 2)}\n`;
     if (opts.json === true) process.stdout.write(text);

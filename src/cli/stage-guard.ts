@@ -31,7 +31,7 @@ async function confirm(stage: string): Promise<boolean> {
 
 /**
  * Before a command runs (commander's preAction): fill what the flags left open from ferry.yaml
- * (stage, known_hosts, identity, parallel), point --inventory at the chosen stage's file, and
+ * (stage, known_hosts, identity, parallel, keep_logs), point --inventory at the chosen stage's file, and
  * stop before any connection when a protected stage is not confirmed (a terminal asks; elsewhere
  * --yes is needed). The stage is written to stderr, so every run's output says where it went.
  */
@@ -45,6 +45,7 @@ export async function applyProjectSettings(program: Program, action: Program): P
   if (opts.knownHosts === undefined && settings.knownHosts) set('knownHosts', settings.knownHosts);
   if (opts.identity.length === 0 && settings.identity.length) set('identity', [...settings.identity]);
   if (program.getOptionValueSource('parallel') === 'default' && settings.parallel) set('parallel', settings.parallel);
+  if (program.getOptionValueSource('keepLogs') === 'default' && settings.keepLogs) set('keepLogs', settings.keepLogs);
   let choice: ReturnType<typeof chooseInventory>;
   try {
     choice = chooseInventory(projectDir, opts, settings.stage);

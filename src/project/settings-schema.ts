@@ -52,6 +52,7 @@ const settingsSchema = z.strictObject({
   known_hosts: z.string().min(1).optional(),
   identity: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
   parallel: z.number().int().min(1).optional(),
+  keep_logs: z.number().int().min(1).optional(),
   notify: notifySchema.optional(),
 });
 
@@ -76,6 +77,7 @@ export function parseSettings(projectDir: string, file: string, text: string): P
     knownHosts: s.known_hosts === undefined ? undefined : projectPath(projectDir, s.known_hosts),
     identity: ids.map((i) => projectPath(projectDir, i)),
     parallel: s.parallel,
+    keepLogs: s.keep_logs,
     notify: notifyConfig(s.notify),
   };
 }

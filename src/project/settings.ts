@@ -11,6 +11,8 @@ export interface ProjectSettings {
   readonly knownHosts?: string | undefined;
   readonly identity: readonly string[];
   readonly parallel?: number | undefined;
+  /** run log folders kept under .ferry/logs */
+  readonly keepLogs?: number | undefined;
   /** where deploys, rollbacks and restarts are announced (README "Deploy notifications") */
   readonly notify?: NotifyConfig | undefined;
 }

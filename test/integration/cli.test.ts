@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,5 +157,42 @@ describe('the CLI without a fleet', () => {
     const r2 = await ferry(['deploy', 'demo']);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/--tag/);
+  });
+
+  it('--keep-logs N (or keep_logs: in ferry.yaml) keeps the newest N run log folders', async () => {
+    const dir = await project({});
+    const logs = join(dir, '.ferry', 'logs');
+    const made: string[] = []; // run folders, oldest first (names of one second do not sort by start)
+    const dryRun = async (...flags: string[]) => {
+      const r = await ferry(['--project', dir, ...flags, '--dry-run', 'run', '--hosts', 'h1', '--', 'true'], {
+        cwd: dir,
+      });
+      const run = /logs in (\S+)/.exec(r.stdout)?.[1];
+      if (run) made.push(run.slice(logs.length + 1));
+      return r;
+    };
+    const kept = () => made.filter((run) => existsSync(join(logs, run)));
+    // a folder written in the last 10 minutes may be a run still going, and is never removed: the
+    // earlier runs are aged, one minute apart in the order they ran
+    const age = () =>
+      made.forEach((run, i) => {
+        if (!existsSync(join(logs, run))) return;
+        const t = new Date(Date.now() - 3_600_000 + i * 60_000);
+        for (const f of readdirSync(join(logs, run))) utimesSync(join(logs, run, f), t, t);
+        utimesSync(join(logs, run), t, t);
+      });
+    for (let i = 0; i < 3; i++) expect((await dryRun()).code).toBe(0);
+    expect(kept()).toHaveLength(3); // control: the default (100) keeps them all
+    age();
+    const r = await dryRun('--keep-logs', '2');
+    expect(r.code, r.stderr).toBe(0);
+    // the two newest: the newest of the earlier three, and the one just made
+    expect(kept()).toEqual(made.slice(2));
+    await writeFile(join(dir, 'ferry.yaml'), 'keep_logs: 1\n');
+    age();
+    expect((await dryRun()).code).toBe(0);
+    expect(kept()).toEqual(made.slice(-1));
+    expect(readdirSync(logs)).toEqual(made.slice(-1));
+    expect((await dryRun('--keep-logs', '0')).code).toBe(2);
   });
 });

@@ -77,9 +77,10 @@ describe('stages', () => {
 });
 
 describe('ferry.yaml', () => {
-  it('holds the default stage, known_hosts, identity and parallel; paths are project- or home-relative', async () => {
+  it('holds the default stage, known_hosts, identity, parallel and keep_logs; paths are project- or home-relative', async () => {
     const dir = project({
-      'ferry.yaml': 'stage: staging\nknown_hosts: keys/known_hosts\nidentity: [~/.ssh/deploy, id]\nparallel: 8\n',
+      'ferry.yaml':
+        'stage: staging\nknown_hosts: keys/known_hosts\nidentity: [~/.ssh/deploy, id]\nparallel: 8\nkeep_logs: 20\n',
     });
     expect(await loadSettings(dir)).toEqual({
       file: join(dir, 'ferry.yaml'),
@@ -87,6 +88,7 @@ describe('ferry.yaml', () => {
       knownHosts: join(dir, 'keys/known_hosts'),
       identity: [join(homedir(), '.ssh/deploy'), join(dir, 'id')],
       parallel: 8,
+      keepLogs: 20,
     });
     expect((await loadSettings(project({}))).identity).toEqual([]);
   });
