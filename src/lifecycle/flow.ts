@@ -175,8 +175,9 @@ export async function runLifecycle(i: LifecycleInput, recipe: Recipe): Promise<R
       hosts: mergeHostReports(hosts, phases),
       phases: phasesOf(phases),
     };
-    return report;
   } finally {
-    await Promise.all([closeSessions(sessions), notified?.end({ report, plans })]);
+    const [, notify] = await Promise.all([closeSessions(sessions), notified?.end({ report, plans })]);
+    if (report && notify?.length) report = { ...report, notify };
   }
+  return report;
 }

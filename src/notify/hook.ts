@@ -2,7 +2,7 @@ import type { Host } from '../inventory/types.js';
 import type { RunReport } from '../runner/report.js';
 import type { DeployContext } from '../lifecycle/deploy-context.js';
 import type { HostPlan } from '../lifecycle/flow.js';
-import type { NotifyAction } from './types.js';
+import type { NotifyAction, NotifyDelivery } from './types.js';
 
 /** What runLifecycle hands the notifier when a run starts. */
 export interface RunStart {
@@ -24,6 +24,9 @@ export interface LifecycleNotifier {
 }
 
 export interface NotifiedRun {
-  /** sends the finish or failure notes and waits for every send of the run, at most the bound; never throws */
-  end(e: RunEnd): Promise<void>;
+  /**
+   * sends the finish or failure notes and waits for every send of the run, at most the bound;
+   * never throws. Resolves with each sink's deliveries (none in a dry run: nothing is sent).
+   */
+  end(e: RunEnd): Promise<readonly NotifyDelivery[]>;
 }

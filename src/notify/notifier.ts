@@ -2,7 +2,7 @@ import { carbonLines, graphiteEvent, metrics } from './graphite.js';
 import { endNote, startNote } from './event.js';
 import type { LifecycleNotifier, NotifiedRun, RunStart } from './hook.js';
 import { postJson, sendCarbon, shownUrl } from './send.js';
-import type { LifecycleNote, NotifyConfig } from './types.js';
+import type { LifecycleNote, NotifyConfig, NotifyDelivery } from './types.js';
 import { webhookPayload } from './webhook.js';
 
 export interface NotifierIo {
@@ -62,6 +62,7 @@ export function createNotifier(config: NotifyConfig, io: NotifierIo): LifecycleN
     start(s: RunStart): NotifiedRun {
       const t0 = performance.now();
       const failures = new Map<string, string>();
+      const counts = new Map(all.map((sink) => [sink.label, { sent: 0, failed: 0 }]));
       const pending: Promise<void>[] = [];
       const emit = (n: LifecycleNote) => {
         for (const sink of all) {
@@ -69,10 +70,17 @@ export function createNotifier(config: NotifyConfig, io: NotifierIo): LifecycleN
             io.line(`notify (dry run, not sent): ${sink.label} ${n.event}: ${sink.preview(n)}`);
             continue;
           }
+          const count = counts.get(sink.label) ?? { sent: 0, failed: 0 };
           pending.push(
-            sink.send(n, config.timeoutMs).catch((err: unknown) => {
-              if (!failures.has(sink.label)) failures.set(sink.label, reason(err));
-            }),
+            sink.send(n, config.timeoutMs).then(
+              () => {
+                count.sent++;
+              },
+              (err: unknown) => {
+                count.failed++;
+                if (!failures.has(sink.label)) failures.set(sink.label, reason(err));
+              },
+            ),
           );
         }
       };
@@ -81,9 +89,15 @@ export function createNotifier(config: NotifyConfig, io: NotifierIo): LifecycleN
         async end(e) {
           emit(endNote(s, e, Date.now(), performance.now() - t0));
           await Promise.all(pending);
-          if (failures.size === 0) return;
-          const what = [...failures].map(([label, why]) => `${label} (${why})`).join(', ');
-          io.line(`ferry: warning: deploy notification not delivered to ${what}; the ${s.action} went on`);
+          if (failures.size) {
+            const what = [...failures].map(([label, why]) => `${label} (${why})`).join(', ');
+            io.line(`ferry: warning: deploy notification not delivered to ${what}; the ${s.action} went on`);
+          }
+          if (io.dryRun) return [];
+          return [...counts].map(([to, c]): NotifyDelivery => {
+            const error = failures.get(to);
+            return { to, ...c, ...(error !== undefined ? { error } : {}) };
+          });
         },
       };
     },

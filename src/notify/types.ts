@@ -19,6 +19,16 @@ export const DEFAULT_NOTIFY_TIMEOUT_MS = 2_000;
 
 export type NotifyAction = 'deploy' | 'rollback' | 'restart';
 
+/** How one sink fared over a run (its start and end notes): in the --json report's `notify`. */
+export interface NotifyDelivery {
+  /** the sink as warnings name it (`graphite host:port`, `webhook https://host/…`: never a path) */
+  readonly to: string;
+  readonly sent: number;
+  readonly failed: number;
+  /** the first failure's reason */
+  readonly error?: string;
+}
+
 /** One host in a notification: explicit fields only (never attrs, env or the definition). */
 export interface HostNote {
   readonly name: string;

@@ -1,4 +1,5 @@
 import type { StepOutcome } from '../task/types.js';
+import type { NotifyDelivery } from '../notify/types.js';
 
 /**
  * untouched: a rollout stopped before reaching the host (it keeps its old release);
@@ -33,6 +34,8 @@ export interface RunReport {
   readonly hosts: readonly HostReport[];
   /** the phases in the order they ran (a lifecycle's: `stage …`, `activate`, `batch 1/2: …`, `finish`) */
   readonly phases?: readonly string[];
+  /** what each notification sink (ferry.yaml `notify:`) was sent, and what did not arrive */
+  readonly notify?: readonly NotifyDelivery[];
 }
 
 /** The phases of several runOnHosts rounds, in the order the rounds ran (each round's steps carry its phase). */

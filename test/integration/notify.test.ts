@@ -196,9 +196,9 @@ describe.skipIf(skip)('deploy notifications: a real carbon-cache and a webhook r
   });
 
   it('Graphite down (port closed) or hung (accepts, never reads): the deploy succeeds, one warning, bounded', async () => {
-    const timed = async () => {
+    const timed = async (...json: string[]) => {
       const t = performance.now();
-      const r = await run('deploy', 'demo', '--tag', 'v1.1.0');
+      const r = await run(...json, 'deploy', 'demo', '--tag', 'v1.1.0');
       return { r, ms: performance.now() - t };
     };
     await settings(undefined);
@@ -207,8 +207,12 @@ describe.skipIf(skip)('deploy notifications: a real carbon-cache and a webhook r
     expect(base.r.code).toBe(0);
     const closed = await freePort();
     await settings({ graphite: graphite(closed), timeout: 1 });
-    const down = await timed();
+    const down = await timed('--json', join(proj.dir, 'down.json'));
     expect(down.r.code, down.r.stdout + down.r.stderr).toBe(0);
+    // the report says so too, for a CI job to check
+    expect(JSON.parse(await readFile(join(proj.dir, 'down.json'), 'utf8')).notify).toEqual([
+      { to: `graphite 127.0.0.1:${closed}`, sent: 0, failed: 2, error: expect.stringContaining('ECONNREFUSED') },
+    ]);
     expect(warnings(down.r.stderr)).toEqual([
       expect.stringMatching(
         new RegExp(

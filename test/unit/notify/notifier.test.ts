@@ -67,8 +67,8 @@ async function run(config: NotifyConfig, dryRun = false, ok = true) {
   const n = createNotifier(config, { dryRun, line: (t) => lines.push(t) });
   const t0 = performance.now();
   const r = n?.start(deployStart());
-  await r?.end(deployEnd(ok));
-  return { lines, ms: performance.now() - t0 };
+  const delivered = await r?.end(deployEnd(ok));
+  return { lines, ms: performance.now() - t0, delivered };
 }
 
 describe('notifier', () => {
@@ -76,12 +76,18 @@ describe('notifier', () => {
     const carbon = await carbonLike();
     const a = await receiver(200);
     const b = await receiver(204);
-    const { lines } = await run(
+    const { lines, delivered } = await run(
       { graphite: { host: '127.0.0.1', port: carbon.port, prefix: 'p' }, webhooks: [a.url, b.url], timeoutMs: 2000 },
       false,
       false,
     );
     expect(lines).toEqual([]);
+    // what the --json report's `notify` holds: each sink, its notes sent (no URL path)
+    expect(delivered).toEqual([
+      { to: `graphite 127.0.0.1:${carbon.port}`, sent: 2, failed: 0 },
+      { to: `webhook http://127.0.0.1:${new URL(a.url).port}/…`, sent: 2, failed: 0 },
+      { to: `webhook http://127.0.0.1:${new URL(b.url).port}/…`, sent: 2, failed: 0 },
+    ]);
     expect(carbon.received).toHaveLength(2);
     expect(carbon.received.join('')).toMatch(/^p\.demo\.deploy\.started 1 \d+\n/m);
     expect(carbon.received.join('')).toMatch(/^p\.demo\.deploy\.host\.web1_dc1\.result 1 \d+$/m);
@@ -106,11 +112,14 @@ describe('notifier', () => {
   it('a closed port: the end resolves at once with exactly one warning line', async () => {
     const closed = await listen(createServer());
     await new Promise((r) => (servers.pop() as Server).close(r));
-    const { lines } = await run({
+    const { lines, delivered } = await run({
       graphite: { host: '127.0.0.1', port: closed, prefix: 'p' },
       webhooks: [],
       timeoutMs: 2000,
     });
+    expect(delivered).toEqual([
+      { to: `graphite 127.0.0.1:${closed}`, sent: 0, failed: 2, error: expect.stringContaining('ECONNREFUSED') },
+    ]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^ferry: warning: deploy notification not delivered to graphite 127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\); the deploy went on$/,
@@ -138,7 +147,8 @@ describe('notifier', () => {
 
   it('a webhook answering 500 is a failure, warned once for start and end together', async () => {
     const hook = await receiver(500);
-    const { lines } = await run({ webhooks: [hook.url], timeoutMs: 2000 });
+    const { lines, delivered } = await run({ webhooks: [hook.url], timeoutMs: 2000 });
+    expect(delivered).toMatchObject([{ sent: 0, failed: 2, error: 'HTTP 500' }]);
     await waitFor(() => hook.bodies.length === 2, { timeoutMs: 2000, what: 'both posts' });
     expect(lines).toEqual([expect.stringMatching(/webhook http:\/\/127\.0\.0\.1:\d+\/… \(HTTP 500\)/)]);
   });
@@ -148,11 +158,12 @@ describe('notifier', () => {
     let connections = 0;
     (servers[0] as Server).on('connection', () => connections++);
     const hook = await receiver(200);
-    const { lines } = await run(
+    const { lines, delivered } = await run(
       { graphite: { host: '127.0.0.1', port: carbon.port, prefix: 'p' }, webhooks: [hook.url], timeoutMs: 2000 },
       true,
     );
     expect(connections).toBe(0);
+    expect(delivered).toEqual([]);
     expect(hook.bodies).toEqual([]);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
