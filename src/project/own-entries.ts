@@ -47,10 +47,11 @@ export type OwnTarget = { readonly entry: 'index' | 'storage' } | { readonly pat
 
 /**
  * The jiti options that give a project's .ts files (bundle.ts, tasks/*.ts) ferry's own modules.
- * Under the bundled CLI an entry is required here, natively, and handed over as a virtual module:
- * jiti would `import()` the CommonJS file, and Node's ESM loader first runs its CommonJS export
- * lexer over the whole of it (~50 ms on every deploy, for names require() never needs). Run from
- * dist/src or from sources, the entries are ESM files, reached by alias.
+ * Under the bundled CLI an entry is required here, natively, when a file first imports it, and
+ * handed over as a virtual module: jiti would `import()` the CommonJS file, and Node's ESM loader
+ * first runs its CommonJS export lexer over the whole of it (~50 ms on every deploy, for names
+ * require() never needs). Run from dist/src or from sources, the entries are ESM files, reached by
+ * alias.
  */
 export function ownImports(targets: Readonly<Record<string, OwnTarget>>): {
   alias: Record<string, string>;
@@ -60,7 +61,11 @@ export function ownImports(targets: Readonly<Record<string, OwnTarget>>): {
   const virtualModules: Record<string, unknown> = {};
   for (const [specifier, t] of Object.entries(targets)) {
     if ('path' in t) alias[specifier] = t.path;
-    else if (running === 'bundle') virtualModules[specifier] = bundleRequire(ownEntry(t.entry));
+    else if (running === 'bundle') {
+      const file = ownEntry(t.entry);
+      // jiti reads the map by reference: a getter loads only what is imported (require caches it)
+      Object.defineProperty(virtualModules, specifier, { enumerable: true, get: () => bundleRequire(file) });
+    }
     else alias[specifier] = ownEntry(t.entry);
   }
   return { alias, virtualModules };
