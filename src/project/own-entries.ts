@@ -65,8 +65,7 @@ export function ownImports(targets: Readonly<Record<string, OwnTarget>>): {
       const file = ownEntry(t.entry);
       // jiti reads the map by reference: a getter loads only what is imported (require caches it)
       Object.defineProperty(virtualModules, specifier, { enumerable: true, get: () => bundleRequire(file) });
-    }
-    else alias[specifier] = ownEntry(t.entry);
+    } else alias[specifier] = ownEntry(t.entry);
   }
   return { alias, virtualModules };
 }
