@@ -1,4 +1,5 @@
 import { NodeSSH } from 'node-ssh';
+import { skipHostKeysProve } from './hostkeys-prove.js';
 import type { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { ConnectionError } from '../errors/connection-error.js';
@@ -76,6 +77,8 @@ export class SshConnection {
           authHandler: (_methodsLeft: unknown, _partial: unknown, next: (m: AuthMethod | false) => void) =>
             next(pending.shift() ?? false),
         } as Parameters<NodeSSH['connect']>[0]);
+        // node-ssh made the client and called its connect(): the protocol's handlers exist now
+        if (ssh.connection) skipHostKeysProve(ssh.connection);
         connecting?.();
         await ready;
       } catch (err) {
